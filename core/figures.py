@@ -1,0 +1,533 @@
+"""Every figure the report and the annex state, counted once, here, by the official rules.
+
+`annual_figures(session, year)` returns an `AnnualFigures`: figures with a stable key, a
+Chinese label, a unit, the previous year's value where the ledger has that year, and a
+`SourceSpec` saying which records were counted (`figure_sources` lists them).
+
+Counting rules (DOMAIN.md, 填报说明):
+- An act counts in the year of its decision/completion date.
+- One inspected unit on one day is one inspection: entries for the same unit and day (a joint
+  双随机 inspection logged by two sections) count once, under the first entry.
+- A penalty case with several penalties counts once, under the heaviest (其他 only alone).
+  罚没金额 = fines + confiscations whose amount is known.
+- Certificates are counted as valid on 31 December; 持证率 = holders among established staff
+  active on 31 Dec ÷ those staff.
+- Training hours are per person, for the staff holding a certificate on 31 December.
+
+Aggregation happens in SQL: each record kind is grouped once by all its reporting
+dimensions, and the small grouped result is summed here into the breakdowns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import and_, case, extract, func, literal, or_, select
+from sqlalchemy.orm import Session
+
+from core.models import (
+    Campaign, CustomFigure, Inspection, OtherAct, PenaltyCase, PowerItem, ReviewCase, Staff,
+    Training, Unit, cents_to_yuan, split_list, training_staff,
+)
+from core.vocab import (
+    CORRECTED_REVIEW_RESULTS, InspectionCategory, InspectionMethod, InspectionResult,
+    OtherActCategory, PartyType, PenaltyKind, PowerCategory, Procedure, ReviewKind,
+    ReviewResult, StaffStatus, UnitType,
+)
+
+TRAINING_HOURS_EXPECTED = 60  # Tianjin practice: ≥ 60 学时 of legal training a year
+
+# The date (or year) column that decides which year a record counts in; used for the year
+# selector and for "the previous year has data".
+YEAR_DATE_COLUMNS = (
+    (Inspection, Inspection.date), (PenaltyCase, PenaltyCase.decided_on),
+    (Training, Training.date), (Campaign, Campaign.start_date), (OtherAct, OtherAct.year),
+    (PowerItem, PowerItem.year), (ReviewCase, ReviewCase.received_on),
+    (CustomFigure, CustomFigure.year),
+)
+
+Number = int | float | Decimal
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """Which records a figure counted: a model and the SQL conditions that select them."""
+
+    model: type
+    conditions: tuple = ()
+    joins: tuple = ()
+
+    def query(self):
+        q = select(self.model)
+        for target in self.joins:
+            q = q.join(target)
+        return q.where(self.model.deleted_at.is_(None), *self.conditions)
+
+
+@dataclass
+class Figure:
+    key: str
+    label: str
+    value: Any
+    unit: str = ""
+    previous: Any = None
+    source: SourceSpec | None = None
+    note: str = ""
+
+    @property
+    def change_pct(self) -> float | None:
+        """Change over the previous year in percent; None where there is nothing to compare."""
+        if not isinstance(self.value, (int, float, Decimal)) or not isinstance(
+                self.previous, (int, float, Decimal)) or not self.previous:
+            return None
+        return round(float(self.value - self.previous) / float(self.previous) * 100, 1)
+
+    def as_json(self) -> dict:
+        out = {"key": self.key, "label": self.label, "value": _jsonable(self.value),
+               "unit": self.unit}
+        if self.previous is not None:
+            out["previous"] = _jsonable(self.previous)
+            out["change_pct"] = self.change_pct
+        if self.note:
+            out["note"] = self.note
+        return out
+
+
+def _jsonable(v):
+    if isinstance(v, Decimal):
+        return int(v) if v == v.to_integral_value() else float(v)
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    return v
+
+
+@dataclass
+class AnnualFigures:
+    year: int
+    figures: dict[str, Figure] = field(default_factory=dict)
+    tables: dict[str, list[dict]] = field(default_factory=dict)
+    has_previous: bool = False
+
+    def __getitem__(self, key: str):
+        return self.figures[key].value
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.figures
+
+    def get(self, key: str, default=None):
+        f = self.figures.get(key)
+        return default if f is None else f.value
+
+    def figure(self, key: str) -> Figure:
+        return self.figures[key]
+
+    def add(self, key, label, value, unit="", source=None, note=""):
+        self.figures[key] = Figure(key, label, value, unit, source=source, note=note)
+
+    def as_json(self) -> dict:
+        return {"year": self.year, "has_previous": self.has_previous,
+                "figures": [f.as_json() for f in self.figures.values()],
+                "tables": {k: [{c: _jsonable(v) for c, v in row.items()} for row in rows]
+                           for k, rows in self.tables.items()}}
+
+
+def year_bounds(year: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def in_year(column, year: int):
+    start, end = year_bounds(year)
+    return column.between(start, end)
+
+
+def _month(column):
+    return extract("month", column)
+
+
+def counted_inspection_ids(year: int):
+    """One entry per (unit, day): the SQL subquery of the inspection ids that count."""
+    return (select(func.min(Inspection.id))
+            .where(Inspection.deleted_at.is_(None), in_year(Inspection.date, year))
+            .group_by(Inspection.unit_id, Inspection.date))
+
+
+def annual_figures(session: Session, year: int, *, with_previous: bool = True) -> AnnualFigures:
+    figures = AnnualFigures(year)
+    _staff(session, year, figures)
+    _training(session, year, figures)
+    _inspections(session, year, figures)
+    _penalties(session, year, figures)
+    _other_acts(session, year, figures)
+    _campaigns(session, year, figures)
+    _powers(session, year, figures)
+    _reviews(session, year, figures)
+    _custom(session, year, figures)
+    if with_previous and ledger_has_year(session, year - 1):
+        previous = annual_figures(session, year - 1, with_previous=False)
+        figures.has_previous = True
+        for key, fig in figures.figures.items():
+            if key in previous.figures and not isinstance(fig.value, list):
+                fig.previous = previous.figures[key].value
+    return figures
+
+
+def ledger_has_year(session: Session, year: int) -> bool:
+    for model, column in YEAR_DATE_COLUMNS:
+        cond = column == year if column.type.python_type is int else in_year(column, year)
+        if session.scalar(select(literal(1)).where(model.deleted_at.is_(None), cond).limit(1)):
+            return True
+    return False
+
+
+# --- staff and training -----------------------------------------------------------------
+
+def _valid_on(day: dt.date):
+    """SQL twin of Staff.certificate_valid_on."""
+    return and_(Staff.certificate_no.is_not(None), Staff.certificate_no != "",
+                Staff.certificate_issued.is_not(None), Staff.certificate_issued <= day,
+                or_(Staff.certificate_expires.is_(None), Staff.certificate_expires >= day),
+                or_(Staff.cancelled_on.is_(None), Staff.cancelled_on > day))
+
+
+def _active_on(day: dt.date):
+    return or_(Staff.cancelled_on.is_(None), Staff.cancelled_on > day)
+
+
+def _joined_by(day: dt.date):
+    """The ledger has no hiring date: a certificate first issued after `day` marks someone
+    who was not yet enforcement staff then (matters when counting the previous year)."""
+    return or_(Staff.certificate_issued.is_(None), Staff.certificate_issued <= day)
+
+
+def _staff(session: Session, year: int, f: AnnualFigures) -> None:
+    _, dec31 = year_bounds(year)
+    specs = {
+        "staff.certified": ("持证执法人员", SourceSpec(Staff, (_valid_on(dec31),))),
+        "staff.newly_certified": ("新申领执法证", SourceSpec(
+            Staff, (in_year(Staff.certificate_issued, year), Staff.certificate_no != ""))),
+        "staff.cancelled": ("注销执法证", SourceSpec(Staff, (in_year(Staff.cancelled_on, year),))),
+        "staff.established": ("在编执法岗位人数", SourceSpec(
+            Staff, (Staff.is_established.is_(True), _active_on(dec31), _joined_by(dec31)))),
+        "staff.established_certified": ("在编持证人数", SourceSpec(
+            Staff, (Staff.is_established.is_(True), _valid_on(dec31)))),
+        "staff.legal_reviewers": ("法制审核人员", SourceSpec(
+            Staff, (Staff.is_legal_reviewer.is_(True), _active_on(dec31), _joined_by(dec31)))),
+    }
+    for key, (label, spec) in specs.items():
+        n = session.scalar(select(func.count()).select_from(spec.query().subquery()))
+        f.add(key, label, n, "人", spec)
+    established = f["staff.established"]
+    rate = round(f["staff.established_certified"] / established * 100, 1) if established else None
+    f.add("staff.certified_rate", "持证率", rate, "%",
+          note="在编持证人数 ÷ 在编执法岗位人数")
+
+
+def _training(session: Session, year: int, f: AnnualFigures) -> None:
+    _, dec31 = year_bounds(year)
+    in_scope = (Training.deleted_at.is_(None), in_year(Training.date, year))
+    sessions, hours, takers, passed = session.execute(
+        select(func.count(), func.coalesce(func.sum(Training.hours), 0),
+               func.coalesce(func.sum(Training.exam_takers), 0),
+               func.coalesce(func.sum(Training.exam_passed), 0)).where(*in_scope)).one()
+    spec = SourceSpec(Training, (in_year(Training.date, year),))
+    f.add("training.sessions", "学法培训次数", sessions, "次", spec)
+    f.add("training.hours", "组织培训学时", float(hours), "学时", spec)
+    f.add("training.exam_takers", "参加考试人数", int(takers), "人", spec)
+    f.add("training.exam_passed", "考试通过人数", int(passed), "人", spec)
+    f.add("training.pass_rate", "考试通过率",
+          round(passed / takers * 100, 1) if takers else None, "%")
+
+    per_person = (select(training_staff.c.staff_id.label("sid"),
+                         func.sum(Training.hours).label("h"))
+                  .join(Training, Training.id == training_staff.c.training_id)
+                  .where(*in_scope).group_by(training_staff.c.staff_id).subquery())
+    rows = session.execute(
+        select(Staff.id, Staff.name, func.coalesce(per_person.c.h, 0))
+        .outerjoin(per_person, per_person.c.sid == Staff.id)
+        .where(Staff.deleted_at.is_(None), _valid_on(dec31)).order_by(Staff.id)).all()
+    total = sum(float(h) for _, _, h in rows)
+    reached = [sid for sid, _, h in rows if float(h) >= TRAINING_HOURS_EXPECTED]
+    f.add("training.avg_hours", "人均学法学时",
+          round(total / len(rows), 1) if rows else None, "学时",
+          note="持证执法人员年度学时合计 ÷ 持证执法人员数")
+    f.add("training.reached_60", f"学时达{TRAINING_HOURS_EXPECTED}学时人数", len(reached), "人",
+          SourceSpec(Staff, (Staff.id.in_(reached),)))
+    f.add("training.reached_60_rate", f"学时达标率",
+          round(len(reached) / len(rows) * 100, 1) if rows else None, "%")
+    f.tables["training.per_person"] = [
+        {"staff_id": sid, "姓名": name, "学时": float(h),
+         "达标": float(h) >= TRAINING_HOURS_EXPECTED} for sid, name, h in rows]
+
+
+# --- inspections -----------------------------------------------------------------------
+
+def _inspections(session: Session, year: int, f: AnnualFigures) -> None:
+    counted = Inspection.id.in_(counted_inspection_ids(year))
+    rows = session.execute(
+        select(Inspection.category, Inspection.method, Unit.unit_type, Inspection.result,
+               Unit.is_enterprise, _month(Inspection.date), func.count(),
+               func.sum(Inspection.personnel), func.sum(Inspection.problems_found),
+               func.sum(Inspection.rectified_on_site),
+               func.sum(case((Inspection.recorded.is_(True), 1), else_=0)))
+        .join(Unit, Unit.id == Inspection.unit_id).where(counted)
+        .group_by(Inspection.category, Inspection.method, Unit.unit_type, Inspection.result,
+                  Unit.is_enterprise, _month(Inspection.date))).all()
+
+    def spec(*conds, unit=False):
+        return SourceSpec(Inspection, (counted, *conds), (Unit,) if unit else ())
+
+    total = sum(r[6] for r in rows)
+    f.add("inspection.total", "行政检查", total, "次", spec())
+    dims = (
+        ("category", "检查类别", InspectionCategory, 0, Inspection.category, False),
+        ("method", "检查方式", InspectionMethod, 1, Inspection.method, False),
+        ("unit_type", "对象类型", UnitType, 2, Unit.unit_type, True),
+        ("result", "检查结果", InspectionResult, 3, Inspection.result, False),
+    )
+    for name, _, vocab, col, column, needs_unit in dims:
+        counts = defaultdict(int)
+        for r in rows:
+            counts[r[col]] += r[6]
+        for member in vocab:
+            f.add(f"inspection.{name}.{member.key}", member.value, counts[member.value], "次",
+                  spec(column == member.value, unit=needs_unit))
+    enterprise = sum(r[6] for r in rows if r[4])
+    f.add("inspection.enterprise", "涉企行政检查", enterprise, "次",
+          spec(Unit.is_enterprise.is_(True), unit=True))
+    f.add("inspection.personnel", "出动执法人员", sum(r[7] or 0 for r in rows), "人次", spec())
+    f.add("inspection.problems", "发现问题隐患", sum(r[8] or 0 for r in rows), "处",
+          spec(Inspection.problems_found > 0))
+    f.add("inspection.rectified_on_site", "现场整改", sum(r[9] or 0 for r in rows), "处",
+          spec(Inspection.rectified_on_site > 0))
+    f.add("inspection.recorded", "全过程记录", sum(r[10] or 0 for r in rows), "次",
+          spec(Inspection.recorded.is_(True)))
+    by_month = defaultdict(int)
+    for r in rows:
+        by_month[r[5]] += r[6]
+    for m in range(1, 13):
+        f.add(f"inspection.month.{m:02d}", f"{m}月行政检查", by_month[m], "次",
+              spec(_month(Inspection.date) == m))
+
+    units, ent_units = session.execute(
+        select(func.count(func.distinct(Inspection.unit_id)),
+               func.count(func.distinct(case((Unit.is_enterprise.is_(True), Inspection.unit_id)))))
+        .join(Unit, Unit.id == Inspection.unit_id).where(counted)).one()
+    f.add("inspection.units", "检查对象", units, "家", spec())
+    f.add("inspection.enterprise_units", "涉企检查对象", ent_units, "家",
+          spec(Unit.is_enterprise.is_(True), unit=True))
+
+    # Names the report lists: partner departments of joint inspections, and jointly
+    # inspected units in the order first inspected.
+    joint = Inspection.method == InspectionMethod.JOINT_RANDOM
+    partners: list[str] = []
+    for (text,) in session.execute(select(Inspection.partner_departments).where(counted, joint)
+                                   .order_by(Inspection.date, Inspection.id)):
+        partners.extend(split_list(text))
+    f.add("inspection.joint_partners", "联合检查部门", list(dict.fromkeys(partners)))
+    names = session.scalars(select(Unit.name).join(Inspection, Inspection.unit_id == Unit.id)
+                            .where(counted, joint).group_by(Unit.id)
+                            .order_by(func.min(Inspection.date), Unit.id)).all()
+    f.add("inspection.joint_units", "联合检查对象", list(names), "",
+          spec(joint))
+    f.add("inspection.joint_unit_count", "联合检查对象", len(names), "家", spec(joint))
+
+
+# --- penalties -------------------------------------------------------------------------
+
+def _penalties(session: Session, year: int, f: AnnualFigures) -> None:
+    decided = in_year(PenaltyCase.decided_on, year)
+    rows = session.execute(
+        select(PenaltyCase.counted_kind, PenaltyCase.procedure, PenaltyCase.party_type,
+               PenaltyCase.legal_review, PenaltyCase.legal_review_corrected,
+               PenaltyCase.hearing, _month(PenaltyCase.decided_on), func.count(),
+               func.coalesce(func.sum(PenaltyCase.fine_cents), 0),
+               func.coalesce(func.sum(PenaltyCase.confiscation_cents), 0))
+        .where(PenaltyCase.deleted_at.is_(None), decided)
+        .group_by(PenaltyCase.counted_kind, PenaltyCase.procedure, PenaltyCase.party_type,
+                  PenaltyCase.legal_review, PenaltyCase.legal_review_corrected,
+                  PenaltyCase.hearing, _month(PenaltyCase.decided_on))).all()
+
+    def spec(*conds):
+        return SourceSpec(PenaltyCase, (decided, *conds))
+
+    def total(pred=lambda r: True, col=7):
+        return sum(r[col] for r in rows if pred(r))
+
+    f.add("penalty.total", "行政处罚", total(), "件", spec())
+    for kind in PenaltyKind:
+        f.add(f"penalty.kind.{kind.key}", kind.value, total(lambda r: r[0] == kind.value), "件",
+              spec(PenaltyCase.counted_kind == kind.value))
+    for proc in Procedure:
+        f.add(f"penalty.procedure.{proc.key}", proc.value, total(lambda r: r[1] == proc.value),
+              "件", spec(PenaltyCase.procedure == proc.value))
+    for party in PartyType:
+        f.add(f"penalty.party.{party.key}", party.value, total(lambda r: r[2] == party.value),
+              "件", spec(PenaltyCase.party_type == party.value))
+    f.add("penalty.legal_review", "法制审核", total(lambda r: r[3]), "件",
+          spec(PenaltyCase.legal_review.is_(True)))
+    f.add("penalty.legal_review_corrected", "法制审核纠错", total(lambda r: r[4]), "件",
+          spec(PenaltyCase.legal_review_corrected.is_(True)))
+    f.add("penalty.hearing", "听证", total(lambda r: r[5]), "件", spec(PenaltyCase.hearing.is_(True)))
+    fines, confiscations = total(col=8), total(col=9)
+    f.add("penalty.fine_amount", "罚款金额", cents_to_yuan(fines), "元",
+          spec(PenaltyCase.fine_cents > 0))
+    f.add("penalty.confiscation_amount", "没收金额", cents_to_yuan(confiscations), "元",
+          spec(PenaltyCase.confiscation_cents > 0))
+    f.add("penalty.amount", "罚没金额", cents_to_yuan(fines + confiscations), "元",
+          spec(or_(PenaltyCase.fine_cents > 0, PenaltyCase.confiscation_cents > 0)),
+          note="罚款与已知金额的没收之和")
+    by_month = defaultdict(int)
+    for r in rows:
+        by_month[r[6]] += r[7]
+    for m in range(1, 13):
+        f.add(f"penalty.month.{m:02d}", f"{m}月行政处罚", by_month[m], "件",
+              spec(_month(PenaltyCase.decided_on) == m))
+
+
+# --- aggregate acts, campaigns, powers, reviews, custom figures ---------------------------
+
+def _other_acts(session: Session, year: int, f: AnnualFigures) -> None:
+    in_scope = (OtherAct.year == year,)
+    rows = session.execute(
+        select(OtherAct.category, OtherAct.item, func.sum(OtherAct.applied),
+               func.sum(OtherAct.accepted), func.sum(OtherAct.granted),
+               func.sum(OtherAct.refused), func.sum(OtherAct.revoked), func.sum(OtherAct.count))
+        .where(OtherAct.deleted_at.is_(None), *in_scope)
+        .group_by(OtherAct.category, OtherAct.item)
+        .order_by(OtherAct.category, func.min(OtherAct.id))).all()
+    lic = [r for r in rows if r[0] == OtherActCategory.LICENSE]
+    lic_spec = SourceSpec(OtherAct, (*in_scope, OtherAct.category == OtherActCategory.LICENSE))
+    for i, (key, label) in enumerate((("applied", "申请"), ("accepted", "受理"),
+                                      ("granted", "许可"), ("refused", "不予许可"),
+                                      ("revoked", "撤销"))):
+        f.add(f"license.{key}", f"行政许可{label}", sum(r[2 + i] or 0 for r in lic), "件", lic_spec)
+    f.tables["license.items"] = [
+        {"事项": r[1], "申请": r[2] or 0, "受理": r[3] or 0, "许可": r[4] or 0,
+         "不予许可": r[5] or 0, "撤销": r[6] or 0} for r in lic]
+    for cat in OtherActCategory:
+        if cat is OtherActCategory.LICENSE:
+            continue
+        f.add(f"other_act.{cat.key}", cat.value, sum(r[7] or 0 for r in rows if r[0] == cat.value),
+              "件", SourceSpec(OtherAct, (*in_scope, OtherAct.category == cat.value)))
+    f.tables["other_act.items"] = [
+        {"类别": r[0], "事项": r[1], "次数": r[7] or 0} for r in rows
+        if r[0] != OtherActCategory.LICENSE]
+
+
+def _campaigns(session: Session, year: int, f: AnnualFigures) -> None:
+    # A campaign counts in the year it ends; one still running counts in its start year.
+    counted = or_(in_year(Campaign.end_date, year),
+                  and_(Campaign.end_date.is_(None), in_year(Campaign.start_date, year)))
+    spec = SourceSpec(Campaign, (counted,))
+    campaigns = session.scalars(spec.query().order_by(Campaign.start_date, Campaign.id)).all()
+    f.add("campaign.total", "专项行动", len(campaigns), "次", spec)
+    for attr, key, label, unit in (("personnel", "personnel", "出动人次", "人次"),
+                                   ("institutions_checked", "institutions", "排查机构", "家"),
+                                   ("hazards_found", "hazards", "发现隐患", "处"),
+                                   ("closed", "closed", "关停机构", "家"),
+                                   ("rectified", "rectified", "整改", "家"),
+                                   ("cases_filed", "cases", "立案", "件")):
+        f.add(f"campaign.{key}", f"专项行动{label}",
+              sum(getattr(c, attr) or 0 for c in campaigns), unit, spec)
+    partners: list[str] = []
+    for c in campaigns:
+        partners.extend(split_list(c.partner_departments))
+    f.add("campaign.partners", "专项行动联合部门", list(dict.fromkeys(partners)))
+    f.tables["campaign.list"] = [
+        {"id": c.id, "名称": c.name, "开始日期": c.start_date, "结束日期": c.end_date,
+         "牵头部门": c.lead_department, "联合部门": c.partner_departments,
+         "出动人次": c.personnel, "排查机构数": c.institutions_checked,
+         "发现隐患数": c.hazards_found, "关停数": c.closed, "整改数": c.rectified,
+         "立案数": c.cases_filed} for c in campaigns]
+
+
+def _powers(session: Session, year: int, f: AnnualFigures) -> None:
+    in_scope = (PowerItem.year == year,)
+    sums = dict(session.execute(
+        select(PowerItem.category, func.sum(PowerItem.quantity))
+        .where(PowerItem.deleted_at.is_(None), *in_scope).group_by(PowerItem.category)).all())
+    f.add("power.total", "权责清单事项", sum(sums.values()), "项", SourceSpec(PowerItem, in_scope))
+    for cat in PowerCategory:
+        f.add(f"power.category.{cat.key}", cat.value, sums.get(cat.value, 0), "项",
+              SourceSpec(PowerItem, (*in_scope, PowerItem.category == cat.value)))
+
+
+def _reviews(session: Session, year: int, f: AnnualFigures) -> None:
+    received = in_year(ReviewCase.received_on, year)
+    counts = defaultdict(int)
+    for kind, result, n in session.execute(
+            select(ReviewCase.kind, ReviewCase.result, func.count())
+            .where(ReviewCase.deleted_at.is_(None), received)
+            .group_by(ReviewCase.kind, ReviewCase.result)):
+        counts[(kind, result)] += n
+    for kind in ReviewKind:
+        kind_cond = ReviewCase.kind == kind.value
+        f.add(f"review.{kind.key}", kind.value, sum(n for (k, _), n in counts.items() if k == kind),
+              "件", SourceSpec(ReviewCase, (received, kind_cond)))
+        for result in ReviewResult:
+            f.add(f"review.{kind.key}.{result.key}", f"{kind.value}{result.value}",
+                  counts[(kind.value, result.value)], "件",
+                  SourceSpec(ReviewCase, (received, kind_cond, ReviewCase.result == result.value)))
+        corrected = [r.value for r in CORRECTED_REVIEW_RESULTS]
+        f.add(f"review.{kind.key}.corrected", f"{kind.value}被纠错",
+              sum(n for (k, r), n in counts.items() if k == kind and r in corrected), "件",
+              SourceSpec(ReviewCase, (received, kind_cond, ReviewCase.result.in_(corrected))))
+
+
+def _custom(session: Session, year: int, f: AnnualFigures) -> None:
+    for item in session.scalars(select(CustomFigure).where(
+            CustomFigure.deleted_at.is_(None), CustomFigure.year == year).order_by(CustomFigure.id)):
+        value = int(item.value) if float(item.value).is_integer() else item.value
+        f.add(f"custom.{item.name}", item.name, value, item.unit,
+              SourceSpec(CustomFigure, (CustomFigure.id == item.id,)), note=item.sentence)
+
+
+# --- where a number comes from --------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SourceRow:
+    kind: str
+    record_id: int
+    reference: str   # 文号 / name / topic: what a person looks the record up by
+    date: dt.date | None
+    unit: str
+
+
+def figure_sources(session: Session, figure: Figure, limit: int | None = None) -> list[SourceRow]:
+    """The records behind one figure, in date order."""
+    if figure.source is None:
+        return []
+    q = figure.source.query()
+    model = figure.source.model
+    order = {Inspection: Inspection.date, PenaltyCase: PenaltyCase.decided_on,
+             Training: Training.date, Campaign: Campaign.start_date,
+             ReviewCase: ReviewCase.received_on}.get(model)
+    q = q.order_by(*(c for c in (order, model.id) if c is not None))
+    if limit:
+        q = q.limit(limit)
+    return [_source_row(r) for r in session.scalars(q)]
+
+
+def _source_row(r) -> SourceRow:
+    if isinstance(r, Inspection):
+        return SourceRow(r.KIND, r.id, f"{r.category}·{r.method}", r.date, r.unit.name)
+    if isinstance(r, PenaltyCase):
+        return SourceRow(r.KIND, r.id, r.decision_no, r.decided_on, r.party)
+    if isinstance(r, Staff):
+        return SourceRow(r.KIND, r.id, r.certificate_no or "", r.certificate_issued, r.name)
+    if isinstance(r, Training):
+        return SourceRow(r.KIND, r.id, r.topic, r.date, r.form)
+    if isinstance(r, Campaign):
+        return SourceRow(r.KIND, r.id, r.name, r.start_date, r.lead_department)
+    if isinstance(r, OtherAct):
+        return SourceRow(r.KIND, r.id, r.item, None, r.category)
+    if isinstance(r, ReviewCase):
+        return SourceRow(r.KIND, r.id, r.penalty_case.decision_no if r.penalty_case else "",
+                         r.received_on, r.result)
+    if isinstance(r, PowerItem):
+        return SourceRow(r.KIND, r.id, r.name, None, r.category)
+    return SourceRow(r.KIND, r.id, getattr(r, "name", ""), None, "")

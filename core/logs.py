@@ -1,0 +1,25 @@
+"""Logging to a file in the user's data directory: a windowed build has no console, and a
+clerk never sees a traceback, so every bug's details must land here."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+from pathlib import Path
+
+from core.paths import log_dir
+
+LOG_NAME = "zhifa.log"
+
+
+def setup_logging(level: int = logging.INFO) -> Path:
+    path = log_dir() / LOG_NAME
+    root = logging.getLogger()
+    if not any(getattr(h, "_zhifa", False) for h in root.handlers):
+        handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3,
+                                                       encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler._zhifa = True
+        root.addHandler(handler)
+        root.setLevel(level)
+    return path

@@ -1,0 +1,394 @@
+"""The ledger's records as SQLAlchemy 2.0 models: one class per record kind in DOMAIN.md.
+
+Every column carries its Chinese label in ``info["label"]``; validation messages, the
+import template, the annex ledgers and the GUI forms all read it from here.
+
+Deleting is soft: ``deleted_at`` is set and the record stops counting anywhere, but it can
+be restored from the recycle bin.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, String, Table, Text,
+    UniqueConstraint, func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
+
+from core.vocab import heaviest_penalty
+
+LIST_SEPARATOR = "、"
+
+
+def label(text: str, **extra) -> dict:
+    return {"label": text, **extra}
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Record:
+    """Columns every ledger record has: id, timestamps and the soft-delete mark."""
+
+    KIND = ""  # Chinese name of the record kind, e.g. 行政检查
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now(),
+                                                    info=label("创建时间"))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now(),
+                                                    onupdate=func.now(), info=label("修改时间"))
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None,
+                                                           info=label("删除时间"))
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @classmethod
+    def field_label(cls, attr: str) -> str:
+        return cls.__table__.c[attr].info.get("label", attr)
+
+    def describe(self) -> str:
+        """A short Chinese name of this record for messages and the check list."""
+        return f"{self.KIND}#{self.id}"
+
+
+def split_list(text: str | None) -> list[str]:
+    return [p for p in (text or "").split(LIST_SEPARATOR) if p]
+
+
+def join_list(items) -> str:
+    return LIST_SEPARATOR.join(dict.fromkeys(i.strip() for i in items if i and i.strip()))
+
+
+def cents_to_yuan(cents: int | None) -> Decimal | None:
+    return None if cents is None else (Decimal(cents) / 100).quantize(Decimal("0.01"))
+
+
+def yuan_to_cents(yuan) -> int | None:
+    if yuan is None or yuan == "":
+        return None
+    return int((Decimal(str(yuan)) * 100).to_integral_value())
+
+
+class BureauProfile(Base):
+    """单位信息: one row. What the report's title, signature and file names come from."""
+
+    __tablename__ = "bureau_profile"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(100), info=label("单位全称"))
+    region: Mapped[str] = mapped_column(String(100), default="", info=label("地区"))
+    signatory: Mapped[str] = mapped_column(String(100), default="", info=label("署名"))
+    document_date: Mapped[dt.date | None] = mapped_column(Date, info=label("成文日期"))
+    report_year: Mapped[int | None] = mapped_column(Integer, info=label("报告年度"))
+    # 国办发〔2024〕54号 leaves the yearly cap to each region; 2 is the common figure.
+    enterprise_inspection_cap: Mapped[int] = mapped_column(
+        Integer, default=2, info=label("同一企业年度检查上限"))
+
+    @property
+    def short_name(self) -> str:
+        """「区教育局」 style name used inside sentences."""
+        return self.full_name
+
+
+inspection_staff = Table(
+    "inspection_staff", Base.metadata,
+    Column("inspection_id", ForeignKey("inspection.id", ondelete="CASCADE"), primary_key=True),
+    Column("staff_id", ForeignKey("staff.id", ondelete="RESTRICT"), primary_key=True),
+)
+
+training_staff = Table(
+    "training_staff", Base.metadata,
+    Column("training_id", ForeignKey("training.id", ondelete="CASCADE"), primary_key=True),
+    Column("staff_id", ForeignKey("staff.id", ondelete="RESTRICT"), primary_key=True),
+)
+
+
+class Staff(Record, Base):
+    """执法人员."""
+
+    __tablename__ = "staff"
+    KIND = "执法人员"
+    name: Mapped[str] = mapped_column(String(50), info=label("姓名"))
+    department: Mapped[str] = mapped_column(String(100), default="", info=label("科室"))
+    certificate_no: Mapped[str | None] = mapped_column(String(50), info=label("执法证号"))
+    certificate_issued: Mapped[dt.date | None] = mapped_column(Date, info=label("发证日期"))
+    certificate_expires: Mapped[dt.date | None] = mapped_column(Date, info=label("有效期至"))
+    status: Mapped[str] = mapped_column(String(10), default="在岗", info=label("状态"))
+    cancelled_on: Mapped[dt.date | None] = mapped_column(Date, info=label("注销日期"))
+    cancel_reason: Mapped[str] = mapped_column(String(50), default="", info=label("注销原因"))
+    is_established: Mapped[bool] = mapped_column(Boolean, default=True, info=label("是否在编"))
+    is_legal_reviewer: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                    info=label("是否法制审核人员"))
+
+    def describe(self) -> str:
+        return f"执法人员「{self.name}」"
+
+    def certificate_valid_on(self, day: dt.date) -> bool:
+        """Holds a certificate that is in force on `day` (issued, unexpired, not cancelled)."""
+        if not self.certificate_no or self.certificate_issued is None:
+            return False
+        if self.certificate_issued > day:
+            return False
+        if self.certificate_expires is not None and self.certificate_expires < day:
+            return False
+        return self.cancelled_on is None or self.cancelled_on > day
+
+
+class Unit(Record, Base):
+    """检查对象: a school, kindergarten or institution the bureau inspects."""
+
+    __tablename__ = "unit"
+    KIND = "检查对象"
+    name: Mapped[str] = mapped_column(String(200), info=label("名称"))
+    unit_type: Mapped[str] = mapped_column(String(20), info=label("类型"))
+    credit_code: Mapped[str] = mapped_column(String(18), default="",
+                                             info=label("统一社会信用代码"))
+    street: Mapped[str] = mapped_column(String(50), default="", info=label("街道"))
+    is_enterprise: Mapped[bool] = mapped_column(Boolean, default=False, info=label("是否涉企"))
+
+    def describe(self) -> str:
+        return f"检查对象「{self.name}」"
+
+
+class Campaign(Record, Base):
+    """专项行动 / 联合执法: a campaign, which inspections may belong to."""
+
+    __tablename__ = "campaign"
+    KIND = "专项行动"
+    name: Mapped[str] = mapped_column(String(200), info=label("名称"))
+    start_date: Mapped[dt.date] = mapped_column(Date, info=label("开始日期"))
+    end_date: Mapped[dt.date | None] = mapped_column(Date, info=label("结束日期"))
+    lead_department: Mapped[str] = mapped_column(String(100), default="",
+                                                 info=label("牵头部门"))
+    partner_departments: Mapped[str] = mapped_column(Text, default="", info=label("联合部门"))
+    personnel: Mapped[int] = mapped_column(Integer, default=0, info=label("出动人次"))
+    institutions_checked: Mapped[int] = mapped_column(Integer, default=0,
+                                                      info=label("排查机构数"))
+    hazards_found: Mapped[int] = mapped_column(Integer, default=0, info=label("发现隐患数"))
+    closed: Mapped[int] = mapped_column(Integer, default=0, info=label("关停数"))
+    rectified: Mapped[int] = mapped_column(Integer, default=0, info=label("整改数"))
+    cases_filed: Mapped[int] = mapped_column(Integer, default=0, info=label("立案数"))
+    note: Mapped[str] = mapped_column(Text, default="", info=label("备注"))
+
+    @property
+    def counting_date(self) -> dt.date:
+        """A campaign counts in the year it ends (or started, while still running)."""
+        return self.end_date or self.start_date
+
+    def describe(self) -> str:
+        return f"专项行动「{self.name}」"
+
+
+class Inspection(Record, Base):
+    """行政检查: one inspected unit on one day."""
+
+    __tablename__ = "inspection"
+    KIND = "行政检查"
+    date: Mapped[dt.date] = mapped_column(Date, info=label("检查日期"))
+    category: Mapped[str] = mapped_column(String(10), info=label("检查类别"))
+    method: Mapped[str] = mapped_column(String(20), info=label("检查方式"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="RESTRICT"),
+                                         info=label("检查对象"))
+    items: Mapped[str] = mapped_column(Text, default="", info=label("检查事项"))
+    lead_department: Mapped[str] = mapped_column(String(100), default="",
+                                                 info=label("牵头部门"))
+    partner_departments: Mapped[str] = mapped_column(Text, default="", info=label("联合部门"))
+    personnel: Mapped[int] = mapped_column(Integer, default=0, info=label("出动人次"))
+    problems_found: Mapped[int] = mapped_column(Integer, default=0, info=label("发现问题数"))
+    rectified_on_site: Mapped[int] = mapped_column(Integer, default=0,
+                                                   info=label("现场整改数"))
+    result: Mapped[str] = mapped_column(String(10), info=label("检查结果"))
+    recorded: Mapped[bool] = mapped_column(Boolean, default=False, info=label("全过程记录"))
+    published_on: Mapped[dt.date | None] = mapped_column(Date, info=label("公示日期"))
+    campaign_id: Mapped[int | None] = mapped_column(
+        ForeignKey("campaign.id", ondelete="SET NULL"), info=label("专项行动"))
+    note: Mapped[str] = mapped_column(Text, default="", info=label("备注"))
+
+    unit: Mapped[Unit] = relationship(lazy="joined")
+    campaign: Mapped[Campaign | None] = relationship()
+    inspectors: Mapped[list[Staff]] = relationship(secondary=inspection_staff,
+                                                   order_by="Staff.id")
+
+    __table_args__ = (Index("ix_inspection_date", "date"),
+                      Index("ix_inspection_unit_date", "unit_id", "date"))
+
+    def describe(self) -> str:
+        unit = self.unit.name if self.unit else f"对象#{self.unit_id}"
+        return f"行政检查 {self.date:%Y-%m-%d}「{unit}」"
+
+
+class PenaltyCase(Record, Base):
+    """行政处罚: one decision (决定书)."""
+
+    __tablename__ = "penalty_case"
+    KIND = "行政处罚"
+    decision_no: Mapped[str] = mapped_column(String(100), info=label("决定书文号"))
+    party: Mapped[str] = mapped_column(String(200), info=label("当事人"))
+    party_type: Mapped[str] = mapped_column(String(20), info=label("当事人类型"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="SET NULL"),
+                                                info=label("检查对象"))
+    facts: Mapped[str] = mapped_column(Text, default="", info=label("违法事实"))
+    legal_basis: Mapped[str] = mapped_column(Text, default="", info=label("法律依据"))
+    procedure: Mapped[str] = mapped_column(String(10), info=label("程序"))
+    kinds: Mapped[str] = mapped_column(Text, info=label("处罚种类"))
+    # The single category the case is counted under (heaviest rule); kept in step with
+    # `kinds` by the validator below so that counting is one SQL GROUP BY.
+    counted_kind: Mapped[str] = mapped_column(String(30), info=label("计数种类"))
+    fine_cents: Mapped[int] = mapped_column(Integer, default=0, info=label("罚款金额"))
+    confiscation_cents: Mapped[int | None] = mapped_column(Integer, info=label("没收金额"))
+    filed_on: Mapped[dt.date | None] = mapped_column(Date, info=label("立案日期"))
+    decided_on: Mapped[dt.date | None] = mapped_column(Date, info=label("决定日期"))
+    closed_on: Mapped[dt.date | None] = mapped_column(Date, info=label("结案日期"))
+    legal_review: Mapped[bool] = mapped_column(Boolean, default=False, info=label("法制审核"))
+    legal_review_on: Mapped[dt.date | None] = mapped_column(Date, info=label("法制审核日期"))
+    legal_review_corrected: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                         info=label("法制审核纠错"))
+    hearing: Mapped[bool] = mapped_column(Boolean, default=False, info=label("听证"))
+    published_on: Mapped[dt.date | None] = mapped_column(Date, info=label("公示日期"))
+    inspection_id: Mapped[int | None] = mapped_column(
+        ForeignKey("inspection.id", ondelete="SET NULL"), info=label("关联检查"))
+
+    unit: Mapped[Unit | None] = relationship()
+    inspection: Mapped[Inspection | None] = relationship()
+
+    __table_args__ = (Index("ix_penalty_decided", "decided_on"),)
+
+    @validates("kinds")
+    def _keep_counted_kind(self, _key, value: str) -> str:
+        heaviest = heaviest_penalty(split_list(value))
+        self.counted_kind = heaviest.value if heaviest else ""
+        return value
+
+    @property
+    def kind_list(self) -> list[str]:
+        return split_list(self.kinds)
+
+    @property
+    def fine(self) -> Decimal:
+        return cents_to_yuan(self.fine_cents or 0)
+
+    @property
+    def confiscation(self) -> Decimal | None:
+        return cents_to_yuan(self.confiscation_cents)
+
+    def describe(self) -> str:
+        return f"行政处罚「{self.decision_no}」"
+
+
+class OtherAct(Record, Base):
+    """其他执法行为: aggregate counts of high-volume acts (许可, 确认, 奖励…)."""
+
+    __tablename__ = "other_act"
+    KIND = "其他执法行为"
+    year: Mapped[int] = mapped_column(Integer, info=label("年份"))
+    month: Mapped[int | None] = mapped_column(Integer, info=label("月份"))
+    category: Mapped[str] = mapped_column(String(10), info=label("类别"))
+    item: Mapped[str] = mapped_column(String(200), info=label("事项"))
+    applied: Mapped[int] = mapped_column(Integer, default=0, info=label("申请数"))
+    accepted: Mapped[int] = mapped_column(Integer, default=0, info=label("受理数"))
+    granted: Mapped[int] = mapped_column(Integer, default=0, info=label("许可数"))
+    refused: Mapped[int] = mapped_column(Integer, default=0, info=label("不予许可数"))
+    revoked: Mapped[int] = mapped_column(Integer, default=0, info=label("撤销数"))
+    count: Mapped[int] = mapped_column(Integer, default=0, info=label("次数"))
+
+    __table_args__ = (Index("ix_other_act_year", "year"),)
+
+    def describe(self) -> str:
+        month = f"{self.month}月" if self.month else ""
+        return f"其他执法行为 {self.year}年{month}「{self.item}」"
+
+
+class Training(Record, Base):
+    """学法培训: one session, with the staff who attended."""
+
+    __tablename__ = "training"
+    KIND = "学法培训"
+    date: Mapped[dt.date] = mapped_column(Date, info=label("日期"))
+    topic: Mapped[str] = mapped_column(String(200), info=label("主题"))
+    form: Mapped[str] = mapped_column(String(20), info=label("形式"))
+    hours: Mapped[float] = mapped_column(Float, info=label("学时"))
+    exam_takers: Mapped[int] = mapped_column(Integer, default=0, info=label("参考人数"))
+    exam_passed: Mapped[int] = mapped_column(Integer, default=0, info=label("通过人数"))
+
+    participants: Mapped[list[Staff]] = relationship(secondary=training_staff,
+                                                     order_by="Staff.id")
+
+    __table_args__ = (Index("ix_training_date", "date"),)
+
+    def describe(self) -> str:
+        return f"学法培训 {self.date:%Y-%m-%d}「{self.topic}」"
+
+
+class PowerItem(Record, Base):
+    """权责清单: one power (or a count of powers) the bureau holds in a year."""
+
+    __tablename__ = "power_item"
+    KIND = "权责清单"
+    year: Mapped[int] = mapped_column(Integer, info=label("年份"))
+    category: Mapped[str] = mapped_column(String(10), info=label("类别"))
+    name: Mapped[str] = mapped_column(String(300), default="", info=label("事项名称"))
+    quantity: Mapped[int] = mapped_column(Integer, default=1, info=label("数量"))
+
+    def describe(self) -> str:
+        return f"权责清单 {self.year}年 {self.category}「{self.name or self.quantity}」"
+
+
+class ReviewCase(Record, Base):
+    """复议/诉讼 brought against the bureau's decisions."""
+
+    __tablename__ = "review_case"
+    KIND = "复议诉讼"
+    kind: Mapped[str] = mapped_column(String(10), info=label("类型"))
+    received_on: Mapped[dt.date] = mapped_column(Date, info=label("收案日期"))
+    penalty_case_id: Mapped[int | None] = mapped_column(
+        ForeignKey("penalty_case.id", ondelete="SET NULL"), info=label("关联文号"))
+    result: Mapped[str] = mapped_column(String(10), default="在办", info=label("结果"))
+    note: Mapped[str] = mapped_column(Text, default="", info=label("备注"))
+
+    penalty_case: Mapped[PenaltyCase | None] = relationship()
+
+    def describe(self) -> str:
+        return f"{self.kind} {self.received_on:%Y-%m-%d}"
+
+
+class CustomFigure(Record, Base):
+    """其他指标: a figure the clerk keeps that no record kind counts (转学 674 人…)."""
+
+    __tablename__ = "custom_figure"
+    KIND = "其他指标"
+    year: Mapped[int] = mapped_column(Integer, info=label("年份"))
+    name: Mapped[str] = mapped_column(String(100), info=label("名称"))
+    value: Mapped[float] = mapped_column(Float, info=label("数值"))
+    unit: Mapped[str] = mapped_column(String(20), default="", info=label("单位"))
+    sentence: Mapped[str] = mapped_column(Text, default="", info=label("说明"))
+
+    def describe(self) -> str:
+        return f"其他指标 {self.year}年「{self.name}」"
+
+
+class NarrativeText(Record, Base):
+    """报告文字: a paragraph block a person writes for one year's report."""
+
+    __tablename__ = "narrative_text"
+    KIND = "报告文字"
+    year: Mapped[int] = mapped_column(Integer, info=label("年份"))
+    block: Mapped[str] = mapped_column(String(30), info=label("段落"))
+    text: Mapped[str] = mapped_column(Text, default="", info=label("内容"))
+    # True while the text is a template or last year's words that nobody has confirmed.
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False, info=label("待确认"))
+
+    __table_args__ = (UniqueConstraint("year", "block", name="uq_narrative_year_block"),)
+
+    def describe(self) -> str:
+        return f"报告文字 {self.year}年「{self.block}」"
+
+
+RECORD_KINDS: tuple[type[Record], ...] = (
+    Staff, Unit, Campaign, Inspection, PenaltyCase, OtherAct, Training, PowerItem, ReviewCase,
+    CustomFigure, NarrativeText,
+)

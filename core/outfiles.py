@@ -1,0 +1,81 @@
+"""Writing output files (report, annex, exports, templates) safely.
+
+- `safe_filename` turns whatever the clerk typed as a bureau name into a valid file name on
+  Windows and Linux (no / \\ : * ? " < > |, no .., no reserved names like CON or NUL).
+- `atomic_write` writes to a temporary file in the same folder and renames it into place,
+  so a crash or a full disk never leaves half a report; a target open in Word/WPS (locked
+  on Windows) or a read-only folder gives an OutputError in words.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+from core.errors import OutputError
+
+_BAD_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
+             *(f"LPT{i}" for i in range(1, 10))}
+MAX_NAME = 120
+
+
+def safe_filename(name: str, fallback: str = "未命名") -> str:
+    text = _BAD_CHARS.sub("_", str(name or "")).strip().strip(".").strip()
+    text = re.sub(r"\.{2,}", ".", text)
+    stem = text.split(".")[0].upper()
+    if stem in _RESERVED:
+        text = "_" + text
+    if not text:
+        text = fallback
+    return text[:MAX_NAME]
+
+
+def atomic_write(target: Path, write: Callable[[Path], None]) -> Path:
+    """Call `write(tmp_path)`, then move tmp_path onto `target`. Returns `target`."""
+    target = Path(target)
+    folder = target.parent
+    if not folder.exists():
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(_explain(exc, folder, target)) from exc
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=".~写入中-", suffix=target.suffix, dir=folder)
+        os.close(fd)
+    except OSError as exc:
+        raise OutputError(_explain(exc, folder, target)) from exc
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        _fsync(tmp)
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise OutputError(_explain(exc, folder, target)) from exc
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+    return target
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb+") as f:
+        os.fsync(f.fileno())
+
+
+def _explain(exc: OSError, folder: Path, target: Path) -> str:
+    if exc.errno == errno.ENOSPC:
+        return f"磁盘空间不足，无法写入「{target.name}」。请清理磁盘后重试。"
+    if exc.errno in (errno.EACCES, errno.EPERM) and target.exists():
+        return (f"文件「{target}」正被其他程序（如 Word、WPS 或 Excel）打开或为只读，"
+                f"请关闭该文件后重试。")
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"没有权限写入文件夹「{folder}」，请换一个保存位置。"
+    if getattr(exc, "winerror", None) in (32, 33):  # sharing / lock violation on Windows
+        return f"文件「{target}」正被其他程序打开，请关闭该文件后重试。"
+    return f"无法写入「{target}」：{exc.strerror or exc}"

@@ -1,0 +1,126 @@
+"""Saving, deleting and restoring records: the one path every change takes.
+
+Forms, the import, the demo year and the CLI all save through `save()`, so every record in
+the database has passed core.validation and the uniqueness rules below.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import extract, func, select
+from sqlalchemy.orm import Session
+
+from core.errors import ValidationError
+from core.models import (
+    BureauProfile, Inspection, NarrativeText, PenaltyCase, Record, ReviewCase, Staff,
+    Training, Unit, inspection_staff, training_staff,
+)
+from core.validation import validate
+from core.vocab import ENTERPRISE_UNIT_TYPES, UnitType
+
+
+def live(model):
+    """A SELECT of the records of `model` that are not in the recycle bin."""
+    return select(model).where(model.deleted_at.is_(None))
+
+
+def save(session: Session, record: Record) -> Record:
+    """Validate and stage `record`; the caller's session commits. Raises ValidationError."""
+    if isinstance(record, Unit) and record.is_enterprise is None:
+        record.is_enterprise = UnitType(record.unit_type) in ENTERPRISE_UNIT_TYPES
+    validate(record)
+    _check_unique(session, record)
+    session.add(record)
+    session.flush()
+    return record
+
+
+def _check_unique(session: Session, record: Record) -> None:
+    def clash(model, *conditions) -> bool:
+        q = select(func.count()).select_from(model).where(model.deleted_at.is_(None), *conditions)
+        if record.id is not None:
+            q = q.where(model.id != record.id)
+        return session.scalar(q) > 0
+
+    if isinstance(record, PenaltyCase) and clash(
+            PenaltyCase, PenaltyCase.decision_no == record.decision_no):
+        raise ValidationError("决定书文号", f"「{record.decision_no}」已存在。", record="行政处罚")
+    if isinstance(record, Unit) and clash(Unit, Unit.name == record.name):
+        raise ValidationError("名称", f"「{record.name}」已存在。", record="检查对象")
+    if isinstance(record, NarrativeText) and clash(
+            NarrativeText, NarrativeText.year == record.year, NarrativeText.block == record.block):
+        raise ValidationError("段落", f"{record.year}年「{record.block}」已存在。", record="报告文字")
+
+
+def delete(session: Session, record: Record) -> None:
+    """Move a record to the recycle bin. Staff and units still in use are refused."""
+    in_use = _uses(session, record)
+    if in_use:
+        raise ValidationError(type(record).KIND, f"{record.describe()}仍被{in_use}使用，不能删除。")
+    record.deleted_at = dt.datetime.now()
+    session.flush()
+
+
+def restore(session: Session, record: Record) -> None:
+    """Take a record out of the recycle bin, re-checking what may have changed meanwhile."""
+    record.deleted_at = None
+    _check_unique(session, record)
+    session.flush()
+
+
+def _uses(session: Session, record: Record) -> str:
+    if isinstance(record, Unit):
+        n = session.scalar(select(func.count()).select_from(Inspection).where(
+            Inspection.unit_id == record.id, Inspection.deleted_at.is_(None)))
+        return f" {n} 条行政检查" if n else ""
+    if isinstance(record, Staff):
+        n = session.scalar(select(func.count()).select_from(inspection_staff).join(Inspection).where(
+            inspection_staff.c.staff_id == record.id, Inspection.deleted_at.is_(None)))
+        m = session.scalar(select(func.count()).select_from(training_staff).join(Training).where(
+            training_staff.c.staff_id == record.id, Training.deleted_at.is_(None)))
+        parts = [f" {n} 条行政检查" if n else "", f" {m} 次学法培训" if m else ""]
+        return "、".join(p for p in parts if p)
+    if isinstance(record, PenaltyCase):
+        n = session.scalar(select(func.count()).select_from(ReviewCase).where(
+            ReviewCase.penalty_case_id == record.id, ReviewCase.deleted_at.is_(None)))
+        return f" {n} 件复议诉讼" if n else ""
+    return ""
+
+
+def profile(session: Session) -> BureauProfile | None:
+    return session.scalar(select(BureauProfile).limit(1))
+
+
+def set_profile(session: Session, **fields) -> BureauProfile:
+    """Create or update the one bureau profile row."""
+    current = profile(session) or BureauProfile(full_name="")
+    for key, value in fields.items():
+        if value is not None:
+            setattr(current, key, value)
+    if not (current.full_name or "").strip():
+        raise ValidationError("单位全称", "不能为空。", record="单位信息")
+    session.add(current)
+    session.flush()
+    return current
+
+
+def staff_by_name(session: Session, name: str) -> Staff | None:
+    return session.scalar(live(Staff).where(Staff.name == name).order_by(Staff.id).limit(1))
+
+
+def unit_by_name(session: Session, name: str) -> Unit | None:
+    return session.scalar(live(Unit).where(Unit.name == name).limit(1))
+
+
+def years_with_data(session: Session) -> list[int]:
+    """Every year some live record counts in, newest first (for the year selector)."""
+    from core.figures import YEAR_DATE_COLUMNS
+
+    years: set[int] = set()
+    for model, column in YEAR_DATE_COLUMNS:
+        year = column if column.type.python_type is int else extract("year", column)
+        q = select(year).distinct()
+        for (value,) in session.execute(q.where(model.deleted_at.is_(None), column.is_not(None))):
+            years.add(int(value))
+    return sorted(years, reverse=True)

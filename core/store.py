@@ -1,0 +1,301 @@
+"""The local store: opening the database safely, its schema version and upgrades, backups.
+
+A ledger is a SQLite file on the office PC's local disk (or any database URL SQLAlchemy
+understands). Every connection gets foreign keys, a busy timeout, WAL and synchronous=FULL,
+so an entry the clerk saw saved survives a power cut.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import os
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.errors import NotADatabaseError, OutputError, SchemaTooNewError, StoreError
+from core.models import Base
+from core.schema import CURRENT_VERSION, MIN_UPGRADABLE_VERSION, UPGRADES
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 5000
+VERSION_TABLE = "schema_info"
+
+
+def _is_network_path(path: Path) -> bool:
+    """A UNC path (\\\\server\\share) or a mapped network drive on Windows."""
+    s = str(path)
+    if s.startswith("\\\\") or s.startswith("//"):
+        return True
+    if os.name == "nt" and len(s) > 1 and s[1] == ":":
+        import ctypes  # Windows only: DRIVE_REMOTE == 4
+
+        return ctypes.windll.kernel32.GetDriveTypeW(f"{s[0]}:\\") == 4
+    return False
+
+
+def database_url(location: str) -> str:
+    """A SQLAlchemy URL for a path or URL the clerk gave."""
+    if "://" in location:
+        try:
+            make_url(location)
+        except ArgumentError as exc:
+            raise StoreError(f"数据库地址「{location}」无法识别：{exc}") from exc
+        return location
+    return "sqlite:///" + str(Path(location).expanduser().resolve())
+
+
+@dataclass
+class Store:
+    """An open ledger. Use `session()` for a unit of work that commits or rolls back."""
+
+    engine: Engine
+    location: str
+
+    def __post_init__(self):
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @property
+    def path(self) -> Path | None:
+        return Path(self.engine.url.database) if self.is_sqlite and self.engine.url.database else None
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Session]:
+        """Commit on success, roll back on any error: nothing is ever half-written."""
+        session = self._sessions()
+        try:
+            yield session
+            session.commit()
+        except OperationalError as exc:
+            session.rollback()
+            raise _explain(exc, self.location) from exc
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def read_session(self) -> Session:
+        return self._sessions()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _explain(exc: Exception, location: str) -> StoreError:
+    msg = str(exc).lower()
+    if "locked" in msg or "busy" in msg:
+        return StoreError(f"数据库「{location}」正被其他程序占用，请稍后再试。")
+    if "readonly" in msg or "read-only" in msg:
+        return StoreError(f"数据库「{location}」所在位置只读，无法保存。请检查文件夹权限。")
+    if "disk is full" in msg or "full" in msg:
+        return StoreError(f"磁盘空间已满，数据库「{location}」无法保存。请清理磁盘后重试。")
+    if "malformed" in msg or "not a database" in msg:
+        return NotADatabaseError(f"数据库文件「{location}」已损坏，请从备份恢复。")
+    return StoreError(f"数据库「{location}」操作失败：{exc}")
+
+
+def _sqlite_pragmas(journal_mode: str):
+    def on_connect(dbapi_conn, _record):
+        # pysqlite's implicit transactions would defer BEGIN; the pragmas must run outside.
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.execute(f"PRAGMA journal_mode={journal_mode}")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.close()
+
+    return on_connect
+
+
+def make_engine(location: str) -> Engine:
+    url = database_url(location)
+    if url.startswith("sqlite"):
+        path = Path(make_url(url).database or "")
+        # WAL on a network share corrupts (shared memory does not cross machines); such a
+        # file gets the rollback journal instead, and the GUI warns the clerk.
+        journal = "DELETE" if _is_network_path(path) else "WAL"
+        if path.parent and not path.parent.exists():
+            raise StoreError(f"数据库所在文件夹「{path.parent}」不存在。")
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _sqlite_pragmas(journal))
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def read_version(engine: Engine) -> int | None:
+    """The schema version stored in the file; None for an empty database."""
+    with engine.connect() as conn:
+        names = set(inspect(conn).get_table_names())
+        if VERSION_TABLE not in names:
+            if names:
+                raise NotADatabaseError("文件中已有数据表，但不是执法台账数据库。")
+            return None
+        row = conn.execute(text(f"SELECT version FROM {VERSION_TABLE}")).first()
+        return int(row[0]) if row else None
+
+
+def _write_version(conn, version: int) -> None:
+    conn.execute(text(f"DELETE FROM {VERSION_TABLE}"))
+    conn.execute(text(f"INSERT INTO {VERSION_TABLE} (version) VALUES (:v)"), {"v": version})
+
+
+def open_store(location: str, *, create: bool = True) -> Store:
+    """Open (and if needed create or upgrade) the ledger at `location`.
+
+    Raises SchemaTooNewError for a file from a newer program, NotADatabaseError for a file
+    that is not a ledger or is damaged, StoreError for anything else the clerk can act on.
+    """
+    engine = make_engine(location)
+    try:
+        if engine.dialect.name == "sqlite":
+            _check_sqlite_file(engine, location)
+        version = read_version(engine)
+        if version is None:
+            if not create:
+                raise NotADatabaseError(f"「{location}」中没有执法台账数据。")
+            _create_schema(engine)
+        elif version > CURRENT_VERSION:
+            raise SchemaTooNewError(
+                f"数据库「{location}」由更新版本的程序创建（数据版本 {version}，"
+                f"本程序支持到 {CURRENT_VERSION}）。请安装最新版本后再打开，以免数据受损。")
+        elif version < CURRENT_VERSION:
+            _upgrade(engine, location, version)
+    except (DatabaseError, sqlite3.DatabaseError) as exc:
+        engine.dispose()
+        raise _explain(exc, location) from exc
+    except BaseException:
+        engine.dispose()
+        raise
+    return Store(engine, location)
+
+
+def _check_sqlite_file(engine: Engine, location: str) -> None:
+    with engine.connect() as conn:
+        try:
+            result = conn.execute(text("PRAGMA quick_check")).scalar()
+        except DatabaseError as exc:
+            raise NotADatabaseError(
+                f"「{location}」不是有效的数据库文件，或文件已损坏。请从备份恢复。") from exc
+        if result != "ok":
+            raise NotADatabaseError(
+                f"数据库「{location}」检查发现损坏（{result}）。请从备份恢复。")
+
+
+def _create_schema(engine: Engine) -> None:
+    with engine.begin() as conn:
+        Base.metadata.create_all(conn)
+        conn.execute(text(f"CREATE TABLE IF NOT EXISTS {VERSION_TABLE} (version INTEGER NOT NULL)"))
+        _write_version(conn, CURRENT_VERSION)
+
+
+def _upgrade(engine: Engine, location: str, version: int) -> None:
+    if version < MIN_UPGRADABLE_VERSION:
+        raise SchemaTooNewError(
+            f"数据库「{location}」的数据版本 {version} 过旧，本程序无法升级。")
+    if engine.dialect.name == "sqlite":
+        copy = backup_sqlite(Path(engine.url.database), Path(engine.url.database).parent,
+                             tag=f"升级前-v{version}")
+        log.info("copy before upgrade: %s", copy)
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+
+    for step in range(version + 1, CURRENT_VERSION + 1):
+        # One transaction per step, the version written inside it: a crash mid-way leaves
+        # the file at the last finished step, never between.
+        with engine.begin() as conn:
+            UPGRADES[step](Operations(MigrationContext.configure(conn)))
+            _write_version(conn, step)
+        log.info("database %s upgraded to schema %d", location, step)
+
+
+def backup_sqlite(source: Path, dest_dir: Path, tag: str = "") -> Path:
+    """A consistent copy of the live file (SQLite's online backup), written atomically."""
+    dest_dir = Path(dest_dir)
+    try:
+        dest_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"无法创建备份文件夹「{dest_dir}」：{exc.strerror or exc}") from exc
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    name = f"执法台账备份-{stamp}{('-' + tag) if tag else ''}.db"
+    target = dest_dir / name
+    n = 1
+    while target.exists():
+        n += 1
+        target = dest_dir / name.replace(".db", f"-{n}.db")
+    tmp = target.with_suffix(".db.part")
+    try:
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        dst = sqlite3.connect(tmp)
+        with dst:
+            src.backup(dst)
+        dst.execute("PRAGMA journal_mode=DELETE")
+        dst.close()
+        src.close()
+        os.replace(tmp, target)
+    except (OSError, sqlite3.Error) as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise OutputError(f"备份写入「{dest_dir}」失败：{exc}") from exc
+    return target
+
+
+def verify_backup(path: Path) -> int:
+    """Check that `path` is an intact ledger this program can open; return its version."""
+    if not Path(path).is_file():
+        raise NotADatabaseError(f"备份文件「{path}」不存在。")
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            ok = conn.execute("PRAGMA integrity_check").fetchone()[0]
+            if ok != "ok":
+                raise NotADatabaseError(f"备份文件「{path}」已损坏（{ok}）。")
+            row = conn.execute(f"SELECT version FROM {VERSION_TABLE}").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise NotADatabaseError(f"「{path}」不是执法台账的备份文件：{exc}") from exc
+    if not row:
+        raise NotADatabaseError(f"「{path}」不是执法台账的备份文件。")
+    if row[0] > CURRENT_VERSION:
+        raise SchemaTooNewError(f"备份「{path}」由更新版本的程序创建，请先升级程序。")
+    return int(row[0])
+
+
+def restore_sqlite(backup: Path, live: Path) -> Path | None:
+    """Replace the live file by `backup`, keeping a copy of the live file first.
+
+    The backup itself is only read, never moved: a failed restore can be tried again.
+    Returns the safety copy of the file that was replaced (None if there was none).
+    """
+    verify_backup(backup)
+    live = Path(live)
+    safety = None
+    if live.exists():
+        safety = backup_sqlite(live, live.parent / "恢复前副本", tag="恢复前")
+    tmp = live.with_name(live.name + ".restore")
+    try:
+        shutil.copyfile(backup, tmp)
+        for suffix in ("-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(str(live) + suffix)
+        os.replace(tmp, live)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise OutputError(f"恢复到「{live}」失败：{exc.strerror or exc}") from exc
+    return safety
