@@ -77,6 +77,9 @@ class Figure:
     previous: Any = None
     source: SourceSpec | None = None
     note: str = ""
+    # "count": the value is the number of source records; "sum": a total over them;
+    # "distinct": distinct units among them; "rate" and "list" have no single source.
+    aggregate: str = "count"
 
     @property
     def change_pct(self) -> float | None:
@@ -125,8 +128,12 @@ class AnnualFigures:
     def figure(self, key: str) -> Figure:
         return self.figures[key]
 
-    def add(self, key, label, value, unit="", source=None, note=""):
-        self.figures[key] = Figure(key, label, value, unit, source=source, note=note)
+    def add(self, key, label, value, unit="", source=None, note="", aggregate=None):
+        if aggregate is None:
+            aggregate = ("list" if isinstance(value, list) else
+                         "rate" if unit == "%" or source is None else "count")
+        self.figures[key] = Figure(key, label, value, unit, source=source, note=note,
+                                   aggregate=aggregate)
 
     def as_json(self) -> dict:
         return {"year": self.year, "has_previous": self.has_previous,
@@ -235,9 +242,9 @@ def _training(session: Session, year: int, f: AnnualFigures) -> None:
                func.coalesce(func.sum(Training.exam_passed), 0)).where(*in_scope)).one()
     spec = SourceSpec(Training, (in_year(Training.date, year),))
     f.add("training.sessions", "学法培训次数", sessions, "次", spec)
-    f.add("training.hours", "组织培训学时", float(hours), "学时", spec)
-    f.add("training.exam_takers", "参加考试人数", int(takers), "人", spec)
-    f.add("training.exam_passed", "考试通过人数", int(passed), "人", spec)
+    f.add("training.hours", "组织培训学时", float(hours), "学时", spec, aggregate="sum")
+    f.add("training.exam_takers", "参加考试人数", int(takers), "人", spec, aggregate="sum")
+    f.add("training.exam_passed", "考试通过人数", int(passed), "人", spec, aggregate="sum")
     f.add("training.pass_rate", "考试通过率",
           round(passed / takers * 100, 1) if takers else None, "%")
 
@@ -298,11 +305,11 @@ def _inspections(session: Session, year: int, f: AnnualFigures) -> None:
     enterprise = sum(r[6] for r in rows if r[4])
     f.add("inspection.enterprise", "涉企行政检查", enterprise, "次",
           spec(Unit.is_enterprise.is_(True), unit=True))
-    f.add("inspection.personnel", "出动执法人员", sum(r[7] or 0 for r in rows), "人次", spec())
+    f.add("inspection.personnel", "出动执法人员", sum(r[7] or 0 for r in rows), "人次", spec(), aggregate="sum")
     f.add("inspection.problems", "发现问题隐患", sum(r[8] or 0 for r in rows), "处",
-          spec(Inspection.problems_found > 0))
+          spec(Inspection.problems_found > 0), aggregate="sum")
     f.add("inspection.rectified_on_site", "现场整改", sum(r[9] or 0 for r in rows), "处",
-          spec(Inspection.rectified_on_site > 0))
+          spec(Inspection.rectified_on_site > 0), aggregate="sum")
     f.add("inspection.recorded", "全过程记录", sum(r[10] or 0 for r in rows), "次",
           spec(Inspection.recorded.is_(True)))
     by_month = defaultdict(int)
@@ -316,9 +323,9 @@ def _inspections(session: Session, year: int, f: AnnualFigures) -> None:
         select(func.count(func.distinct(Inspection.unit_id)),
                func.count(func.distinct(case((Unit.is_enterprise.is_(True), Inspection.unit_id)))))
         .join(Unit, Unit.id == Inspection.unit_id).where(counted)).one()
-    f.add("inspection.units", "检查对象", units, "家", spec())
+    f.add("inspection.units", "检查对象", units, "家", spec(), aggregate="distinct")
     f.add("inspection.enterprise_units", "涉企检查对象", ent_units, "家",
-          spec(Unit.is_enterprise.is_(True), unit=True))
+          spec(Unit.is_enterprise.is_(True), unit=True), aggregate="distinct")
 
     # Names the report lists: partner departments of joint inspections, and jointly
     # inspected units in the order first inspected.
@@ -333,7 +340,7 @@ def _inspections(session: Session, year: int, f: AnnualFigures) -> None:
                             .order_by(func.min(Inspection.date), Unit.id)).all()
     f.add("inspection.joint_units", "联合检查对象", list(names), "",
           spec(joint))
-    f.add("inspection.joint_unit_count", "联合检查对象", len(names), "家", spec(joint))
+    f.add("inspection.joint_unit_count", "联合检查对象", len(names), "家", spec(joint), aggregate="distinct")
 
 
 # --- penalties -------------------------------------------------------------------------
@@ -374,12 +381,12 @@ def _penalties(session: Session, year: int, f: AnnualFigures) -> None:
     f.add("penalty.hearing", "听证", total(lambda r: r[5]), "件", spec(PenaltyCase.hearing.is_(True)))
     fines, confiscations = total(col=8), total(col=9)
     f.add("penalty.fine_amount", "罚款金额", cents_to_yuan(fines), "元",
-          spec(PenaltyCase.fine_cents > 0))
+          spec(PenaltyCase.fine_cents > 0), aggregate="sum")
     f.add("penalty.confiscation_amount", "没收金额", cents_to_yuan(confiscations), "元",
-          spec(PenaltyCase.confiscation_cents > 0))
+          spec(PenaltyCase.confiscation_cents > 0), aggregate="sum")
     f.add("penalty.amount", "罚没金额", cents_to_yuan(fines + confiscations), "元",
           spec(or_(PenaltyCase.fine_cents > 0, PenaltyCase.confiscation_cents > 0)),
-          note="罚款与已知金额的没收之和")
+          note="罚款与已知金额的没收之和", aggregate="sum")
     by_month = defaultdict(int)
     for r in rows:
         by_month[r[6]] += r[7]
@@ -404,7 +411,8 @@ def _other_acts(session: Session, year: int, f: AnnualFigures) -> None:
     for i, (key, label) in enumerate((("applied", "申请"), ("accepted", "受理"),
                                       ("granted", "许可"), ("refused", "不予许可"),
                                       ("revoked", "撤销"))):
-        f.add(f"license.{key}", f"行政许可{label}", sum(r[2 + i] or 0 for r in lic), "件", lic_spec)
+        f.add(f"license.{key}", f"行政许可{label}", sum(r[2 + i] or 0 for r in lic), "件", lic_spec,
+              aggregate="sum")
     f.tables["license.items"] = [
         {"事项": r[1], "申请": r[2] or 0, "受理": r[3] or 0, "许可": r[4] or 0,
          "不予许可": r[5] or 0, "撤销": r[6] or 0} for r in lic]
@@ -412,7 +420,7 @@ def _other_acts(session: Session, year: int, f: AnnualFigures) -> None:
         if cat is OtherActCategory.LICENSE:
             continue
         f.add(f"other_act.{cat.key}", cat.value, sum(r[7] or 0 for r in rows if r[0] == cat.value),
-              "件", SourceSpec(OtherAct, (*in_scope, OtherAct.category == cat.value)))
+              "件", SourceSpec(OtherAct, (*in_scope, OtherAct.category == cat.value)), aggregate="sum")
     f.tables["other_act.items"] = [
         {"类别": r[0], "事项": r[1], "次数": r[7] or 0} for r in rows
         if r[0] != OtherActCategory.LICENSE]
@@ -432,7 +440,7 @@ def _campaigns(session: Session, year: int, f: AnnualFigures) -> None:
                                    ("rectified", "rectified", "整改", "家"),
                                    ("cases_filed", "cases", "立案", "件")):
         f.add(f"campaign.{key}", f"专项行动{label}",
-              sum(getattr(c, attr) or 0 for c in campaigns), unit, spec)
+              sum(getattr(c, attr) or 0 for c in campaigns), unit, spec, aggregate="sum")
     partners: list[str] = []
     for c in campaigns:
         partners.extend(split_list(c.partner_departments))
@@ -450,10 +458,11 @@ def _powers(session: Session, year: int, f: AnnualFigures) -> None:
     sums = dict(session.execute(
         select(PowerItem.category, func.sum(PowerItem.quantity))
         .where(PowerItem.deleted_at.is_(None), *in_scope).group_by(PowerItem.category)).all())
-    f.add("power.total", "权责清单事项", sum(sums.values()), "项", SourceSpec(PowerItem, in_scope))
+    f.add("power.total", "权责清单事项", sum(sums.values()), "项", SourceSpec(PowerItem, in_scope),
+          aggregate="sum")
     for cat in PowerCategory:
         f.add(f"power.category.{cat.key}", cat.value, sums.get(cat.value, 0), "项",
-              SourceSpec(PowerItem, (*in_scope, PowerItem.category == cat.value)))
+              SourceSpec(PowerItem, (*in_scope, PowerItem.category == cat.value)), aggregate="sum")
 
 
 def _reviews(session: Session, year: int, f: AnnualFigures) -> None:
@@ -483,7 +492,8 @@ def _custom(session: Session, year: int, f: AnnualFigures) -> None:
             CustomFigure.deleted_at.is_(None), CustomFigure.year == year).order_by(CustomFigure.id)):
         value = int(item.value) if float(item.value).is_integer() else item.value
         f.add(f"custom.{item.name}", item.name, value, item.unit,
-              SourceSpec(CustomFigure, (CustomFigure.id == item.id,)), note=item.sentence)
+              SourceSpec(CustomFigure, (CustomFigure.id == item.id,)), note=item.sentence,
+              aggregate="sum")
 
 
 # --- where a number comes from --------------------------------------------------------------
