@@ -15,11 +15,15 @@ LOG_NAME = "zhifa.log"
 def setup_logging(level: int = logging.INFO) -> Path:
     path = log_dir() / LOG_NAME
     root = logging.getLogger()
-    if not any(getattr(h, "_zhifa", False) for h in root.handlers):
-        handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3,
-                                                       encoding="utf-8")
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        handler._zhifa = True
-        root.addHandler(handler)
-        root.setLevel(level)
+    for old in [h for h in root.handlers if getattr(h, "_zhifa", False)]:
+        if Path(old.baseFilename) == path:
+            return path
+        root.removeHandler(old)   # the data directory moved (tests, --self-test)
+        old.close()
+    handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3,
+                                                   encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler._zhifa = True
+    root.addHandler(handler)
+    root.setLevel(level)
     return path

@@ -17,6 +17,7 @@ from sqlalchemy import (
     UniqueConstraint, func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
+from sqlalchemy.orm.decl_base import _declarative_constructor
 
 from core.vocab import heaviest_penalty
 
@@ -28,7 +29,14 @@ def label(text: str, **extra) -> dict:
 
 
 class Base(DeclarativeBase):
-    pass
+    def __init__(self, **fields):
+        # Column defaults normally appear only at INSERT; validation runs before that, so a
+        # new record starts with them (status 在岗, counts 0…) already set.
+        for column in self.__table__.columns:
+            default = column.default
+            if column.key not in fields and default is not None and default.is_scalar:
+                fields[column.key] = default.arg
+        _declarative_constructor(self, **fields)
 
 
 class Record:
@@ -149,7 +157,8 @@ class Unit(Record, Base):
     credit_code: Mapped[str] = mapped_column(String(18), default="",
                                              info=label("统一社会信用代码"))
     street: Mapped[str] = mapped_column(String(50), default="", info=label("街道"))
-    is_enterprise: Mapped[bool] = mapped_column(Boolean, default=False, info=label("是否涉企"))
+    # Left empty, it is derived from the type on save (民办 and 校外培训 are enterprises).
+    is_enterprise: Mapped[bool] = mapped_column(Boolean, info=label("是否涉企"))
 
     def describe(self) -> str:
         return f"检查对象「{self.name}」"

@@ -1,0 +1,86 @@
+"""`zhifa-cli` as a clerk (or a script) uses it: demo, figures, check, backup, restore."""
+
+import json
+
+import pytest
+
+from core.cli import main
+
+
+@pytest.fixture
+def db(tmp_path):
+    return str(tmp_path / "ledger.db")
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_demo_then_figures_as_json(capsys, db):
+    assert run(capsys, "--db", db, "demo", "--year", "2025")[0] == 0
+    code, out, _ = run(capsys, "--db", db, "figures", "--year", "2025", "--json")
+    assert code == 0
+    data = json.loads(out)
+    figures = {f["key"]: f for f in data["figures"]}
+    assert data["has_previous"] is True
+    assert 60 <= figures["inspection.total"]["value"] <= 80
+    assert figures["inspection.total"]["label"] == "行政检查"
+    assert "change_pct" in figures["inspection.total"]
+
+
+def test_the_database_comes_from_the_environment(capsys, db, monkeypatch):
+    monkeypatch.setenv("ZHIFA_DB", db)
+    assert run(capsys, "init", "--bureau", "东丽区教育局")[0] == 0
+    code, out, _ = run(capsys, "--db", db, "init")
+    assert "东丽区教育局" in out
+
+
+def test_check_names_the_records(capsys, db):
+    run(capsys, "--db", db, "demo", "--year", "2025")
+    code, out, _ = run(capsys, "--db", db, "check", "--year", "2025")
+    assert code == 0
+    assert "少于两人" in out and "行政检查 2025-" in out
+    assert run(capsys, "--db", db, "check", "--year", "2025", "--strict")[0] == 1
+
+
+def test_loading_the_demo_twice_is_refused_in_words(capsys, db):
+    run(capsys, "--db", db, "demo", "--year", "2025")
+    code, _, err = run(capsys, "--db", db, "demo", "--year", "2025")
+    assert code == 2
+    assert "已有台账数据" in err and "Traceback" not in err
+
+
+def test_backup_and_restore(capsys, db, tmp_path):
+    run(capsys, "--db", db, "demo", "--year", "2025")
+    code, out, _ = run(capsys, "--db", db, "backup", "--to", str(tmp_path / "bk"))
+    assert code == 0
+    backup = out.strip().split("：", 1)[1]
+    code, out, _ = run(capsys, "--db", db, "restore", backup)
+    assert code == 0 and "恢复前的数据已另存为" in out
+
+
+def test_a_newer_database_is_refused_in_words(capsys, tmp_path):
+    import sqlite3
+
+    db = tmp_path / "new.db"
+    run(capsys, "--db", str(db), "init")
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE schema_info SET version = 7")
+    code, _, err = run(capsys, "--db", str(db), "figures", "--year", "2025")
+    assert code == 2 and "更新版本" in err
+
+
+def test_a_bug_goes_to_the_log_not_the_screen(capsys, db, monkeypatch, _isolated_data_dir):
+    import core.ledger_commands as lc
+
+    def broken(*_):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(lc, "annual_figures", broken)
+    code, _, err = run(capsys, "--db", db, "figures", "--year", "2025")
+    assert code == 70
+    assert "Traceback" not in err and "日志" in err
+    log = (_isolated_data_dir / "logs" / "zhifa.log").read_text("utf-8")
+    assert "RuntimeError: boom" in log

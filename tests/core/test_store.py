@@ -1,0 +1,124 @@
+"""The local store: safe pragmas, schema version, refusal of foreign or newer files, backups."""
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from core.errors import NotADatabaseError, SchemaTooNewError
+from core.models import Unit
+from core.records import save
+from core.schema import CURRENT_VERSION
+from core.store import backup_sqlite, open_store, restore_sqlite, verify_backup
+
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+
+
+def test_every_connection_is_safe_for_a_power_cut(store):
+    with store.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA synchronous")).scalar() == 2   # FULL
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 1000
+
+
+def test_foreign_keys_are_enforced(store):
+    from sqlalchemy.exc import IntegrityError
+
+    with pytest.raises(IntegrityError):
+        with store.engine.begin() as conn:
+            conn.execute(text("INSERT INTO inspection (date, category, method, unit_id, items, "
+                              "lead_department, partner_departments, personnel, problems_found, "
+                              "rectified_on_site, result, recorded, note) VALUES ('2025-01-01', "
+                              "'日常检查', '其他', 999, '', '', '', 0, 0, 0, '合格', 0, '')"))
+
+
+def test_the_file_knows_its_schema_version(store):
+    with store.engine.connect() as conn:
+        assert conn.execute(text("SELECT version FROM schema_info")).scalar() == CURRENT_VERSION
+
+
+def test_a_file_from_a_newer_program_is_refused_untouched(tmp_path):
+    path = tmp_path / "newer.db"
+    open_store(str(path)).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE schema_info SET version = 999")
+    before = path.read_bytes()
+    with pytest.raises(SchemaTooNewError, match="更新版本"):
+        open_store(str(path))
+    assert path.read_bytes() == before
+
+
+def test_a_file_that_is_not_a_ledger_is_refused(tmp_path):
+    junk = tmp_path / "notes.db"
+    junk.write_bytes(b"this is a Word document, not a database" * 100)
+    with pytest.raises(NotADatabaseError, match="notes.db"):
+        open_store(str(junk))
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE customers (id INTEGER)")
+    with pytest.raises(NotADatabaseError, match="不是执法台账"):
+        open_store(str(other))
+
+
+def test_the_first_schema_file_still_opens(tmp_path):
+    """tests/resources/schema_v1.db is a ledger written by schema version 1; every later
+    version must open (and upgrade) a copy of it with its records intact."""
+    copy = tmp_path / "v1.db"
+    shutil.copy(RESOURCES / "schema_v1.db", copy)
+    store = open_store(str(copy))
+    with store.session() as s:
+        assert s.query(Unit).filter_by(name="示例区第一中学").one().unit_type == "公办中小学"
+    store.close()
+
+
+def test_backup_and_restore_round_trip(store, tmp_path):
+    with store.session() as s:
+        save(s, Unit(name="一中", unit_type="公办中小学"))
+    backup = backup_sqlite(store.path, tmp_path / "backups")
+    assert verify_backup(backup) == CURRENT_VERSION
+    with store.session() as s:
+        save(s, Unit(name="二中", unit_type="公办中小学"))
+    live = store.path
+    store.close()
+    safety = restore_sqlite(backup, live)
+    assert backup.exists() and safety.exists()        # neither copy is consumed
+    restored = open_store(str(live))
+    with restored.session() as s:
+        assert [u.name for u in s.query(Unit)] == ["一中"]
+    restored.close()
+    kept = open_store(str(safety))
+    with kept.session() as s:
+        assert sorted(u.name for u in s.query(Unit)) == ["一中", "二中"]
+    kept.close()
+
+
+def test_a_damaged_backup_is_refused_and_the_live_file_kept(store, tmp_path):
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"\0" * 4096)
+    live_before = store.path.read_bytes()
+    with pytest.raises(NotADatabaseError):
+        restore_sqlite(bad, store.path)
+    assert store.path.read_bytes() == live_before
+
+
+def _columns(path):
+    from sqlalchemy import create_engine, inspect
+
+    engine = create_engine(f"sqlite:///{path}")
+    insp = inspect(engine)
+    shape = {t: sorted(c["name"] for c in insp.get_columns(t)) for t in insp.get_table_names()}
+    engine.dispose()
+    return shape
+
+
+def test_an_upgraded_first_schema_file_has_exactly_the_current_tables(tmp_path):
+    """Changing core/models.py without a numbered upgrade in core/schema fails here."""
+    copy = tmp_path / "v1.db"
+    shutil.copy(RESOURCES / "schema_v1.db", copy)
+    open_store(str(copy)).close()
+    fresh = tmp_path / "fresh.db"
+    open_store(str(fresh)).close()
+    assert _columns(copy) == _columns(fresh)
