@@ -84,3 +84,11 @@ def test_a_bug_goes_to_the_log_not_the_screen(capsys, db, monkeypatch, _isolated
     assert "Traceback" not in err and "日志" in err
     log = (_isolated_data_dir / "logs" / "zhifa.log").read_text("utf-8")
     assert "RuntimeError: boom" in log
+
+
+def test_a_database_url_is_accepted(capsys, tmp_path):
+    url = f"sqlite:///{tmp_path / 'by-url.db'}"
+    assert run(capsys, "--db", url, "demo", "--year", "2024")[0] == 0
+    code, out, _ = run(capsys, "--db", url, "figures", "--year", "2024")
+    assert code == 0 and "行政检查" in out
+    assert (tmp_path / "by-url.db").exists()
