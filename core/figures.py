@@ -192,12 +192,15 @@ def ledger_has_year(session: Session, year: int) -> bool:
 
 # --- staff and training -----------------------------------------------------------------
 
-def _valid_on(day: dt.date):
-    """SQL twin of Staff.certificate_valid_on."""
+def valid_on_day(day):
+    """SQL twin of Staff.certificate_valid_on; `day` may be a date or a date column."""
     return and_(Staff.certificate_no.is_not(None), Staff.certificate_no != "",
                 Staff.certificate_issued.is_not(None), Staff.certificate_issued <= day,
                 or_(Staff.certificate_expires.is_(None), Staff.certificate_expires >= day),
                 or_(Staff.cancelled_on.is_(None), Staff.cancelled_on > day))
+
+
+_valid_on = valid_on_day
 
 
 def _active_on(day: dt.date):
@@ -273,29 +276,54 @@ def _training(session: Session, year: int, f: AnnualFigures) -> None:
 # --- inspections -----------------------------------------------------------------------
 
 def _inspections(session: Session, year: int, f: AnnualFigures) -> None:
+    live = (Inspection.deleted_at.is_(None), in_year(Inspection.date, year))
+    dims = (Inspection.category, Inspection.method, Unit.unit_type, Inspection.result,
+            Unit.is_enterprise, _month(Inspection.date))
+    measures = (Inspection.personnel, Inspection.problems_found, Inspection.rectified_on_site,
+                case((Inspection.recorded.is_(True), 1), else_=0))
+    cube: dict[tuple, list[int]] = {}
+    for *key, n, pers, probs, rect, rec in session.execute(
+            select(*dims, func.count(), *(func.sum(m) for m in measures))
+            .join(Unit, Unit.id == Inspection.unit_id).where(*live).group_by(*dims)):
+        cube[tuple(key)] = [n, pers or 0, probs or 0, rect or 0, rec or 0]
+    # One unit on one day is one inspection. Repeated entries are rare, so rather than
+    # deduplicating every row, the entries after the first of each (unit, day) are found
+    # and taken back out of the grouped totals.
+    repeated = (select(Inspection.unit_id, Inspection.date).where(*live)
+                .group_by(Inspection.date, Inspection.unit_id).having(func.count() > 1).subquery())
+    seen: set[tuple] = set()
+    dropped: set[int] = set()
+    for iid, uid, day, *rest in session.execute(
+            select(Inspection.id, Inspection.unit_id, Inspection.date, *dims, *measures)
+            .join(Unit, Unit.id == Inspection.unit_id)
+            .join(repeated, and_(repeated.c.unit_id == Inspection.unit_id,
+                                 repeated.c.date == Inspection.date))
+            .where(Inspection.deleted_at.is_(None))
+            .order_by(Inspection.unit_id, Inspection.date, Inspection.id)):
+        if (uid, day) not in seen:
+            seen.add((uid, day))
+            continue
+        dropped.add(iid)
+        totals = cube[tuple(rest[:6])]
+        totals[0] -= 1
+        for i, value in enumerate(rest[6:], start=1):
+            totals[i] -= value or 0
+    rows = [(*key, *totals) for key, totals in cube.items() if totals[0]]
+
     counted = Inspection.id.in_(counted_inspection_ids(year))
-    rows = session.execute(
-        select(Inspection.category, Inspection.method, Unit.unit_type, Inspection.result,
-               Unit.is_enterprise, _month(Inspection.date), func.count(),
-               func.sum(Inspection.personnel), func.sum(Inspection.problems_found),
-               func.sum(Inspection.rectified_on_site),
-               func.sum(case((Inspection.recorded.is_(True), 1), else_=0)))
-        .join(Unit, Unit.id == Inspection.unit_id).where(counted)
-        .group_by(Inspection.category, Inspection.method, Unit.unit_type, Inspection.result,
-                  Unit.is_enterprise, _month(Inspection.date))).all()
 
     def spec(*conds, unit=False):
         return SourceSpec(Inspection, (counted, *conds), (Unit,) if unit else ())
 
     total = sum(r[6] for r in rows)
     f.add("inspection.total", "行政检查", total, "次", spec())
-    dims = (
-        ("category", "检查类别", InspectionCategory, 0, Inspection.category, False),
-        ("method", "检查方式", InspectionMethod, 1, Inspection.method, False),
-        ("unit_type", "对象类型", UnitType, 2, Unit.unit_type, True),
-        ("result", "检查结果", InspectionResult, 3, Inspection.result, False),
+    breakdowns = (
+        ("category", InspectionCategory, 0, Inspection.category, False),
+        ("method", InspectionMethod, 1, Inspection.method, False),
+        ("unit_type", UnitType, 2, Unit.unit_type, True),
+        ("result", InspectionResult, 3, Inspection.result, False),
     )
-    for name, _, vocab, col, column, needs_unit in dims:
+    for name, vocab, col, column, needs_unit in breakdowns:
         counts = defaultdict(int)
         for r in rows:
             counts[r[col]] += r[6]
@@ -305,12 +333,13 @@ def _inspections(session: Session, year: int, f: AnnualFigures) -> None:
     enterprise = sum(r[6] for r in rows if r[4])
     f.add("inspection.enterprise", "涉企行政检查", enterprise, "次",
           spec(Unit.is_enterprise.is_(True), unit=True))
-    f.add("inspection.personnel", "出动执法人员", sum(r[7] or 0 for r in rows), "人次", spec(), aggregate="sum")
-    f.add("inspection.problems", "发现问题隐患", sum(r[8] or 0 for r in rows), "处",
+    f.add("inspection.personnel", "出动执法人员", sum(r[7] for r in rows), "人次", spec(),
+          aggregate="sum")
+    f.add("inspection.problems", "发现问题隐患", sum(r[8] for r in rows), "处",
           spec(Inspection.problems_found > 0), aggregate="sum")
-    f.add("inspection.rectified_on_site", "现场整改", sum(r[9] or 0 for r in rows), "处",
+    f.add("inspection.rectified_on_site", "现场整改", sum(r[9] for r in rows), "处",
           spec(Inspection.rectified_on_site > 0), aggregate="sum")
-    f.add("inspection.recorded", "全过程记录", sum(r[10] or 0 for r in rows), "次",
+    f.add("inspection.recorded", "全过程记录", sum(r[10] for r in rows), "次",
           spec(Inspection.recorded.is_(True)))
     by_month = defaultdict(int)
     for r in rows:
@@ -319,10 +348,11 @@ def _inspections(session: Session, year: int, f: AnnualFigures) -> None:
         f.add(f"inspection.month.{m:02d}", f"{m}月行政检查", by_month[m], "次",
               spec(_month(Inspection.date) == m))
 
+    # Repeated entries never change which units were inspected: no deduplication needed.
     units, ent_units = session.execute(
         select(func.count(func.distinct(Inspection.unit_id)),
                func.count(func.distinct(case((Unit.is_enterprise.is_(True), Inspection.unit_id)))))
-        .join(Unit, Unit.id == Inspection.unit_id).where(counted)).one()
+        .join(Unit, Unit.id == Inspection.unit_id).where(*live)).one()
     f.add("inspection.units", "检查对象", units, "家", spec(), aggregate="distinct")
     f.add("inspection.enterprise_units", "涉企检查对象", ent_units, "家",
           spec(Unit.is_enterprise.is_(True), unit=True), aggregate="distinct")
@@ -331,16 +361,19 @@ def _inspections(session: Session, year: int, f: AnnualFigures) -> None:
     # inspected units in the order first inspected.
     joint = Inspection.method == InspectionMethod.JOINT_RANDOM
     partners: list[str] = []
-    for (text,) in session.execute(select(Inspection.partner_departments).where(counted, joint)
-                                   .order_by(Inspection.date, Inspection.id)):
-        partners.extend(split_list(text))
+    names: list[str] = []
+    for iid, text, name in session.execute(
+            select(Inspection.id, Inspection.partner_departments, Unit.name)
+            .join(Unit, Unit.id == Inspection.unit_id).where(*live, joint)
+            .order_by(Inspection.date, Inspection.id)):
+        if iid not in dropped:
+            partners.extend(split_list(text))
+            names.append(name)
+    names = list(dict.fromkeys(names))
     f.add("inspection.joint_partners", "联合检查部门", list(dict.fromkeys(partners)))
-    names = session.scalars(select(Unit.name).join(Inspection, Inspection.unit_id == Unit.id)
-                            .where(counted, joint).group_by(Unit.id)
-                            .order_by(func.min(Inspection.date), Unit.id)).all()
-    f.add("inspection.joint_units", "联合检查对象", list(names), "",
-          spec(joint))
-    f.add("inspection.joint_unit_count", "联合检查对象", len(names), "家", spec(joint), aggregate="distinct")
+    f.add("inspection.joint_units", "联合检查对象", names, "", spec(joint))
+    f.add("inspection.joint_unit_count", "联合检查对象", len(names), "家", spec(joint),
+          aggregate="distinct")
 
 
 # --- penalties -------------------------------------------------------------------------

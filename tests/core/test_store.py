@@ -109,7 +109,9 @@ def _columns(path):
 
     engine = create_engine(f"sqlite:///{path}")
     insp = inspect(engine)
-    shape = {t: sorted(c["name"] for c in insp.get_columns(t)) for t in insp.get_table_names()}
+    shape = {t: (sorted(c["name"] for c in insp.get_columns(t)),
+                 sorted((i["name"], tuple(i["column_names"])) for i in insp.get_indexes(t)))
+             for t in insp.get_table_names()}
     engine.dispose()
     return shape
 

@@ -204,6 +204,6 @@ CREATE TABLE unit (
 );
 CREATE INDEX ix_other_act_year ON other_act (year);
 CREATE INDEX ix_training_date ON training (date);
+CREATE INDEX ix_inspection_counting ON inspection (date, deleted_at, unit_id, category, method, result, personnel, problems_found, rectified_on_site, recorded);
 CREATE INDEX ix_inspection_unit_date ON inspection (unit_id, date);
-CREATE INDEX ix_inspection_date ON inspection (date);
 CREATE INDEX ix_penalty_decided ON penalty_case (decided_on);
