@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 from sqlalchemy.orm.decl_base import _declarative_constructor
 
-from core.vocab import heaviest_penalty
+from core.vocab import ENTERPRISE_UNIT_TYPES, heaviest_penalty
 
 LIST_SEPARATOR = "、"
 
@@ -157,8 +157,13 @@ class Unit(Record, Base):
     credit_code: Mapped[str] = mapped_column(String(18), default="",
                                              info=label("统一社会信用代码"))
     street: Mapped[str] = mapped_column(String(50), default="", info=label("街道"))
-    # Left empty, it is derived from the type on save (民办 and 校外培训 are enterprises).
+    # Follows the type (民办 and 校外培训 are enterprises) unless set after it.
     is_enterprise: Mapped[bool] = mapped_column(Boolean, info=label("是否涉企"))
+
+    @validates("unit_type")
+    def _enterprise_follows_type(self, _key, value: str) -> str:
+        self.is_enterprise = value in ENTERPRISE_UNIT_TYPES
+        return value
 
     def describe(self) -> str:
         return f"检查对象「{self.name}」"

@@ -17,7 +17,6 @@ from core.models import (
     Training, Unit, inspection_staff, training_staff,
 )
 from core.validation import validate
-from core.vocab import ENTERPRISE_UNIT_TYPES
 
 
 def live(model):
@@ -27,8 +26,6 @@ def live(model):
 
 def save(session: Session, record: Record) -> Record:
     """Validate and stage `record`; the caller's session commits. Raises ValidationError."""
-    if isinstance(record, Unit) and record.is_enterprise is None:
-        record.is_enterprise = record.unit_type in ENTERPRISE_UNIT_TYPES
     validate(record)
     _check_unique(session, record)
     session.add(record)

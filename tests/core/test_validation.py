@@ -137,3 +137,9 @@ def test_numbers_stored_as_text_and_full_width_digits():
 def test_lists_inside_a_cell_accept_every_separator():
     assert parse_list("区消防救援支队、区市场监管局，区人社局,区卫健委;区民政局；公安分局") == [
         "区消防救援支队", "区市场监管局", "区人社局", "区卫健委", "区民政局", "公安分局"]
+
+
+def test_changing_a_units_type_changes_whether_it_is_an_enterprise(session):
+    unit = save(session, Unit(name="启明学校", unit_type="公办中小学"))
+    unit.unit_type = "民办学校"
+    assert save(session, unit).is_enterprise
