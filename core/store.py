@@ -286,7 +286,12 @@ def restore_sqlite(backup: Path, live: Path) -> Path | None:
     live = Path(live)
     safety = None
     if live.exists():
-        safety = backup_sqlite(live, live.parent / "恢复前副本", tag="恢复前")
+        try:
+            safety = backup_sqlite(live, live.parent / "恢复前副本", tag="恢复前")
+        except OutputError:
+            # A damaged live file (the usual reason to restore) cannot be read by SQLite's
+            # backup API: keep its bytes as they are instead, so nothing is thrown away.
+            safety = _copy_damaged(live, live.parent / "恢复前副本")
     tmp = live.with_name(live.name + ".restore")
     try:
         shutil.copyfile(backup, tmp)
@@ -299,3 +304,21 @@ def restore_sqlite(backup: Path, live: Path) -> Path | None:
             tmp.unlink()
         raise OutputError(f"恢复到「{live}」失败：{exc.strerror or exc}") from exc
     return safety
+
+
+def _copy_damaged(live: Path, dest_dir: Path) -> Path:
+    """A byte-for-byte copy of a file SQLite cannot read (with its -wal, if any)."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = dest_dir / f"执法台账损坏副本-{stamp}.db"
+    n = 1
+    while target.exists():
+        n += 1
+        target = dest_dir / f"执法台账损坏副本-{stamp}-{n}.db"
+    try:
+        dest_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(live, target)
+        if Path(str(live) + "-wal").exists():
+            shutil.copyfile(str(live) + "-wal", str(target) + "-wal")
+    except OSError as exc:
+        raise OutputError(f"无法保留损坏文件的副本到「{dest_dir}」：{exc.strerror or exc}") from exc
+    return target
