@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 from sqlalchemy.orm.decl_base import _declarative_constructor
 
-from core.vocab import ENTERPRISE_UNIT_TYPES, heaviest_penalty
+from core.vocab import ENTERPRISE_UNIT_TYPES, PenaltyKind, heaviest_penalty
 
 LIST_SEPARATOR = "、"
 
@@ -279,7 +279,9 @@ class PenaltyCase(Record, Base):
 
     @validates("kinds")
     def _keep_counted_kind(self, _key, value: str) -> str:
-        heaviest = heaviest_penalty(split_list(value))
+        # A kind outside Art. 9 (a typo in an imported cell) must not raise here, while the
+        # value is assigned: core.validation refuses it by name when the case is saved.
+        heaviest = heaviest_penalty([k for k in split_list(value) if k in PenaltyKind.values()])
         self.counted_kind = heaviest.value if heaviest else ""
         return value
 
