@@ -19,21 +19,27 @@ from typing import Callable
 
 from core.errors import OutputError
 
-_BAD_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
-_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
+_BAD_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f\ud800-\udfff]')
+_RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$", *(f"COM{i}" for i in range(1, 10)),
              *(f"LPT{i}" for i in range(1, 10))}
 MAX_NAME = 120
+# ext4 and most NAS shares allow 255 bytes per name, and 120 Chinese characters are 360
+# bytes in UTF-8: the name is cut by bytes too, leaving room for the suffix added to it.
+MAX_NAME_BYTES = 180
+# Windows silently drops trailing dots and spaces ("报告. ." would be saved as "报告").
+_EDGES = re.compile(r"^[\s.]+|[\s.]+$")
 
 
 def safe_filename(name: str, fallback: str = "未命名") -> str:
-    text = _BAD_CHARS.sub("_", str(name or "")).strip().strip(".").strip()
-    text = re.sub(r"\.{2,}", ".", text)
-    stem = text.split(".")[0].upper()
-    if stem in _RESERVED:
+    text = _BAD_CHARS.sub("_", str(name or ""))
+    text = _EDGES.sub("", re.sub(r"\.{2,}", ".", text))
+    # "AUX .docx" is the AUX device too: Windows ignores spaces before the extension.
+    if text.split(".")[0].strip().upper() in _RESERVED:
         text = "_" + text
-    if not text:
-        text = fallback
-    return text[:MAX_NAME]
+    text = text[:MAX_NAME]
+    while len(text.encode("utf-8")) > MAX_NAME_BYTES:
+        text = text[:-1]
+    return _EDGES.sub("", text) or fallback
 
 
 def atomic_write(target: Path, write: Callable[[Path], None]) -> Path:

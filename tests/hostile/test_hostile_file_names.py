@@ -1,0 +1,71 @@
+"""Bureau names and output folders with `/`, `..`, reserved Windows names, control characters
+and absurd lengths: the report lands in the folder the clerk chose, under a safe name.
+
+core.outfiles.safe_filename builds every output file name from what the clerk typed (the
+bureau's name, a year); this checks it against hostile names, on the real file system.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from core.outfiles import MAX_NAME, atomic_write, safe_filename
+
+HOSTILE_NAMES = [
+    "../../etc/passwd", "..", ".", "...", "/", "\\", "C:\\Windows\\system32\\区教育局",
+    "//server/share/区教育局", "区教育局/../../..", "CON", "con", "NUL.docx", "Com1",
+    "LPT9.xlsx", "AUX .docx", "PRN.", " CON ", "CONIN$", "CONOUT$", "区教育局:备份",
+    "区教育局*?\"<>|", "区\x00教\x1f育局", "\u202e局育教区", "区教育局. . .", "  ",
+    "", "执" * 100_000, "a" * 300, "东丽区教育局 " + "附属" * 200, "😀" * 200,
+]
+RESERVED = re.compile(r"^(CON|PRN|AUX|NUL|COM[1-9]|LPT[1-9]|CONIN\$|CONOUT\$)$", re.I)
+
+names = st.one_of(st.sampled_from(HOSTILE_NAMES),
+                  st.text(min_size=0, max_size=300),
+                  st.lists(st.sampled_from(HOSTILE_NAMES[:25]), min_size=1, max_size=4).map("".join))
+
+
+def _is_safe(name: str) -> None:
+    assert name, "empty name"
+    assert not re.search(r'[\\/:*?"<>|\x00-\x1f\x7f]', name), name
+    assert name not in (".", "..") and ".." not in name, name
+    assert not RESERVED.match(name.split(".")[0].strip()), name
+    assert name == name.strip() and not name.endswith("."), repr(name)  # Windows trims these
+    assert len(name) <= MAX_NAME
+
+
+@settings(max_examples=200, deadline=None)
+@given(name=names)
+def test_every_name_becomes_a_safe_file_name(name):
+    """Proves: no separator, no .., no reserved device name, no control character, nothing
+    Windows would silently trim, never empty, never over MAX_NAME characters."""
+    _is_safe(safe_filename(name))
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(bureau=names)
+def test_the_report_lands_in_the_chosen_folder_under_its_safe_name(tmp_path, bureau):
+    """Proves: written with the name the report uses (bureau + year + title), the file is
+    created — the name fits the file system (255 bytes on Linux) — inside the chosen folder
+    and nowhere else."""
+    chosen = tmp_path / "输出 文件夹"
+    chosen.mkdir(exist_ok=True)
+    name = safe_filename(f"{bureau}2025年度行政执法工作报告") + ".docx"
+    target = atomic_write(chosen / name, lambda tmp: tmp.write_bytes(b"docx"))
+    assert target.parent == chosen and target.resolve().parent == chosen.resolve()
+    assert target.read_bytes() == b"docx"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["输出 文件夹"]
+    target.unlink()
+
+
+def test_a_hostile_output_folder_is_used_as_the_clerk_typed_it(tmp_path):
+    """Proves: a folder the clerk really chose, even one named with .. or spaces or emoji,
+    is where the file goes (folders are not 'sanitised' away from the clerk's choice)."""
+    for folder in (tmp_path / "a" / ".." / "报告 2025", tmp_path / "😀 区教育局 ‮",
+                   tmp_path / "  leading spaces"):
+        target = atomic_write(folder / safe_filename("CON"), lambda tmp: tmp.write_bytes(b"x"))
+        assert target.parent == folder and target.exists()
