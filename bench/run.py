@@ -114,6 +114,23 @@ def measure_figures(store, size: int) -> Result:
                   "裸 sqlite3 一次分组统计全年检查", "< 0.3 s", value < 0.3)
 
 
+def measure_open(store, size: int) -> Result:
+    """Opening the ledger as the program does: pragmas, PRAGMA quick_check over the whole
+    file (damage is found at open), schema version; beside a bare sqlite3 connect."""
+    from core.store import open_store
+
+    value = timed(lambda: open_store(str(store.path)).close(), repeat=3)
+
+    def bare():
+        conn = sqlite3.connect(store.path)
+        conn.execute("SELECT version FROM schema_info").fetchall()
+        conn.close()
+
+    floor = timed(bare, repeat=3)
+    return Result("打开台账（含完整性快速检查）", value, "s", floor, "裸 sqlite3 连接并读一行",
+                  note="")
+
+
 def measure_check(store, size: int) -> Result:
     from core.compliance import check_year
 
@@ -261,6 +278,7 @@ def run_size(size: int, workdir: Path, *, full: bool, log=print) -> Run:
     run = Run(size)
     try:
         steps: list[Callable[[], Result | list[Result] | None]] = [
+            lambda: measure_open(store, size),
             lambda: measure_figures(store, size),
             lambda: measure_report(store, size, workdir),
             lambda: measure_annex(store, size, workdir),
