@@ -1,0 +1,137 @@
+"""Undo and redo of the clerk's edits, deletes and restores: a core API the GUI only renders.
+
+Each change is kept as two snapshots of the record (its column values and its staff links)
+taken before and after. Undo writes the "before" state back through `core.records.save`, so
+an undone change is validated like any other; a new record's "before" state is the recycle
+bin. The history lives in memory for one session of the program, like Anki's and Word's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from core import records
+from core.models import Inspection, Staff, Training
+
+# Columns undo never writes back: identity and bookkeeping.
+_SKIP = {"id", "created_at", "updated_at"}
+# Many-to-many staff links that belong to a record's state.
+_LINKS = {Inspection: "inspectors", Training: "participants"}
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    model: type
+    record_id: int
+    values: dict
+    links: tuple[int, ...] | None = None
+
+
+def snapshot(record) -> Snapshot:
+    """The state of `record` now (call before changing it, and after saving it)."""
+    model = type(record)
+    values = {c.key: getattr(record, c.key) for c in model.__table__.columns
+              if c.key not in _SKIP}
+    link = _LINKS.get(model)
+    links = tuple(s.id for s in getattr(record, link)) if link else None
+    return Snapshot(model, record.id, values, links)
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str            # 「修改 行政检查 2025-03-05「某校」」 shown in the Edit menu
+    before: Snapshot
+    after: Snapshot
+
+
+def _apply(session: Session, state: Snapshot):
+    record = session.get(state.model, state.record_id)
+    if record is None:
+        raise LookupError(state.record_id)
+    for key, value in state.values.items():
+        setattr(record, key, value)
+    if state.links is not None:
+        staff = [session.get(Staff, i) for i in state.links]
+        setattr(record, _LINKS[state.model], [s for s in staff if s is not None])
+    if record.deleted_at is None:
+        records.save(session, record)      # re-validated: the ledger may have changed since
+    else:
+        session.flush()
+    return record
+
+
+class UndoHistory:
+    """A linear undo/redo history. Record changes through `save`, `delete` and `restore`."""
+
+    def __init__(self, limit: int = 200):
+        self.limit = limit
+        self._done: list[Change] = []
+        self._undone: list[Change] = []
+
+    # --- changes ---------------------------------------------------------------------
+    def save(self, session: Session, record, before: Snapshot | None = None):
+        """Save `record` (new when `before` is None) and remember the change."""
+        records.save(session, record)
+        after = snapshot(record)
+        if before is None:
+            # Undoing a new entry puts it in the recycle bin, so nothing is ever destroyed.
+            before = Snapshot(after.model, after.record_id,
+                              {**after.values, "deleted_at": dt.datetime.now()}, after.links)
+            verb = "新增"
+        else:
+            verb = "修改"
+        self._push(Change(f"{verb}{record.describe()}", before, after))
+        return record
+
+    def delete(self, session: Session, record) -> None:
+        before = snapshot(record)
+        records.delete(session, record)
+        self._push(Change(f"删除{record.describe()}", before, snapshot(record)))
+
+    def restore(self, session: Session, record) -> None:
+        before = snapshot(record)
+        records.restore(session, record)
+        self._push(Change(f"恢复{record.describe()}", before, snapshot(record)))
+
+    def _push(self, change: Change) -> None:
+        self._done.append(change)
+        del self._done[:-self.limit]
+        self._undone.clear()
+
+    # --- undo / redo -----------------------------------------------------------------
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._done)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._undone)
+
+    @property
+    def undo_label(self) -> str:
+        return self._done[-1].label if self._done else ""
+
+    @property
+    def redo_label(self) -> str:
+        return self._undone[-1].label if self._undone else ""
+
+    def undo(self, session: Session) -> Change:
+        """Put back the state before the last change. A ValidationError leaves the history as
+        it was (e.g. the same 决定书文号 was entered again meanwhile)."""
+        change = self._done[-1]
+        _apply(session, change.before)
+        self._undone.append(self._done.pop())
+        return change
+
+    def redo(self, session: Session) -> Change:
+        change = self._undone[-1]
+        _apply(session, change.after)
+        self._done.append(self._undone.pop())
+        return change
+
+    def clear(self) -> None:
+        self._done.clear()
+        self._undone.clear()

@@ -1,0 +1,52 @@
+"""Automatic backups: made on close, thinned to daily/weekly/monthly, hand-made ones kept."""
+
+import datetime as dt
+
+from core.backups import (
+    auto_backup, backup_time, backups_to_keep, daily_backup_due, list_backups,
+    thin_backups,
+)
+from core.store import verify_backup
+
+
+def _fake(folder, when: dt.datetime, tag="自动"):
+    p = folder / f"执法台账备份-{when:%Y%m%d-%H%M%S}-{tag}.db"
+    p.write_bytes(b"x")
+    return p
+
+
+def test_auto_backup_is_a_readable_copy_and_due_once_a_day(demo_store, tmp_path):
+    folder = tmp_path / "备份"
+    assert daily_backup_due(folder)
+    copy = auto_backup(demo_store.path, folder)
+    assert verify_backup(copy) >= 1
+    assert not daily_backup_due(folder)
+    assert daily_backup_due(folder, dt.date.today() + dt.timedelta(days=1))
+    assert list_backups(folder) == [copy]
+
+
+def test_a_year_of_daily_copies_thins_to_days_weeks_months(tmp_path):
+    start = dt.datetime(2025, 1, 1, 17, 30)
+    for day in range(365):          # two copies a day: on close and next morning
+        _fake(tmp_path, start + dt.timedelta(days=day))
+        _fake(tmp_path, start + dt.timedelta(days=day, hours=1))
+    manual = _fake(tmp_path, dt.datetime(2025, 2, 3, 9), tag="手动")
+    thin_backups(tmp_path)
+    left = list_backups(tmp_path)
+    assert manual in left
+    autos = [p for p in left if p != manual]
+    days = {backup_time(p).date() for p in autos}
+    # 7 latest days, plus the newest of earlier weeks/months: never more than 7+4+12
+    assert len(autos) <= 23 and len(autos) == len(days)
+    newest = max(backup_time(p) for p in autos)
+    assert newest == start + dt.timedelta(days=364, hours=1)
+    last_week = {start.date() + dt.timedelta(days=d) for d in range(358, 365)}
+    assert last_week <= days
+    months = {(d.year, d.month) for d in days}
+    assert len(months) == 12
+
+
+def test_keeping_never_drops_the_newest(tmp_path):
+    only = _fake(tmp_path, dt.datetime(2020, 1, 1))
+    assert backups_to_keep([only]) == {only}
+
