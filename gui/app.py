@@ -1,18 +1,159 @@
-"""`zhifa`: start the desktop program."""
+"""`zhifa`: start the desktop program.
+
+Start-up order: logging and the crash hook first (so nothing fails silently), then the
+hand-over to a running instance, then the ledger (lock, daily backup), then the window.
+`zhifa --self-test` runs the installer's smoke test instead (gui.selftest).
+"""
 
 from __future__ import annotations
 
+import argparse
+import datetime as dt
+import logging
 import sys
+from pathlib import Path
+
+log = logging.getLogger("zhifa.gui")
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="zhifa", add_help=False)
+    parser.add_argument("--self-test", action="store_true")
+    parser.add_argument("--db")
+    args, _qt_args = parser.parse_known_args(argv)
+    return args
+
+
+def open_ledger(location: str, parent=None):
+    """Open the ledger and take its lock; None (after telling the clerk why) if it cannot be."""
+    from core.errors import DatabaseInUseError, ZhifaError
+    from core.lock import DatabaseLock
+    from core.store import open_store
+    from gui import messages
+
+    try:
+        store = open_store(location)
+    except ZhifaError as exc:
+        messages.warn(parent, "无法打开台账", str(exc))
+        return None, None
+    lock = None
+    if store.path is not None:
+        try:
+            lock = DatabaseLock.acquire(store.path)
+        except DatabaseInUseError as exc:
+            if getattr(exc, "stale", False) and messages.ask(
+                    parent, "台账被占用", str(exc), yes="解除占用并打开", no="退出"):
+                lock = DatabaseLock.acquire(store.path, force=True)
+            else:
+                if not getattr(exc, "stale", False):
+                    messages.warn(parent, "台账被占用", str(exc))
+                store.close()
+                return None, None
+    return store, lock
+
+
+def offer_demo(window, shared) -> bool:
+    """First start with an empty ledger: offer the demo year so there is something to see."""
+    from core.demo import load_demo
+    from core.records import profile, years_with_data
+    from gui import messages
+
+    with shared.store.read_session() as s:
+        if years_with_data(s) or profile(s) is not None:
+            return False
+    year = dt.date.today().year
+    if not messages.ask(window, "欢迎使用",
+                        "台账中还没有数据。\n是否载入一套示例数据（示例区教育局，"
+                        f"{year - 1}–{year}年）先熟悉功能？\n示例数据以后可以在列表中删除。",
+                        yes="载入示例数据", no="从空白台账开始"):
+        return False
+    with shared.store.session() as s:
+        load_demo(s, year)
+    window.fill_years()
+    shared.changed("")
+    return True
+
+
+def daily_backup(store, folder: Path) -> None:
+    from core.backups import auto_backup, daily_backup_due
+    from core.errors import ZhifaError
+
+    if store.path is None or not store.path.exists():
+        return
+    try:
+        if daily_backup_due(folder):
+            auto_backup(store.path, folder)
+    except ZhifaError as exc:
+        log.warning("daily backup failed: %s", exc)
+
+
+def build_window(store, year: int | None = None):
+    from gui.mainwindow import MainWindow
+    from gui.shared import Shared, app_settings
+
+    settings = app_settings()
+    if year is None:
+        year = int(settings.value("window/year", dt.date.today().year))
+    shared = Shared(store, year)
+    return MainWindow(shared), shared
 
 
 def main(argv: list[str] | None = None) -> int:
-    from PySide6.QtWidgets import QApplication, QMainWindow
+    argv = sys.argv if argv is None else argv
+    args = parse_args(argv[1:])
+    if args.self_test:
+        from gui.selftest import run_self_test
+        return run_self_test()
 
-    app = QApplication.instance() or QApplication(sys.argv if argv is None else argv)
-    window = QMainWindow()
-    window.setWindowTitle("教育行政执法台账")
-    window.resize(1100, 720)
+    from PySide6.QtWidgets import QApplication
+
+    from core.logs import setup_logging
+    from core.paths import default_backup_dir, default_db_location
+    from gui import crash
+    from gui.shared import app_settings
+    from gui.single_instance import InstanceServer, hand_over
+
+    app = QApplication.instance() or QApplication(argv)
+    app.setApplicationName("教育行政执法台账")
+    setup_logging()
+    crash.install()
+    if hand_over():
+        log.info("another instance is running: handed over")
+        return 0
+    server = InstanceServer()
+
+    settings = app_settings()
+    location = args.db or settings.value("data/location", "") or default_db_location()
+    store, lock = open_ledger(location)
+    if store is None:
+        return 1
+    backup_folder = Path(settings.value("backup/folder", str(default_backup_dir())))
+    daily_backup(store, backup_folder)
+
+    window, shared = build_window(store)
+
+    def bring_forward():
+        window.showNormal()
+        window.raise_()
+        window.activateWindow()
+
+    server.show_requested.connect(bring_forward)
+
+    def on_close():
+        from core.backups import auto_backup
+        from core.errors import ZhifaError
+        folder = Path(shared.settings.value("backup/folder", str(default_backup_dir())))
+        try:
+            auto_backup(shared.store.path, folder)
+        except ZhifaError as exc:
+            log.warning("backup on close failed: %s", exc)
+        shared.store.close()
+        if lock is not None:
+            lock.release()
+
+    window.on_close = on_close
     window.show()
+    offer_demo(window, shared)
     return app.exec()
 
 

@@ -1,0 +1,123 @@
+"""Settings dialogs: the bureau profile, and where the data file and backups live."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+    QPushButton, QSpinBox, QVBoxLayout, QWidget,
+)
+
+from core.errors import ZhifaError
+from core.parsing import parse_date
+from core.paths import default_backup_dir, default_db_location
+from core.records import profile, set_profile
+
+
+def _buttons(dialog) -> QDialogButtonBox:
+    box = QDialogButtonBox()
+    box.addButton("确定", QDialogButtonBox.ButtonRole.AcceptRole)
+    box.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+    box.accepted.connect(dialog.accept)
+    box.rejected.connect(dialog.reject)
+    return box
+
+
+class ProfileDialog(QDialog):
+    """单位信息: what the report's title, signature and file names come from."""
+
+    def __init__(self, shared, parent=None):
+        super().__init__(parent)
+        self.shared = shared
+        self.setWindowTitle("单位信息")
+        self.setMinimumWidth(480)
+        self.full_name = QLineEdit()
+        self.region = QLineEdit()
+        self.signatory = QLineEdit()
+        self.document_date = QLineEdit(placeholderText="如 2025-12-28")
+        self.cap = QSpinBox()
+        self.cap.setRange(1, 50)
+        self.error = QLabel()
+        self.error.setObjectName("fieldError")
+        self.error.hide()
+        with shared.store.read_session() as s:
+            p = profile(s)
+            if p is not None:
+                self.full_name.setText(p.full_name)
+                self.region.setText(p.region)
+                self.signatory.setText(p.signatory)
+                self.document_date.setText(f"{p.document_date:%Y-%m-%d}" if p.document_date else "")
+                self.cap.setValue(p.enterprise_inspection_cap or 2)
+        form = QFormLayout()
+        form.addRow("单位全称：", self.full_name)
+        form.addRow("地区：", self.region)
+        form.addRow("署名：", self.signatory)
+        form.addRow("成文日期：", self.document_date)
+        form.addRow("同一企业年度检查上限：", self.cap)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(_buttons(self))
+
+    def accept(self) -> None:
+        try:
+            day = parse_date(self.document_date.text(), "成文日期")
+            with self.shared.store.session() as s:
+                set_profile(s, full_name=self.full_name.text().strip(),
+                            region=self.region.text().strip(),
+                            signatory=self.signatory.text().strip(), document_date=day,
+                            enterprise_inspection_cap=self.cap.value())
+        except ZhifaError as exc:
+            self.error.setText(str(exc))
+            self.error.show()
+            return
+        self.shared.changed("")
+        super().accept()
+
+
+class LocationsDialog(QDialog):
+    """数据文件与备份位置. The data file stays on this PC's disk; backups may go to a share."""
+
+    def __init__(self, shared, parent=None):
+        super().__init__(parent)
+        self.shared = shared
+        self.setWindowTitle("数据文件与备份位置")
+        self.setMinimumWidth(620)
+        st = shared.settings
+        self.db = QLineEdit(st.value("data/location", default_db_location()))
+        self.backups = QLineEdit(st.value("backup/folder", str(default_backup_dir())))
+        form = QFormLayout()
+        form.addRow("台账数据文件：", self._with_browse(self.db, file=True))
+        form.addRow("备份文件夹：", self._with_browse(self.backups, file=False))
+        note = QLabel("数据文件请放在本机硬盘上（放在共享盘上可能损坏）；备份文件夹可以是共享盘。"
+                      "更换数据文件后需重新启动程序。程序在每天第一次打开和每次关闭时自动备份。")
+        note.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(_buttons(self))
+
+    def _with_browse(self, edit: QLineEdit, file: bool) -> QWidget:
+        button = QPushButton("浏览…")
+
+        def browse():
+            if file:
+                name, _ = QFileDialog.getSaveFileName(
+                    self, "选择台账数据文件", edit.text(), "台账数据文件 (*.db)",
+                    options=QFileDialog.Option.DontConfirmOverwrite)
+            else:
+                name = QFileDialog.getExistingDirectory(self, "选择备份文件夹", edit.text())
+            if name:
+                edit.setText(name)
+
+        button.clicked.connect(browse)
+        w = QWidget()
+        row = QHBoxLayout(w)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(edit, 1)
+        row.addWidget(button)
+        return w
+
+    def accept(self) -> None:
+        self.shared.settings.setValue("data/location", self.db.text().strip())
+        self.shared.settings.setValue("backup/folder", self.backups.text().strip())
+        super().accept()

@@ -1,0 +1,443 @@
+"""The entry form of every record kind, built from gui.kinds.
+
+Speed for the clerk: Enter moves to the next field, Ctrl+Enter saves and starts a new entry
+keeping the date, staff and departments; names are picked by typing. Every value is parsed
+by core.parsing and saved by core.undo (through core.records), so a wrong value is named by
+core and shown under its own field. Closing a form with unsaved changes asks first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDialog, QFormLayout, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
+    QPlainTextEdit, QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget,
+)
+from sqlalchemy import func, select
+
+from core.errors import ValidationError, ZhifaError
+from core.models import Inspection, PenaltyCase, Unit, cents_to_yuan, join_list, split_list
+from core.parsing import parse_date, parse_decimal, parse_int, parse_text
+from core.records import live, staff_by_name, unit_by_name
+from core.undo import snapshot
+from core.vocab import UnitType
+from gui import messages, pickers
+from gui.kinds import KINDS, Field, Kind
+
+DATE_HINT = "如 2025-03-05 或 2025/3/5"
+SINGLE_DEPARTMENT = {"lead_department", "department"}
+
+
+def open_form(shared, key: str, record_id: int | None, parent=None) -> "RecordForm":
+    form = RecordForm(shared, key, record_id, parent=parent)
+    form.show()
+    if QGuiApplication.platformName() != "offscreen":
+        form.raise_()
+    return form
+
+
+class RecordForm(QDialog):
+    def __init__(self, shared, key: str, record_id: int | None, parent=None):
+        super().__init__(parent)
+        self.shared = shared
+        self.key = key
+        self.kind: Kind = KINDS[key]
+        self.record_id = record_id
+        self.dirty = False
+        self.saved_count = 0
+        self.widgets: dict[str, QWidget] = {}
+        self.errors: dict[str, QLabel] = {}
+        self.setModal(False)
+        self.setMinimumWidth(620)
+
+        self.banner = QLabel()
+        self.banner.setObjectName("formBanner")
+        self.banner.setWordWrap(True)
+        self.banner.hide()
+        self.unit_type = QComboBox()
+        self.unit_type.addItems(UnitType.values())
+        self.unit_note = QLabel()
+        self.unit_note.setObjectName("fieldWarning")
+        self.unit_note.setWordWrap(True)
+        self.unit_note.hide()
+
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        with shared.store.read_session() as s:
+            self._names = {"unit": pickers.unit_names(s), "staff": pickers.staff_names(s),
+                           "departments": pickers.department_names(s)}
+            self._campaigns = pickers.campaigns(s)
+            self._penalties = [(p.id, p.decision_no) for p in s.scalars(
+                live(PenaltyCase).order_by(PenaltyCase.decided_on.desc()))]
+        for f in self.kind.fields:
+            widget = self._make_widget(f)
+            self.widgets[f.attr] = widget
+            error = QLabel()
+            error.setObjectName("fieldError")
+            error.setWordWrap(True)
+            error.hide()
+            self.errors[f.label(self.kind.model)] = error
+            box = QVBoxLayout()
+            box.setContentsMargins(0, 0, 0, 0)
+            box.setSpacing(2)
+            box.addWidget(widget)
+            if f.widget == "unit":
+                new_row = QHBoxLayout()
+                self._new_unit_label = QLabel("新检查对象，类型：")
+                new_row.addWidget(self._new_unit_label)
+                new_row.addWidget(self.unit_type)
+                new_row.addStretch(1)
+                self._new_unit_row = QWidget()
+                self._new_unit_row.setLayout(new_row)
+                new_row.setContentsMargins(0, 0, 0, 0)
+                self._new_unit_row.hide()
+                box.addWidget(self._new_unit_row)
+                box.addWidget(self.unit_note)
+            box.addWidget(error)
+            holder = QWidget()
+            holder.setLayout(box)
+            label = f.label(self.kind.model) + ("*" if f.required else "")
+            form.addRow(label + "：", holder)
+
+        inner = QWidget()
+        inner_layout = QVBoxLayout(inner)
+        inner_layout.addLayout(form)
+        inner_layout.addStretch(1)      # fields keep their height; space goes below
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+
+        self.save_button = QPushButton("保存")
+        self.save_new_button = QPushButton("保存并新增（Ctrl+Enter）")
+        self.cancel_button = QPushButton("关闭")
+        for b in (self.save_button, self.save_new_button, self.cancel_button):
+            b.setAutoDefault(False)     # Enter moves between fields; it never saves by surprise
+        buttons = QHBoxLayout()
+        self.hint = QLabel("带 * 的为必填项；回车跳到下一项。")
+        self.hint.setObjectName("hint")
+        buttons.addWidget(self.hint)
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.save_new_button)
+        buttons.addWidget(self.cancel_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addWidget(scroll, 1)
+        layout.addLayout(buttons)
+
+        self.save_button.clicked.connect(lambda: self.save(and_new=False))
+        self.save_new_button.clicked.connect(lambda: self.save(and_new=True))
+        self.cancel_button.clicked.connect(self.reject)
+        for seq in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(seq), self, lambda: self.save(and_new=True))
+        QShortcut(QKeySequence("Ctrl+S"), self, lambda: self.save(and_new=False))
+
+        if record_id is None:
+            self._defaults()
+        else:
+            self._load()
+        self.dirty = False
+        self._update_title()
+        self.resize(680, min(760, 120 + 46 * len(self.kind.fields)))
+
+    # --- widgets ---------------------------------------------------------------------
+    def _make_widget(self, f: Field) -> QWidget:
+        w: QWidget
+        if f.widget in ("text", "int", "float", "money", "date", "unit", "staff", "departments"):
+            w = QLineEdit()
+            w.returnPressed.connect(self.focusNextChild)
+            w.textEdited.connect(self._touched)
+            if f.widget == "date":
+                w.setPlaceholderText(DATE_HINT)
+            if f.widget == "money":
+                w.setPlaceholderText("元")
+            if f.widget in ("unit", "staff", "departments"):
+                source = "departments" if f.widget == "departments" else f.widget
+                multi = f.widget == "staff" or (f.widget == "departments"
+                                                and f.attr not in SINGLE_DEPARTMENT)
+                w.setCompleter(pickers.ListCompleter(self._names[source], w, multi=multi))
+                if multi:
+                    w.setPlaceholderText("输入姓名可快速选择，多人用、分隔" if f.widget == "staff"
+                                         else "输入部门名称可快速选择，多个用、分隔")
+            if f.widget == "unit":
+                w.setPlaceholderText("输入名称可快速选择；新名称可就地新建")
+                w.editingFinished.connect(self._unit_changed)
+            if f.widget == "date" and f.attr == "date" and self.kind.model is Inspection:
+                w.editingFinished.connect(self._unit_changed)
+        elif f.widget == "long":
+            w = QPlainTextEdit()
+            w.setTabChangesFocus(True)
+            w.setFixedHeight(64)
+            w.textChanged.connect(self._touched)
+        elif f.widget == "choice":
+            w = QComboBox()
+            w.addItems(f.vocab.values())
+            w.currentIndexChanged.connect(self._touched)
+        elif f.widget == "bool":
+            w = QCheckBox("是")
+            w.toggled.connect(self._touched)
+        elif f.widget == "kinds":
+            w = QWidget()
+            grid = QGridLayout(w)
+            grid.setContentsMargins(0, 0, 0, 0)
+            w.boxes = []
+            for i, v in enumerate(f.vocab.values()):
+                cb = QCheckBox(v)
+                cb.toggled.connect(self._touched)
+                grid.addWidget(cb, i // 3, i % 3)
+                w.boxes.append(cb)
+        elif f.widget == "year":
+            w = QSpinBox()
+            w.setRange(2000, 2100)
+            w.valueChanged.connect(self._touched)
+        elif f.widget == "month":
+            w = QComboBox()
+            w.addItem("全年", None)
+            for m in range(1, 13):
+                w.addItem(f"{m}月", m)
+            w.currentIndexChanged.connect(self._touched)
+        elif f.widget in ("campaign", "penalty"):
+            w = QComboBox()
+            w.addItem("（无）", None)
+            for i, name in (self._campaigns if f.widget == "campaign" else self._penalties):
+                w.addItem(name, i)
+            w.currentIndexChanged.connect(self._touched)
+        else:
+            raise ValueError(f.widget)
+        w.setObjectName(f.attr)
+        return w
+
+    def _touched(self, *_):
+        self.dirty = True
+
+    def _update_title(self) -> None:
+        verb = "新增" if self.record_id is None else "编辑"
+        self.setWindowTitle(f"{verb}{self.kind.title}")
+
+    # --- load / defaults -------------------------------------------------------------
+    def _defaults(self) -> None:
+        today = dt.date.today()
+        for f in self.kind.fields:
+            w = self.widgets[f.attr]
+            if f.widget == "year":
+                w.setValue(self.shared.year)
+            elif f.widget == "date" and f.required and today.year == self.shared.year:
+                w.setText(f"{today:%Y-%m-%d}")
+
+    def _load(self) -> None:
+        with self.shared.store.read_session() as s:
+            r = s.get(self.kind.model, self.record_id)
+            for f in self.kind.fields:
+                self._set(f, getattr(r, f.attr) if f.widget not in ("unit",) else r.unit, s)
+
+    def _set(self, f: Field, value, session=None) -> None:
+        w = self.widgets[f.attr]
+        if f.widget == "unit":
+            w.setText(value.name if value is not None else "")
+        elif f.widget == "staff":
+            w.setText("、".join(p.name for p in value))
+        elif f.widget == "date":
+            w.setText(f"{value:%Y-%m-%d}" if value else "")
+        elif f.widget == "money":
+            w.setText("" if value is None else f"{cents_to_yuan(value):f}")
+        elif f.widget == "float":
+            w.setText("" if value is None else f"{value:g}")
+        elif f.widget in ("text", "int", "departments"):
+            w.setText("" if value is None else str(value))
+        elif f.widget == "long":
+            w.setPlainText(value or "")
+        elif f.widget == "choice":
+            w.setCurrentText(value or "")
+        elif f.widget == "bool":
+            w.setChecked(bool(value))
+        elif f.widget == "kinds":
+            chosen = set(split_list(value))
+            for cb in w.boxes:
+                cb.setChecked(cb.text() in chosen)
+        elif f.widget == "year":
+            w.setValue(int(value or self.shared.year))
+        elif f.widget in ("month", "campaign", "penalty"):
+            w.setCurrentIndex(max(0, w.findData(value)))
+
+    # --- values ----------------------------------------------------------------------
+    def _value(self, f: Field, session):
+        w = self.widgets[f.attr]
+        label = f.label(self.kind.model)
+        column = self.kind.model.__table__.c.get(f.attr)
+        nullable = column is not None and column.nullable
+        if f.widget in ("text", "departments"):
+            text = parse_text(w.text(), label, required=f.required)
+            if f.widget == "departments" and f.attr not in SINGLE_DEPARTMENT:
+                return join_list(pickers.split_names(text))
+            return text
+        if f.widget == "long":
+            return parse_text(w.toPlainText(), label, required=f.required)
+        if f.widget == "int":
+            return parse_int(w.text(), label, required=f.required)
+        if f.widget == "float":
+            v = parse_decimal(w.text(), label, required=f.required)
+            return None if v is None else float(v)
+        if f.widget == "money":
+            v = parse_decimal(w.text(), label, default=None if nullable else 0)
+            return None if v is None else int((v * 100).to_integral_value())
+        if f.widget == "date":
+            return parse_date(w.text(), label, required=f.required)
+        if f.widget == "choice":
+            return w.currentText()
+        if f.widget == "bool":
+            return w.isChecked()
+        if f.widget == "kinds":
+            return join_list(cb.text() for cb in w.boxes if cb.isChecked())
+        if f.widget == "year":
+            return w.value()
+        if f.widget in ("month", "campaign", "penalty"):
+            return w.currentData()
+        if f.widget == "staff":
+            people = []
+            for name in pickers.split_names(w.text()):
+                person = staff_by_name(session, name)
+                if person is None:
+                    raise ValidationError(label, f"「{name}」不在执法人员名单中。")
+                people.append(person)
+            return people
+        if f.widget == "unit":
+            name = w.text().strip()
+            if not name:
+                if f.required:
+                    raise ValidationError(label, "不能为空。")
+                return None
+            unit = unit_by_name(session, name)
+            if unit is None:
+                # Created in place: the clerk typed a new name and picked its type.
+                unit = Unit(name=name, unit_type=self.unit_type.currentText())
+                self.shared.history.save(session, unit)
+            return unit.id
+        raise ValueError(f.widget)
+
+    def _unit_changed(self) -> None:
+        if "unit_id" not in self.widgets:
+            return
+        name = self.widgets["unit_id"].text().strip()
+        known = not name or name in self._names["unit"]
+        self._new_unit_row.setVisible(not known)
+        self.unit_note.hide()
+        if self.kind.model is not Inspection or not name or not known:
+            return
+        try:
+            day = parse_date(self.widgets["date"].text(), "检查日期")
+        except ValidationError:
+            return
+        if day is None:
+            return
+        with self.shared.store.read_session() as s:
+            q = select(func.count()).select_from(Inspection).join(Unit).where(
+                Inspection.deleted_at.is_(None), Unit.name == name, Inspection.date == day)
+            if self.record_id is not None:
+                q = q.where(Inspection.id != self.record_id)
+            n = s.scalar(q)
+        if n:
+            self.unit_note.setText(f"注意：「{name}」在 {day:%Y-%m-%d} 已有 {n} 条检查记录，"
+                                   "同一对象同一天只计为 1 次检查。")
+            self.unit_note.show()
+
+    # --- save ------------------------------------------------------------------------
+    def clear_errors(self) -> None:
+        self.banner.hide()
+        for label in self.errors.values():
+            label.hide()
+
+    def show_error(self, exc: ZhifaError) -> None:
+        field = getattr(exc, "field", None)
+        target = self.errors.get(field)
+        if target is not None:
+            target.setText(str(exc).split("：", 1)[-1] if "：" in str(exc) else str(exc))
+            target.show()
+            for f in self.kind.fields:
+                if f.label(self.kind.model) == field:
+                    self.widgets[f.attr].setFocus()
+        else:
+            self.banner.setText(str(exc))
+            self.banner.show()
+
+    def save(self, and_new: bool = False) -> bool:
+        self.clear_errors()
+        model = self.kind.model
+        try:
+            with self.shared.store.session() as s:
+                record = model() if self.record_id is None else s.get(model, self.record_id)
+                before = None if self.record_id is None else snapshot(record)
+                values = {f.attr: self._value(f, s) for f in self.kind.fields}
+                for attr, value in values.items():
+                    setattr(record, attr, value)
+                if model is Inspection:
+                    record.unit = s.get(Unit, record.unit_id)
+                self.shared.history.save(s, record, before)
+                saved_id = record.id
+        except ZhifaError as exc:
+            self.show_error(exc)
+            return False
+        self.saved_count += 1
+        self.shared.changed(model.__name__)
+        self.shared.changed("Unit")
+        self.shared.status.emit(f"已保存{self.kind.title}。")
+        self.dirty = False
+        if and_new:
+            self._start_new()
+        else:
+            self.record_id = saved_id
+            self.accept()
+        return True
+
+    def _start_new(self) -> None:
+        """A new entry keeping what the next one most likely shares (date, staff, units…)."""
+        with self.shared.store.read_session() as s:
+            self._names["unit"] = pickers.unit_names(s)
+        completer = self.widgets.get("unit_id")
+        if completer is not None:
+            completer.completer().set_names(self._names["unit"])
+        for f in self.kind.fields:
+            if f.carry:
+                continue
+            w = self.widgets[f.attr]
+            if isinstance(w, QLineEdit):
+                w.clear()
+            elif isinstance(w, QPlainTextEdit):
+                w.clear()
+            elif isinstance(w, QCheckBox):
+                w.setChecked(False)
+            elif isinstance(w, QComboBox):
+                w.setCurrentIndex(0)
+            elif f.widget == "kinds":
+                for cb in w.boxes:
+                    cb.setChecked(False)
+        self.record_id = None
+        self.dirty = False
+        self._update_title()
+        if "unit_id" in self.widgets:
+            self._new_unit_row.hide()
+            self.unit_note.hide()
+        first = next(f for f in self.kind.fields if not f.carry)
+        self.widgets[first.attr].setFocus()
+        self.hint.setText(f"已保存 {self.saved_count} 条，继续录入下一条。")
+
+    # --- closing ---------------------------------------------------------------------
+    def confirm_discard(self) -> bool:
+        return not self.dirty or messages.ask(
+            self, "未保存的修改", f"{self.windowTitle()}中有未保存的修改，确定放弃吗？",
+            yes="放弃修改", no="继续编辑")
+
+    def reject(self) -> None:
+        if self.confirm_discard():
+            self.dirty = False
+            super().reject()
+
+    def closeEvent(self, event) -> None:
+        if self.confirm_discard():
+            self.dirty = False
+            event.accept()
+        else:
+            event.ignore()

@@ -1,0 +1,281 @@
+"""One list per record kind: search, filters, sorting, recycle bin, export to .xlsx."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QHeaderView,
+    QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget,
+)
+from sqlalchemy import func, or_, select
+
+from core.errors import ZhifaError
+from core.models import Inspection, Unit
+from core.outfiles import atomic_write, safe_filename
+from core.text import excel_text
+from gui import messages
+from gui.kinds import Kind
+from gui.tablemodel import PAGE, RecordTableModel
+
+ALL = "全部"
+
+
+class SortingModel(RecordTableModel):
+    """Sorting asks the list for a new id order; the rows stay lazy."""
+
+    def __init__(self, store, kind, on_sort, parent=None):
+        super().__init__(store, kind, parent)
+        self._on_sort = on_sort
+
+    def sort(self, column, order=Qt.SortOrder.AscendingOrder):
+        self._on_sort(column, order)
+
+
+class RecordListView(QWidget):
+    def __init__(self, shared, key: str, kind: Kind, parent=None):
+        super().__init__(parent)
+        self.shared = shared
+        self.key = key
+        self.kind = kind
+        self.sort_column: int | None = None
+        self.sort_order = Qt.SortOrder.AscendingOrder
+
+        self.search = QLineEdit(placeholderText="搜索（名称、事项、文号…）")
+        self.search.setClearButtonEnabled(True)
+        self.filter_boxes: dict[str, QComboBox] = {}
+        self.date_from = QDateEdit(calendarPopup=True, displayFormat="yyyy-MM-dd")
+        self.date_to = QDateEdit(calendarPopup=True, displayFormat="yyyy-MM-dd")
+        self.recycle = QCheckBox("回收站")
+        self.count_label = QLabel()
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 2)
+        for attr, vocab_ in kind.filters:
+            box = QComboBox()
+            box.addItem(f"{kind.model.field_label(attr)}：{ALL}", None)
+            for v in vocab_.values():
+                box.addItem(v, v)
+            box.currentIndexChanged.connect(self.requery)
+            self.filter_boxes[attr] = box
+            bar.addWidget(box)
+        if kind.year_column is not None and kind.has_dates:
+            bar.addWidget(QLabel("日期"))
+            bar.addWidget(self.date_from)
+            bar.addWidget(QLabel("至"))
+            bar.addWidget(self.date_to)
+            self.date_from.dateChanged.connect(self.requery)
+            self.date_to.dateChanged.connect(self.requery)
+        bar.addWidget(self.recycle)
+
+        self.new_button = QPushButton("新增")
+        self.edit_button = QPushButton("编辑")
+        self.delete_button = QPushButton("删除")
+        self.restore_button = QPushButton("恢复")
+        self.export_button = QPushButton("导出Excel")
+        buttons = QHBoxLayout()
+        for b in (self.new_button, self.edit_button, self.delete_button, self.restore_button,
+                  self.export_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(self.count_label)
+
+        self.model = SortingModel(shared.store, kind, self._sort)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicatorShown(True)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.doubleClicked.connect(lambda _i: self.edit_selected())
+
+        layout = QVBoxLayout(self)
+        title = QLabel(kind.title)
+        title.setObjectName("viewTitle")
+        layout.addWidget(title)
+        layout.addLayout(bar)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table, 1)
+
+        # Search as the clerk types, but not on every keystroke of a long word.
+        self._search_timer = QTimer(self, singleShot=True, interval=250)
+        self._search_timer.timeout.connect(self.requery)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self.recycle.toggled.connect(self._recycle_toggled)
+        self.new_button.clicked.connect(self.new_record)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.restore_button.clicked.connect(self.restore_selected)
+        self.export_button.clicked.connect(self.export)
+        QShortcut(QKeySequence.StandardKey.Delete, self.table, self.delete_selected)
+        shared.year_changed.connect(lambda _y: self.reset_dates())
+        shared.records_changed.connect(self._records_changed)
+        self.reset_dates()
+        self._recycle_toggled(False)
+
+    # --- query -----------------------------------------------------------------------
+    def reset_dates(self) -> None:
+        y = self.shared.year
+        for box in (self.date_from, self.date_to):
+            box.blockSignals(True)
+        self.date_from.setDate(QDate(y, 1, 1))
+        self.date_to.setDate(QDate(y, 12, 31))
+        for box in (self.date_from, self.date_to):
+            box.blockSignals(False)
+        self.requery()
+
+    def id_query(self):
+        kind, m = self.kind, self.kind.model
+        q = select(m.id)
+        if m is Inspection:
+            q = q.join(Unit, Inspection.unit_id == Unit.id)
+        deleted = self.recycle.isChecked()
+        q = q.where(m.deleted_at.is_not(None) if deleted else m.deleted_at.is_(None))
+        if kind.year_column is not None:
+            if kind.has_dates:
+                start = self.date_from.date().toPython()
+                end = self.date_to.date().toPython()
+                q = q.where(kind.year_column.between(start, end))
+            else:
+                q = q.where(kind.year_column == self.shared.year)
+        text = self.search.text().strip()
+        if text and kind.search:
+            q = q.where(or_(*[c.contains(text, autoescape=True) for c in kind.search]))
+        for attr, box in self.filter_boxes.items():
+            if box.currentData() is not None:
+                q = q.where(getattr(m, attr) == box.currentData())
+        col = self.kind.columns[self.sort_column].sort if self.sort_column is not None else None
+        if col is not None:
+            desc = self.sort_order == Qt.SortOrder.DescendingOrder
+            q = q.order_by(col.desc() if desc else col.asc(), m.id.desc() if desc else m.id)
+        elif kind.year_column is not None:
+            q = q.order_by(kind.year_column.desc(), m.id.desc())
+        else:
+            q = q.order_by(m.id)
+        return q
+
+    def requery(self) -> None:
+        with self.shared.store.read_session() as s:
+            ids = list(s.scalars(self.id_query()))
+        self.model.set_ids(ids)
+        where = "回收站中" if self.recycle.isChecked() else "共"
+        self.count_label.setText(f"{where} {len(ids):,} 条")
+        self.table.resizeColumnsToContents()
+        for c in range(self.model.columnCount()):
+            if self.table.columnWidth(c) > 260:
+                self.table.setColumnWidth(c, 260)
+
+    def _sort(self, column: int, order) -> None:
+        if self.kind.columns[column].sort is None:
+            return
+        self.sort_column, self.sort_order = column, order
+        self.requery()
+
+    def _records_changed(self, model_name: str) -> None:
+        if model_name in ("", self.kind.model.__name__) or self.kind.model.__name__ in (
+                "Inspection", "PenaltyCase", "ReviewCase", "Training"):
+            self.requery()
+
+    def _recycle_toggled(self, on: bool) -> None:
+        self.restore_button.setVisible(on)
+        self.delete_button.setVisible(not on)
+        self.new_button.setVisible(not on)
+        self.edit_button.setVisible(not on)
+        self.requery()
+
+    # --- actions ---------------------------------------------------------------------
+    def selected_ids(self) -> list[int]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [self.model.id_at(r) for r in rows]
+
+    def new_record(self):
+        from gui.forms import open_form
+        return open_form(self.shared, self.key, None, parent=self)
+
+    def edit_selected(self):
+        ids = self.selected_ids()
+        if not ids or self.recycle.isChecked():
+            return None
+        from gui.forms import open_form
+        return open_form(self.shared, self.key, ids[0], parent=self)
+
+    def delete_selected(self) -> None:
+        ids = self.selected_ids()
+        if not ids or self.recycle.isChecked():
+            return
+        if not messages.ask(self, "删除", f"将选中的 {len(ids)} 条记录移入回收站？\n"
+                                          "可在回收站中恢复，也可按 Ctrl+Z 撤销。"):
+            return
+        self._apply(ids, self.shared.history.delete)
+
+    def restore_selected(self) -> None:
+        ids = self.selected_ids()
+        if ids:
+            self._apply(ids, self.shared.history.restore)
+
+    def _apply(self, ids, action) -> None:
+        try:
+            with self.shared.store.session() as s:
+                for i in ids:
+                    action(s, s.get(self.kind.model, i))
+        except ZhifaError as exc:
+            messages.warn(self, "无法完成", str(exc))
+        self.shared.changed(self.kind.model.__name__)
+
+    def export(self, target: Path | None = None) -> Path | None:
+        if target is None:
+            suggested = str(Path.home() / safe_filename(
+                f"{self.kind.title}-{self.shared.year}-{dt.date.today():%Y%m%d}.xlsx"))
+            name, _ = QFileDialog.getSaveFileName(self, "导出Excel", suggested,
+                                                  "Excel 工作簿 (*.xlsx)")
+            if not name:
+                return None
+            target = Path(name)
+        try:
+            atomic_write(Path(target), self._write_xlsx)
+        except ZhifaError as exc:
+            messages.warn(self, "导出失败", str(exc))
+            return None
+        self.shared.status.emit(f"已导出 {len(self.model.ids):,} 条到「{target}」")
+        return Path(target)
+
+    def _write_xlsx(self, tmp: Path) -> None:
+        from openpyxl import Workbook
+        from openpyxl.utils import get_column_letter
+
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet(self.kind.title[:31])
+        ws.freeze_panes = "A2"
+        for i, col in enumerate(self.kind.columns, 1):
+            ws.column_dimensions[get_column_letter(i)].width = 16
+        ws.append([c.header for c in self.kind.columns])
+        m = self.kind.model
+        ids = self.model.ids
+        with self.shared.store.read_session() as s:
+            for start in range(0, len(ids), PAGE):
+                chunk = ids[start:start + PAGE]
+                found = {r.id: r for r in s.scalars(select(m).where(m.id.in_(chunk)))}
+                for i in chunk:
+                    r = found.get(i)
+                    if r is None:
+                        continue
+                    row = []
+                    for col in self.kind.columns:
+                        v = col.value(r)
+                        row.append(v if isinstance(v, (int, float)) and not isinstance(v, bool)
+                                   else excel_text("" if v is None else str(v)))
+                    ws.append(row)
+                s.expunge_all()
+        wb.save(tmp)
+
+
+def count_rows(store, query) -> int:
+    with store.read_session() as s:
+        return s.scalar(select(func.count()).select_from(query.subquery()))

@@ -1,0 +1,335 @@
+"""The main window 「教育行政执法台账」: year selector, navigation list, one view per task,
+menus for settings, backups and undo. Geometry, year and last view are remembered."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt, QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox, QFileDialog, QHBoxLayout, QLabel, QListWidget, QMainWindow, QSplitter,
+    QStackedWidget, QVBoxLayout, QWidget,
+)
+
+from core.backups import manual_backup
+from core.errors import ZhifaError
+from core.paths import default_backup_dir, log_dir
+from core.records import years_with_data
+from core.store import open_store, restore_sqlite, verify_backup
+from gui import messages
+from gui.forms import RecordForm
+from gui.kinds import KINDS
+from gui.listview import RecordListView
+from gui.narrative import NarrativeView
+from gui.overview import OverviewView
+from gui.reportview import ReportView
+
+# Navigation order as the clerk thinks of the year (issue 5).
+NAVIGATION = (
+    ("概览", "overview"), ("行政检查", "inspection"), ("行政处罚", "penalty"),
+    ("其他执法行为", "other_act"), ("执法人员", "staff"), ("检查对象", "unit"),
+    ("学法培训", "training"), ("专项行动", "campaign"), ("权责清单", "power"),
+    ("复议诉讼", "review"), ("其他指标", "custom"), ("报告文字", "narrative"),
+    ("生成年度报告", "report"),
+)
+
+STYLE = """
+QLabel#viewTitle { font-size: 18px; font-weight: bold; padding: 4px 0 6px 0; }
+QLabel#fieldError { color: #c0392b; }
+QLabel#fieldWarning { color: #a05a00; }
+QLabel#formBanner { color: #c0392b; background: #fdecea; padding: 6px; }
+QLabel#hint { color: #666666; }
+QLabel#figureValue { font-size: 20px; font-weight: bold; color: #1f4e79; }
+QLabel#figureChange { color: #666666; }
+QFrame#figureCard { background: #f7f9fc; border: 1px solid #d5dde8; border-radius: 4px; }
+QListWidget#navigation { font-size: 15px; }
+QListWidget#navigation::item { padding: 6px 10px; }
+QPushButton#primary { font-size: 15px; padding: 6px 18px; }
+"""
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, shared, parent=None):
+        super().__init__(parent)
+        self.shared = shared
+        self.setWindowTitle("教育行政执法台账")
+        self.setStyleSheet(STYLE)
+        self.on_close = None           # set by app.main: automatic backup and lock release
+
+        self.year_box = QComboBox()
+        self.year_box.setMinimumWidth(110)
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setMinimumWidth(150)
+        self.nav.setMaximumWidth(200)
+        self.stack = QStackedWidget()
+        self.views: dict[str, QWidget] = {}
+        for label, key in NAVIGATION:
+            self.nav.addItem(label)
+            view = self._make_view(key)
+            self.views[key] = view
+            self.stack.addWidget(view)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(6, 6, 0, 6)
+        year_row = QHBoxLayout()
+        year_row.addWidget(QLabel("年度"))
+        year_row.addWidget(self.year_box, 1)
+        left_layout.addLayout(year_row)
+        left_layout.addWidget(self.nav, 1)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+        self.statusBar().showMessage("就绪")
+
+        self._build_menus()
+        self.fill_years()
+        self.year_box.currentIndexChanged.connect(self._year_chosen)
+        self.nav.currentRowChanged.connect(self._show_view)
+        shared.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        shared.records_changed.connect(self._records_changed)
+        shared.open_record.connect(self._open_record)
+        self._restore_settings()
+
+    def _make_view(self, key: str) -> QWidget:
+        if key == "overview":
+            return OverviewView(self.shared)
+        if key == "narrative":
+            return NarrativeView(self.shared)
+        if key == "report":
+            return ReportView(self.shared)
+        return RecordListView(self.shared, key, KINDS[key])
+
+    # --- menus -----------------------------------------------------------------------
+    def _action(self, menu, text, slot, shortcut=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("文件")
+        self._action(file_menu, "单位信息…", self.edit_profile)
+        self._action(file_menu, "数据文件与备份位置…", self.edit_locations)
+        file_menu.addSeparator()
+        self._add_ledger_io(file_menu)
+        self._action(file_menu, "退出", self.close, "Ctrl+Q")
+        edit = bar.addMenu("编辑")
+        self.undo_action = self._action(edit, "撤销", self.undo, QKeySequence.StandardKey.Undo)
+        self.redo_action = self._action(edit, "重做", self.redo, QKeySequence.StandardKey.Redo)
+        data = bar.addMenu("数据")
+        self._action(data, "立即备份", self.backup_now)
+        self._action(data, "从备份恢复…", self.restore_backup)
+        self._action(data, "检查数据库", self.check_database)
+        self._action(data, "打开备份文件夹", lambda: self._open_path(self.backup_folder()))
+        help_menu = bar.addMenu("帮助")
+        self._action(help_menu, "打开日志文件夹", lambda: self._open_path(log_dir()))
+        self._action(help_menu, "关于", lambda: messages.info(
+            self, "关于", "教育行政执法台账\n记录行政检查、行政处罚等执法活动，一键生成年度行政执法工作报告。"))
+        self._update_undo()
+
+    def _add_ledger_io(self, menu) -> None:
+        # 导入台账 / 导出台账 / 下载空白模板 call core.ledger_io (issue 6) once it is in the
+        # build; until then the items are not shown at all.
+        try:
+            import core.ledger_io  # noqa: F401
+        except ImportError:
+            return
+        from gui import ledger_menu
+        ledger_menu.add_actions(self, menu)
+        menu.addSeparator()
+
+    # --- year and views --------------------------------------------------------------
+    def fill_years(self) -> None:
+        with self.shared.store.read_session() as s:
+            years = set(years_with_data(s))
+        years |= {dt.date.today().year, self.shared.year}
+        self.year_box.blockSignals(True)
+        self.year_box.clear()
+        for y in sorted(years, reverse=True):
+            self.year_box.addItem(f"{y}年", y)
+        self.year_box.setCurrentIndex(self.year_box.findData(self.shared.year))
+        self.year_box.blockSignals(False)
+
+    def _year_chosen(self, _index) -> None:
+        year = self.year_box.currentData()
+        if year:
+            self.shared.set_year(int(year))
+            self.statusBar().showMessage(f"已切换到 {year} 年", 4000)
+
+    def _show_view(self, row: int) -> None:
+        if row >= 0:
+            self.stack.setCurrentIndex(row)
+
+    def show_view(self, key: str) -> QWidget:
+        keys = [k for _l, k in NAVIGATION]
+        self.nav.setCurrentRow(keys.index(key))
+        return self.views[key]
+
+    def _records_changed(self, _model: str) -> None:
+        self._update_undo()
+        with self.shared.store.read_session() as s:
+            years = set(years_with_data(s))
+        known = {self.year_box.itemData(i) for i in range(self.year_box.count())}
+        if not years <= known:
+            self.fill_years()
+
+    def _open_record(self, kind: str, record_id: int) -> None:
+        if kind == "NarrativeText":
+            view = self.show_view("narrative")
+            from core.models import NarrativeText
+            with self.shared.store.read_session() as s:
+                n = s.get(NarrativeText, record_id) if record_id else None
+                if n is not None:
+                    view.select_block(n.block)
+
+    # --- undo ------------------------------------------------------------------------
+    def _update_undo(self) -> None:
+        h = self.shared.history
+        self.undo_action.setEnabled(h.can_undo)
+        self.redo_action.setEnabled(h.can_redo)
+        self.undo_action.setText(f"撤销：{h.undo_label}" if h.can_undo else "撤销")
+        self.redo_action.setText(f"重做：{h.redo_label}" if h.can_redo else "重做")
+
+    def undo(self) -> None:
+        self._history_step(self.shared.history.undo, "已撤销")
+
+    def redo(self) -> None:
+        self._history_step(self.shared.history.redo, "已重做")
+
+    def _history_step(self, step, verb: str) -> None:
+        if not (self.shared.history.can_undo if verb == "已撤销" else self.shared.history.can_redo):
+            return
+        try:
+            with self.shared.store.session() as s:
+                change = step(s)
+        except ZhifaError as exc:
+            messages.warn(self, "无法撤销" if verb == "已撤销" else "无法重做", str(exc))
+            return
+        self.shared.changed("")
+        self.statusBar().showMessage(f"{verb}：{change.label}", 8000)
+
+    # --- settings and safety ---------------------------------------------------------
+    def backup_folder(self) -> Path:
+        return Path(self.shared.settings.value("backup/folder", str(default_backup_dir())))
+
+    def edit_profile(self):
+        from gui.dialogs import ProfileDialog
+        dialog = ProfileDialog(self.shared, self)
+        dialog.open()
+        return dialog
+
+    def edit_locations(self):
+        from gui.dialogs import LocationsDialog
+        dialog = LocationsDialog(self.shared, self)
+        dialog.open()
+        return dialog
+
+    def backup_now(self) -> Path | None:
+        try:
+            target = manual_backup(self.shared.store.path, self.backup_folder())
+        except ZhifaError as exc:
+            messages.warn(self, "备份失败", str(exc))
+            return None
+        messages.info(self, "备份完成", f"已备份到：\n{target}")
+        return target
+
+    def restore_backup(self, backup: Path | None = None) -> bool:
+        if backup is None:
+            name, _ = QFileDialog.getOpenFileName(self, "选择备份文件", str(self.backup_folder()),
+                                                  "台账备份 (*.db)")
+            if not name:
+                return False
+            backup = Path(name)
+        try:
+            verify_backup(backup)
+        except ZhifaError as exc:
+            messages.warn(self, "无法恢复", str(exc))
+            return False
+        if not messages.ask(self, "从备份恢复",
+                            f"用备份「{backup.name}」替换当前台账？\n当前台账会先另存一份副本。",
+                            yes="恢复", no="取消"):
+            return False
+        store = self.shared.store
+        live, location = store.path, store.location
+        try:
+            store.close()
+            safety = restore_sqlite(backup, live)
+            self.shared.store = open_store(location)
+        except ZhifaError as exc:
+            messages.warn(self, "恢复失败", str(exc))
+            self.shared.store = open_store(location)
+            return False
+        finally:
+            for view in self.views.values():
+                if isinstance(view, RecordListView):
+                    view.model.store = self.shared.store
+        self.shared.history.clear()
+        self.fill_years()
+        self.shared.changed("")
+        messages.info(self, "恢复完成", "已从备份恢复台账。" + (
+            f"\n原台账副本保存在：{safety}" if safety else ""))
+        return True
+
+    def check_database(self) -> bool:
+        try:
+            verify_backup(self.shared.store.path)
+        except ZhifaError as exc:
+            messages.warn(self, "数据库检查", f"发现问题：{exc}\n请用「数据 → 从备份恢复」恢复最近的备份。")
+            return False
+        messages.info(self, "数据库检查", "数据库完好，没有发现问题。")
+        return True
+
+    def _open_path(self, path: Path) -> None:
+        Path(path).mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    # --- remembered state ------------------------------------------------------------
+    def _restore_settings(self) -> None:
+        st = self.shared.settings
+        geometry = st.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        keys = [k for _l, k in NAVIGATION]
+        last = st.value("window/view", "overview")
+        self.nav.setCurrentRow(keys.index(last) if last in keys else 0)
+
+    def save_settings(self) -> None:
+        st = self.shared.settings
+        st.setValue("window/geometry", self.saveGeometry())
+        st.setValue("window/view", NAVIGATION[max(0, self.nav.currentRow())][1])
+        st.setValue("window/year", self.shared.year)
+        st.sync()
+
+    def unsaved_work(self) -> list[str]:
+        out = [f.windowTitle() for f in self.findChildren(RecordForm)
+               if f.isVisible() and f.dirty]
+        if self.views["narrative"].dirty:
+            out.append("报告文字")
+        return out
+
+    def closeEvent(self, event) -> None:
+        unsaved = self.unsaved_work()
+        if unsaved and not messages.ask(
+                self, "未保存的修改", "以下内容有未保存的修改：\n" + "\n".join(unsaved)
+                + "\n\n确定不保存就退出吗？", yes="不保存，退出", no="返回"):
+            event.ignore()
+            return
+        for form in self.findChildren(RecordForm):
+            form.dirty = False
+            form.close()
+        self.save_settings()
+        if self.on_close is not None:
+            self.on_close()
+        event.accept()

@@ -1,0 +1,36 @@
+"""One object every pane shares: the open ledger, the undo history, the year, the settings,
+and the signals that let panes refresh each other without importing each other."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QSettings, Signal
+
+from core.paths import data_dir
+from core.undo import UndoHistory
+
+
+def app_settings() -> QSettings:
+    """Settings in an .ini beside the data, so tests and --self-test never touch the real ones."""
+    return QSettings(str(data_dir() / "设置.ini"), QSettings.Format.IniFormat)
+
+
+class Shared(QObject):
+    records_changed = Signal(str)      # model class name, "" for "anything"
+    year_changed = Signal(int)
+    open_record = Signal(str, int)     # model class name, id: show its form
+    status = Signal(str)               # a short message for the status bar
+
+    def __init__(self, store, year: int):
+        super().__init__()
+        self.store = store
+        self.year = year
+        self.history = UndoHistory()
+        self.settings = app_settings()
+
+    def set_year(self, year: int) -> None:
+        if year != self.year:
+            self.year = year
+            self.year_changed.emit(year)
+
+    def changed(self, model_name: str = "") -> None:
+        self.records_changed.emit(model_name)

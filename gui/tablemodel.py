@@ -1,0 +1,87 @@
+"""A table model over row ids that fetches the rows themselves only when they are shown.
+
+The list query returns ids alone (fast on 100,000 rows); rows are loaded a page at a time
+as the view scrolls and kept in a small cache, as Anki's browser table does.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from sqlalchemy import select
+
+from gui.kinds import Kind
+
+PAGE = 200
+CACHE_PAGES = 20
+
+
+class RecordTableModel(QAbstractTableModel):
+    def __init__(self, store, kind: Kind, parent=None):
+        super().__init__(parent)
+        self.store = store
+        self.kind = kind
+        self.ids: list[int] = []
+        self._pages: dict[int, list[tuple]] = {}
+
+    # --- data ------------------------------------------------------------------------
+    def set_ids(self, ids: list[int]) -> None:
+        self.beginResetModel()
+        self.ids = ids
+        self._pages.clear()
+        self.endResetModel()
+
+    def refresh_rows(self) -> None:
+        """Drop cached rows (after an edit); ids stay."""
+        self._pages.clear()
+        if self.ids:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self.ids) - 1, self.columnCount() - 1))
+
+    def _page(self, n: int) -> list[tuple]:
+        page = self._pages.get(n)
+        if page is None:
+            ids = self.ids[n * PAGE:(n + 1) * PAGE]
+            model = self.kind.model
+            with self.store.read_session() as s:
+                found = {r.id: r for r in s.scalars(select(model).where(model.id.in_(ids)))}
+                page = [self._row(found.get(i)) for i in ids]
+            if len(self._pages) >= CACHE_PAGES:
+                self._pages.pop(next(iter(self._pages)))
+            self._pages[n] = page
+        return page
+
+    def _row(self, record) -> tuple:
+        if record is None:
+            return tuple("" for _ in self.kind.columns)
+        out = []
+        for col in self.kind.columns:
+            v = col.value(record)
+            out.append("" if v is None else str(v))
+        return tuple(out)
+
+    def row_values(self, row: int) -> tuple:
+        return self._page(row // PAGE)[row % PAGE]
+
+    def id_at(self, row: int) -> int:
+        return self.ids[row]
+
+    # --- Qt --------------------------------------------------------------------------
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.ids)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.kind.columns)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self.row_values(index.row())[index.column()]
+        return None
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self.kind.columns[section].header
+        return str(section + 1)

@@ -1,0 +1,58 @@
+"""GUI fixtures: the main window on the demo year, with every dialog answered by the test.
+
+Message boxes never block (QMessageBox.exec is patched, as novelWriter's conftest does);
+`answers` lists what gui.messages.ask should reply, in order (default: yes).
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QMessageBox
+
+DEMO_YEAR = 2025
+
+
+class Answers:
+    def __init__(self):
+        self.replies: list[bool] = []
+        self.asked: list[str] = []
+        self.shown: list[str] = []
+
+
+@pytest.fixture
+def answers(monkeypatch):
+    a = Answers()
+
+    def ask(parent, title, text, yes="确定", no="取消"):
+        a.asked.append(f"{title}：{text}")
+        return a.replies.pop(0) if a.replies else True
+
+    def shown(parent, title, text):
+        a.shown.append(f"{title}：{text}")
+
+    monkeypatch.setattr("gui.messages.ask", ask)
+    monkeypatch.setattr("gui.messages.warn", shown)
+    monkeypatch.setattr("gui.messages.info", shown)
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: 0)
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    a.opened = opened
+    return a
+
+
+@pytest.fixture
+def window(qtbot, demo_store, answers):
+    from gui.app import build_window
+
+    win, shared = build_window(demo_store, DEMO_YEAR)
+    qtbot.addWidget(win)
+    win.resize(1280, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    for form in win.findChildren(type(win).__mro__[0]):
+        pass
+    win.on_close = None
+    win.unsaved_work = lambda: []
+    win.close()
