@@ -381,6 +381,9 @@ class RecordForm(QDialog):
             self.show_error(exc)
             return False
         self.saved_count += 1
+        for f in self.kind.fields:        # show carried dates the way they were understood
+            if f.widget == "date" and values.get(f.attr):
+                self.widgets[f.attr].setText(f"{values[f.attr]:%Y-%m-%d}")
         self.shared.changed(model.__name__)
         self.shared.changed("Unit")
         self.shared.status.emit(f"已保存{self.kind.title}。")
