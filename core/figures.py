@@ -355,6 +355,9 @@ def _inspections(session: Session, year: int, f: AnnualFigures) -> None:
           spec(Unit.is_enterprise.is_(True), unit=True))
     f.add("inspection.personnel", "出动执法人员", sum(r[5] for r in rows), "人次", spec(),
           aggregate="sum")
+    f.add("inspection.joint_personnel", "联合检查出动人次",
+          sum(r[5] for r in rows if r[1] == InspectionMethod.JOINT_RANDOM), "人次",
+          spec(Inspection.method == InspectionMethod.JOINT_RANDOM), aggregate="sum")
     f.add("inspection.problems", "发现问题隐患", sum(r[6] for r in rows), "处",
           spec(Inspection.problems_found > 0), aggregate="sum")
     f.add("inspection.rectified_on_site", "现场整改", sum(r[7] for r in rows), "处",

@@ -85,3 +85,12 @@ def _explain(exc: OSError, folder: Path, target: Path) -> str:
     if getattr(exc, "winerror", None) in (32, 33):  # sharing / lock violation on Windows
         return f"文件「{target}」正被其他程序打开，请关闭该文件后重试。"
     return f"无法写入「{target}」：{exc.strerror or exc}"
+
+
+def report_paths(bureau: str, year: int, out_dir: Path) -> tuple[Path, Path]:
+    """Where the year's report (.docx) and its annex (.xlsx) are written: named after the
+    bureau and year, like the documents the clerk publishes."""
+    bureau = safe_filename(bureau, fallback="教育局")
+    folder = Path(out_dir)
+    return (folder / f"{bureau}{year}年度行政执法工作报告.docx",
+            folder / f"{bureau}{year}年度行政执法数据统计表.xlsx")

@@ -94,6 +94,8 @@ class RecordListView(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().setDefaultSectionSize(26)
+        # Column widths from the first rows only: measuring 1,000 rows would fetch them all.
+        self.table.horizontalHeader().setResizeContentsPrecision(60)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
 
         layout = QVBoxLayout(self)
