@@ -1,0 +1,86 @@
+"""Lists: filters, sorting, recycle bin, export of what is shown, and a year of 20,000 rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from openpyxl import load_workbook
+from PySide6.QtCore import Qt
+from sqlalchemy import func, insert, select
+
+from core.models import Inspection, PenaltyCase, Unit
+from gui.tablemodel import PAGE
+
+
+def test_filter_sort_and_export_what_is_shown(window, demo_store, tmp_path):
+    view = window.show_view("inspection")
+    with demo_store.read_session() as s:
+        rectify = s.scalar(select(func.count()).select_from(Inspection).where(
+            Inspection.deleted_at.is_(None), Inspection.result == "责令整改",
+            Inspection.date.between(dt.date(2025, 1, 1), dt.date(2025, 12, 31))))
+    box = view.filter_boxes["result"]
+    box.setCurrentIndex(box.findData("责令整改"))
+    assert view.model.rowCount() == rectify
+    assert view.count_label.text() == f"共 {rectify} 条"
+    # Sort by date ascending: the first row is the earliest.
+    view.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    dates = [view.model.row_values(r)[0] for r in range(view.model.rowCount())]
+    assert dates == sorted(dates)
+    target = view.export(tmp_path / "责令整改.xlsx")
+    ws = load_workbook(target, read_only=True).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][0] == "检查日期" and rows[0][8] == "检查结果"
+    assert len(rows) == rectify + 1
+    assert {r[8] for r in rows[1:]} == {"责令整改"}
+    # Only March: the date range narrows the list.
+    view.date_from.setDate(dt.date(2025, 3, 1))
+    view.date_to.setDate(dt.date(2025, 3, 31))
+    assert all(view.model.row_values(r)[0].startswith("2025-03")
+               for r in range(view.model.rowCount()))
+
+
+def test_delete_to_recycle_bin_and_restore(window, demo_store, answers):
+    view = window.show_view("penalty")
+    assert view.model.rowCount() == 4
+    row = next(r for r in range(4) if view.model.row_values(r)[0] != "示教罚〔2025〕4号")
+    view.table.selectRow(row)    # 4号 is still under 行政复议: refused, tested below
+    number = view.model.row_values(row)[0]
+    view.delete_selected()
+    assert answers.shown == [], answers.shown
+    assert view.model.rowCount() == 3
+    view.recycle.setChecked(True)
+    assert view.model.rowCount() == 1 and view.model.row_values(0)[0] == number
+    assert view.restore_button.isVisible() and not view.new_button.isVisible()
+    view.table.selectRow(0)
+    view.restore_selected()
+    assert view.model.rowCount() == 0
+    view.recycle.setChecked(False)
+    assert view.model.rowCount() == 4
+
+
+def test_a_unit_still_inspected_cannot_be_deleted(window, answers):
+    view = window.show_view("unit")
+    view.search.setText("示例区第一中学")
+    view.requery()
+    view.table.selectRow(0)
+    view.delete_selected()
+    assert view.model.rowCount() == 1
+    assert "不能删除" in answers.shown[-1]
+
+
+def test_twenty_thousand_inspections_open_without_loading_them(window, demo_store):
+    with demo_store.session() as s:
+        unit_id = s.scalar(select(Unit.id).limit(1))
+        s.execute(insert(Inspection), [
+            dict(date=dt.date(2025, 1, 1) + dt.timedelta(days=i % 365), category="日常检查",
+                 method="其他", unit_id=unit_id, result="合格", items="", lead_department="",
+                 partner_departments="", personnel=2, problems_found=0, rectified_on_site=0,
+                 recorded=True, note="") for i in range(20_000)])
+    view = window.show_view("inspection")
+    view.requery()
+    assert view.model.rowCount() > 20_000
+    assert len(view.model._pages) <= 2          # only what is on screen was fetched
+    last = view.model.rowCount() - 1
+    assert view.model.row_values(last)[0].startswith("2025-")
+    assert len(view.model._pages) <= 3
+    assert last // PAGE in view.model._pages
