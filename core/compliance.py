@@ -19,6 +19,7 @@ from core.figures import (
     TRAINING_HOURS_EXPECTED, annual_figures, counted_inspection_ids, in_year, valid_on_day,
 )
 from core.models import Inspection, NarrativeText, PenaltyCase, Staff, Unit, inspection_staff
+from core.narrative import LAST_YEAR, UNCONFIRMED, load_narratives
 from core.records import profile
 from core.vocab import Procedure
 from core.workdays import (
@@ -160,7 +161,21 @@ def _enterprise_cap_flags(session: Session, year: int) -> list[Flag]:
 
 
 def _narrative_flags(session: Session, year: int) -> list[Flag]:
-    q = select(NarrativeText).where(NarrativeText.deleted_at.is_(None), NarrativeText.year == year,
-                                    NarrativeText.needs_review.is_(True))
-    return [Flag("narrative.unconfirmed", "NarrativeText", n.id, n.describe(),
-                 "仍是模板或上年文字，需经办人确认后再印发。") for n in session.scalars(q)]
+    """The report's paragraphs a person has not confirmed: marked 待确认, or not written
+    this year (the report would fall back on last year's text or a template paragraph)."""
+    stored = {n.block: n.id for n in session.scalars(select(NarrativeText).where(
+        NarrativeText.deleted_at.is_(None), NarrativeText.year == year))}
+    flags = []
+    for block, narrative in load_narratives(session, year).items():
+        if narrative.confirmed:
+            continue
+        record = f"报告文字 {year}年「{block.value}」"
+        if narrative.origin == UNCONFIRMED:
+            message = "仍是模板或上年文字，需经办人确认后再印发。"
+        elif narrative.origin == LAST_YEAR:
+            message = f"未填写，报告将沿用{year - 1}年的文字并用黄色标出，需经办人确认或改写。"
+        else:
+            message = "未填写，报告将使用模板段落并用黄色标出，需经办人确认或改写。"
+        flags.append(Flag("narrative.unconfirmed", "NarrativeText", stored.get(block.value),
+                          record, message))
+    return flags

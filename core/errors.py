@@ -54,3 +54,7 @@ class TemplateError(ZhifaError):
 
 class ImportFileError(ZhifaError):
     """A workbook offered for import cannot be read at all."""
+
+
+class ReportError(ZhifaError):
+    """The report cannot be made for this year (no records, a year out of range)."""

@@ -22,7 +22,9 @@ def inspect(session, unit, day, inspectors, published=None):
 
 
 def rules(session, year=2025):
-    return [f.rule for f in check_year(session, year, today=LATER)]
+    """The record rules flagged; the report-text reminders are tested on their own."""
+    return [f.rule for f in check_year(session, year, today=LATER)
+            if not f.rule.startswith("narrative.")]
 
 
 def test_one_inspector_is_saved_but_flagged(session):

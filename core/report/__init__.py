@@ -1,0 +1,107 @@
+"""生成年度报告: the year's ledger turned into the 年度行政执法工作报告 (.docx) and its annex.
+
+`write_report(session, year, out_dir)` is the one call the CLI, the GUI and the installer's
+smoke test make. Both files are written to a temporary name and renamed into place
+(core.outfiles.atomic_write), so a crash or a full disk never leaves half a report; the
+templates are loaded and checked first, so a broken template stops before anything is
+written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from sqlalchemy.orm import Session
+
+from core.errors import ReportError
+from core.figures import AnnualFigures, annual_figures, ledger_has_year
+from core.narrative import load_narratives
+from core.outfiles import atomic_write, report_paths
+from core.records import profile
+from core.report.content import TEMPLATE_FIELDS, ReportContent, compose
+from core.report.layout import write_docx
+from core.report.templates import TemplateSet, templates_dir
+from core.text import clean_text
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+@dataclass
+class ReportFiles:
+    docx: Path
+    annex: Path | None
+    warnings: list[str] = field(default_factory=list)
+
+
+def load_templates() -> tuple[TemplateSet, TemplateSet]:
+    folder = templates_dir()
+    return (TemplateSet(folder / "report.toml", TEMPLATE_FIELDS),
+            TemplateSet(folder / "narrative.toml"))
+
+
+def check_year_arg(year) -> int:
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        raise ReportError(f"年度「{year}」不是有效的年份，请填写四位数字，例如 2025。") from None
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ReportError(f"年度「{year}」超出范围（{FIRST_YEAR}—{LAST_YEAR}年）。")
+    return year
+
+
+def build_content(session: Session, year: int, *, today: dt.date | None = None,
+                  figures: AnnualFigures | None = None) -> tuple[ReportContent, AnnualFigures]:
+    """The report's paragraphs for `year`, without writing anything."""
+    year = check_year_arg(year)
+    if not ledger_has_year(session, year):
+        raise ReportError(f"台账中没有{year}年的任何执法记录，无法生成该年度报告。"
+                          f"请确认年度是否选对，或先录入、导入{year}年的数据。")
+    report_templates, narrative_templates = load_templates()
+    bureau_profile = profile(session)
+    bureau = clean_text(bureau_profile.full_name).strip() if bureau_profile else ""
+    if not bureau:
+        raise ReportError("尚未填写单位全称，报告标题和署名需要它：请先在“单位信息”中填写。")
+    signatory = clean_text(bureau_profile.signatory or "").strip() or bureau
+    day = _document_date(bureau_profile.document_date, year, today or dt.date.today())
+    figures = figures or annual_figures(session, year)
+    narratives = load_narratives(session, year, narrative_templates, bureau)
+    content = compose(report_templates, figures, narratives, bureau=bureau, signatory=signatory,
+                      document_date=day)
+    return content, figures
+
+
+def _document_date(stored: dt.date | None, year: int, today: dt.date) -> dt.date:
+    """成文日期: the one the clerk set for this report; otherwise today, or 31 December
+    when a past year's report is made again long after."""
+    if stored is not None and stored.year in (year, year + 1):
+        return stored
+    if today.year > year + 1:
+        return dt.date(year, 12, 31)
+    return today
+
+
+def write_report(session: Session, year: int, out_dir: Path, *,
+                 progress: Callable[[str], None] | None = None,
+                 today: dt.date | None = None, with_annex: bool = True) -> ReportFiles:
+    say = progress or (lambda _text: None)
+    year = check_year_arg(year)
+    say("正在统计全年数据…")
+    content, figures = build_content(session, year, today=today)
+    bureau = profile(session).full_name
+    docx_path, annex_path = report_paths(bureau, year, Path(out_dir))
+    say("正在生成报告正文…")
+    atomic_write(docx_path, lambda tmp: write_docx(content, tmp, author=bureau, year=year))
+    written_annex = None
+    if with_annex:
+        try:
+            from core.annex import write_annex
+        except ImportError:  # a build without the annex builder still writes the report
+            write_annex = None
+        if write_annex is not None:
+            say("正在生成统计附件…")
+            written_annex = write_annex(session, year, annex_path, figures=figures)
+    say("完成。")
+    return ReportFiles(docx_path, written_annex, list(content.warnings))

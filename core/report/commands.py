@@ -1,0 +1,28 @@
+"""`zhifa-cli report --year Y [--out DIR]`: the year's report and annex."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.commands import Command
+from core.report import write_report
+
+
+def _configure(parser) -> None:
+    parser.add_argument("--year", "-y", required=True, help="报告年度，例如 2025")
+    parser.add_argument("--out", "-o", default=".", help="保存到的文件夹（默认当前文件夹）")
+
+
+def run_report(args, store) -> int:
+    with store.session() as session:
+        files = write_report(session, args.year, Path(args.out))
+    print(f"已生成报告：{files.docx}")
+    if files.annex:
+        print(f"已生成统计附件：{files.annex}")
+    for warning in files.warnings:
+        print(f"请注意：{warning}")
+    return 0
+
+
+COMMANDS = [Command("report", "生成年度行政执法工作报告（.docx）及统计附件（.xlsx）",
+                    _configure, run_report)]
