@@ -19,7 +19,9 @@ from typing import Callable
 
 from core.errors import OutputError
 
-_BAD_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f\ud800-\udfff]')
+# Also the bidirectional controls: U+202E in a name displays "报告\u202excod.exe" as
+# "报告exe.docx" in Explorer, the classic spoofing trick.
+_BAD_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f\ud800-\udfff\u200e\u200f\u202a-\u202e\u2066-\u2069]')
 _RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$", *(f"COM{i}" for i in range(1, 10)),
              *(f"LPT{i}" for i in range(1, 10))}
 MAX_NAME = 120

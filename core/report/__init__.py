@@ -90,7 +90,7 @@ def write_report(session: Session, year: int, out_dir: Path, *,
     year = check_year_arg(year)
     say("正在统计全年数据…")
     content, figures = build_content(session, year, today=today)
-    bureau = profile(session).full_name
+    bureau = clean_text(profile(session).full_name, keep_newlines=False).strip()
     docx_path, annex_path = report_paths(bureau, year, Path(out_dir))
     say("正在生成报告正文…")
     atomic_write(docx_path, lambda tmp: write_docx(content, tmp, author=bureau, year=year))

@@ -36,8 +36,10 @@ TEMPLATE_FIELDS: dict[str, set[str]] = {
     "power.summary": {"year", "total", "items"},
     "power.missing": set(),
     "staff.certified": {"year", "certified", "change"},
-    "staff.turnover": {"year", "newly", "cancelled"},
-    "staff.rate": {"established", "rate", "reviewers"},
+    "staff.newly": {"year", "newly"},
+    "staff.cancelled": {"cancelled"},
+    "staff.rate": {"established", "rate"},
+    "staff.reviewers": {"reviewers"},
     "staff.none": {"year"},
     "staff.training": {"sessions", "hours", "avg_hours", "reached", "expected"},
     "staff.exam": {"takers", "passed", "pass_rate"},
@@ -50,9 +52,14 @@ TEMPLATE_FIELDS: dict[str, set[str]] = {
     "inspection.by_category": {"items"},
     "inspection.by_unit_type": {"items"},
     "inspection.enterprise": {"enterprise", "enterprise_units"},
-    "inspection.outcome": {"personnel", "problems", "rectified", "results"},
+    "inspection.outcome": {"personnel", "findings", "results"},
+    "inspection.findings": {"problems", "rectified"},
+    "inspection.no_findings": set(),
     "inspection.none": set(),
-    "penalty.summary": {"year", "total", "change", "simple", "ordinary"},
+    "penalty.summary": {"year", "total", "change", "procedures"},
+    "penalty.procedures_both": {"simple", "ordinary"},
+    "penalty.procedures_simple": set(),
+    "penalty.procedures_ordinary": set(),
     "penalty.kinds": {"items"},
     "penalty.amount": {"amount", "detail"},
     "penalty.amount_detail": {"fine", "confiscation"},
@@ -125,6 +132,12 @@ def number(value) -> str:
 
 def joined(parts: list[str]) -> str:
     return "、".join(p for p in parts if p)
+
+
+def sentence(clauses: list[str], separator: str = "，") -> str:
+    """The non-empty clauses joined and closed with 。; "" when all are empty."""
+    text = separator.join(c for c in clauses if c)
+    return text + "。" if text else ""
 
 
 def _counted(figs: AnnualFigures, prefix: str, members, unit: str) -> str:
@@ -212,14 +225,16 @@ def compose(templates, figs: AnnualFigures, narratives: dict[NarrativeBlock, Nar
 
     w.heading("h2", "staff")
     if figs["staff.certified"]:
+        newly, cancelled = figs["staff.newly_certified"], figs["staff.cancelled"]
+        established, reviewers = figs["staff.established"], figs["staff.legal_reviewers"]
         parts = [say("staff.certified", year=year, certified=figs["staff.certified"],
                      change=w.change("staff.certified")),
-                 say("staff.turnover", year=year, newly=figs["staff.newly_certified"],
-                     cancelled=figs["staff.cancelled"])]
-        if figs["staff.established"]:
-            parts.append(say("staff.rate", established=figs["staff.established"],
-                             rate=number(figs["staff.certified_rate"]),
-                             reviewers=figs["staff.legal_reviewers"]))
+                 sentence([say("staff.newly", year=year, newly=newly) if newly else "",
+                           say("staff.cancelled", cancelled=cancelled) if cancelled else ""]),
+                 sentence([say("staff.rate", established=established,
+                               rate=number(figs["staff.certified_rate"])) if established else "",
+                           say("staff.reviewers", reviewers=reviewers) if reviewers else ""],
+                          "；")]
         add("body", "".join(parts), "staff.certified", "staff.newly_certified",
             "staff.cancelled", "staff.established", "staff.certified_rate",
             "staff.legal_reviewers")
@@ -326,9 +341,11 @@ def _inspections(w: _Writer) -> None:
     add("body", "".join(parts), *[f"inspection.category.{c.key}" for c in InspectionCategory],
         *[f"inspection.unit_type.{t.key}" for t in UnitType], "inspection.enterprise",
         "inspection.enterprise_units")
+    problems, rectified = figs["inspection.problems"], figs["inspection.rectified_on_site"]
+    findings = (say("inspection.findings", problems=problems, rectified=rectified)
+                if problems or rectified else say("inspection.no_findings"))
     add("body", say("inspection.outcome", personnel=figs["inspection.personnel"],
-                    problems=figs["inspection.problems"],
-                    rectified=figs["inspection.rectified_on_site"],
+                    findings=findings,
                     results=_counted(figs, "inspection.result", InspectionResult, "次")),
         "inspection.personnel", "inspection.problems", "inspection.rectified_on_site",
         *[f"inspection.result.{r.key}" for r in InspectionResult])
@@ -340,9 +357,12 @@ def _penalties(w: _Writer) -> None:
     if not total:
         add("body", say("penalty.none"), "penalty.total")
         return
+    simple, ordinary = figs["penalty.procedure.simple"], figs["penalty.procedure.ordinary"]
+    procedures = (say("penalty.procedures_both", simple=simple, ordinary=ordinary)
+                  if simple and ordinary else
+                  say("penalty.procedures_simple") if simple else say("penalty.procedures_ordinary"))
     parts = [say("penalty.summary", year=year, total=total, change=w.change("penalty.total"),
-                 simple=figs["penalty.procedure.simple"],
-                 ordinary=figs["penalty.procedure.ordinary"]),
+                 procedures=procedures),
              say("penalty.kinds", items=_counted(figs, "penalty.kind", PenaltyKind, "件"))]
     add("body", "".join(parts), "penalty.total", "penalty.procedure.simple",
         "penalty.procedure.ordinary", *[f"penalty.kind.{k.key}" for k in PenaltyKind])

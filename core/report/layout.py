@@ -55,28 +55,26 @@ def write_docx(content: ReportContent, path: Path, *, author: str, year: int) ->
     _font_table(doc)
     _page_numbers(doc)
 
-    body_started = False
+    last = None
     for paragraph in content.paragraphs:
         if paragraph.role == "title":
             _title(doc, paragraph)
-            continue
-        if paragraph.role == "attachment":
-            doc.add_paragraph(style="Normal")          # 正文下空一行编排附件说明
-            _attachment(doc, paragraph)
-            continue
-        if paragraph.role == "signature":
-            doc.add_paragraph(style="Normal")
-            doc.add_paragraph(style="Normal")
+        elif paragraph.role == "attachment":
+            # The closing lines never stand alone on a page (GB/T 9704 7.3.5): the last
+            # paragraph of the text is kept with them.
+            if last is not None:
+                last.paragraph_format.keep_with_next = True
+            _kept(doc.add_paragraph(style="Normal"))       # 正文下空一行编排附件说明
+            _kept(_attachment(doc, paragraph))
+        elif paragraph.role == "signature":
+            _kept(doc.add_paragraph(style="Normal"))
+            _kept(doc.add_paragraph(style="Normal"))
             _signature_lines(doc, paragraph, content)
-            continue
-        if paragraph.role == "date":
-            continue                                   # written with the signature
-        style = {"h1": "Heading 1", "h2": "Heading 2", "h3": "Heading 3"}.get(paragraph.role,
-                                                                              "Normal")
-        _text(doc.add_paragraph(style=style), paragraph)
-        body_started = True
-    if not body_started:
-        doc.add_paragraph(style="Normal")
+        elif paragraph.role != "date":                     # the date is written with the signature
+            style = {"h1": "Heading 1", "h2": "Heading 2", "h3": "Heading 3"}.get(
+                paragraph.role, "Normal")
+            last = doc.add_paragraph(style=style)
+            _text(last, paragraph)
 
     props = doc.core_properties
     props.title, props.author, props.last_modified_by = content.title, author, author
@@ -104,7 +102,12 @@ def _title(doc, paragraph: Paragraph) -> None:
     doc.add_paragraph(style="Normal")                  # 标题下空一行
 
 
-def _attachment(doc, paragraph: Paragraph) -> None:
+def _kept(p):
+    p.paragraph_format.keep_with_next = True
+    return p
+
+
+def _attachment(doc, paragraph: Paragraph):
     p = doc.add_paragraph(style="Normal")
     # "附件：" then the name; a wrapped name aligns under the name (hanging indent).
     fmt = p.paragraph_format
@@ -112,6 +115,7 @@ def _attachment(doc, paragraph: Paragraph) -> None:
     fmt.first_line_indent = Pt(-CHAR * 3)
     _chars(p, left=500, first_line=None, hanging=300)
     _text(p, paragraph)
+    return p
 
 
 def _signature_lines(doc, paragraph: Paragraph, content: ReportContent) -> None:
@@ -128,6 +132,7 @@ def _signature_lines(doc, paragraph: Paragraph, content: ReportContent) -> None:
         fmt.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         fmt.first_line_indent = Pt(0)
         fmt.right_indent = Pt(CHAR * right)
+        fmt.keep_with_next = text_paragraph is paragraph
         _chars(p, right=round(right * 100), first_line=0)
         _text(p, text_paragraph)
 
