@@ -87,9 +87,28 @@ def daily_backup(store, folder: Path) -> None:
         log.warning("daily backup failed: %s", exc)
 
 
+# Chinese UI fonts first: without them Qt on some systems picks a Japanese or serif face for
+# Chinese and a different one for digits.
+UI_FONTS = ["Microsoft YaHei UI", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC",
+            "WenQuanYi Micro Hei", "PingFang SC"]
+
+
+def apply_font() -> None:
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    font = app.font()
+    if font.families()[:1] != UI_FONTS[:1]:
+        font.setFamilies(UI_FONTS + font.families())
+        font.setPointSize(max(font.pointSize(), 10))
+        app.setFont(font)
+
+
 def build_window(store, year: int | None = None):
     from gui.mainwindow import MainWindow
     from gui.shared import Shared, app_settings
+
+    apply_font()
 
     settings = app_settings()
     if year is None:

@@ -196,13 +196,13 @@ class RecordForm(QDialog):
             w.valueChanged.connect(self._touched)
         elif f.widget == "month":
             w = QComboBox()
-            w.addItem("全年", None)
+            w.addItem("全年", 0)          # 0 for "none", never None (see gui.flaglist)
             for m in range(1, 13):
                 w.addItem(f"{m}月", m)
             w.currentIndexChanged.connect(self._touched)
         elif f.widget in ("campaign", "penalty"):
             w = QComboBox()
-            w.addItem("（无）", None)
+            w.addItem("（无）", 0)
             for i, name in (self._campaigns if f.widget == "campaign" else self._penalties):
                 w.addItem(name, i)
             w.currentIndexChanged.connect(self._touched)
@@ -261,7 +261,7 @@ class RecordForm(QDialog):
         elif f.widget == "year":
             w.setValue(int(value or self.shared.year))
         elif f.widget in ("month", "campaign", "penalty"):
-            w.setCurrentIndex(max(0, w.findData(value)))
+            w.setCurrentIndex(max(0, w.findData(value or 0)))
 
     # --- values ----------------------------------------------------------------------
     def _value(self, f: Field, session):
@@ -295,7 +295,7 @@ class RecordForm(QDialog):
         if f.widget == "year":
             return w.value()
         if f.widget in ("month", "campaign", "penalty"):
-            return w.currentData()
+            return w.currentData() or None
         if f.widget == "staff":
             people = []
             for name in pickers.split_names(w.text()):

@@ -88,7 +88,8 @@ def _add(key: str, kind: Kind) -> None:
 
 _add("inspection", Kind(
     Inspection, "行政检查",
-    (_c(Inspection, "date", _d), Column("检查对象", lambda r: r.unit.name if r.unit else ""),
+    (_c(Inspection, "date", _d),
+     Column("检查对象", lambda r: r.unit.name if r.unit else "", Unit.name),
      _c(Inspection, "category"), _c(Inspection, "method"), _c(Inspection, "items"),
      Column("执法人员", lambda r: "、".join(s.name for s in r.inspectors)),
      _c(Inspection, "personnel"), _c(Inspection, "problems_found"),

@@ -51,12 +51,14 @@ class RecordListView(QWidget):
         self.date_to = QDateEdit(calendarPopup=True, displayFormat="yyyy-MM-dd")
         self.recycle = QCheckBox("回收站")
         self.count_label = QLabel()
+        self._stale = True
 
         bar = QHBoxLayout()
         bar.addWidget(self.search, 2)
         for attr, vocab_ in kind.filters:
             box = QComboBox()
-            box.addItem(f"{kind.model.field_label(attr)}：{ALL}", None)
+            # "" for 全部, not None: see gui.flaglist on PySide6 and empty QVariants.
+            box.addItem(f"{kind.model.field_label(attr)}：{ALL}", "")
             for v in vocab_.values():
                 box.addItem(v, v)
             box.currentIndexChanged.connect(self.requery)
@@ -119,8 +121,20 @@ class RecordListView(QWidget):
         QShortcut(QKeySequence.StandardKey.Delete, self.table, self.delete_selected)
         shared.year_changed.connect(lambda _y: self.reset_dates())
         shared.records_changed.connect(self._records_changed)
-        self.reset_dates()
         self._recycle_toggled(False)
+        self.reset_dates()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.requery()
+
+    def refresh(self) -> None:
+        """Query again now if the list is on screen, else when it is next shown."""
+        if self.isVisible():
+            self.requery()
+        else:
+            self._stale = True
 
     # --- query -----------------------------------------------------------------------
     def reset_dates(self) -> None:
@@ -131,7 +145,7 @@ class RecordListView(QWidget):
         self.date_to.setDate(QDate(y, 12, 31))
         for box in (self.date_from, self.date_to):
             box.blockSignals(False)
-        self.requery()
+        self.refresh()
 
     def id_query(self):
         kind, m = self.kind, self.kind.model
@@ -151,7 +165,7 @@ class RecordListView(QWidget):
         if text and kind.search:
             q = q.where(or_(*[c.contains(text, autoescape=True) for c in kind.search]))
         for attr, box in self.filter_boxes.items():
-            if box.currentData() is not None:
+            if box.currentData():
                 q = q.where(getattr(m, attr) == box.currentData())
         col = self.kind.columns[self.sort_column].sort if self.sort_column is not None else None
         if col is not None:
@@ -164,6 +178,7 @@ class RecordListView(QWidget):
         return q
 
     def requery(self) -> None:
+        self._stale = False
         with self.shared.store.read_session() as s:
             ids = list(s.scalars(self.id_query()))
         self.model.set_ids(ids)
@@ -175,7 +190,12 @@ class RecordListView(QWidget):
                 self.table.setColumnWidth(c, 260)
 
     def _sort(self, column: int, order) -> None:
+        if not 0 <= column < len(self.kind.columns):
+            return
         if self.kind.columns[column].sort is None:
+            # Not a sortable column: put the arrow back where the order really is.
+            self.table.horizontalHeader().setSortIndicator(
+                -1 if self.sort_column is None else self.sort_column, self.sort_order)
             return
         self.sort_column, self.sort_order = column, order
         self.requery()
@@ -183,14 +203,14 @@ class RecordListView(QWidget):
     def _records_changed(self, model_name: str) -> None:
         if model_name in ("", self.kind.model.__name__) or self.kind.model.__name__ in (
                 "Inspection", "PenaltyCase", "ReviewCase", "Training"):
-            self.requery()
+            self.refresh()
 
     def _recycle_toggled(self, on: bool) -> None:
         self.restore_button.setVisible(on)
         self.delete_button.setVisible(not on)
         self.new_button.setVisible(not on)
         self.edit_button.setVisible(not on)
-        self.requery()
+        self.refresh()
 
     # --- actions ---------------------------------------------------------------------
     def selected_ids(self) -> list[int]:

@@ -94,7 +94,7 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self._show_view)
         shared.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
         shared.records_changed.connect(self._records_changed)
-        shared.open_record.connect(self._open_record)
+        shared.open_narrative.connect(self._open_narrative)
         self._restore_settings()
 
     def _make_view(self, key: str) -> QWidget:
@@ -161,6 +161,8 @@ class MainWindow(QMainWindow):
         self.year_box.blockSignals(False)
 
     def _year_chosen(self, _index) -> None:
+        if self.year_box.currentIndex() < 0:
+            return
         year = self.year_box.currentData()
         if year:
             self.shared.set_year(int(year))
@@ -183,14 +185,8 @@ class MainWindow(QMainWindow):
         if not years <= known:
             self.fill_years()
 
-    def _open_record(self, kind: str, record_id: int) -> None:
-        if kind == "NarrativeText":
-            view = self.show_view("narrative")
-            from core.models import NarrativeText
-            with self.shared.store.read_session() as s:
-                n = s.get(NarrativeText, record_id) if record_id else None
-                if n is not None:
-                    view.select_block(n.block)
+    def _open_narrative(self, block: str) -> None:
+        self.show_view("narrative").select_block(block)
 
     # --- undo ------------------------------------------------------------------------
     def _update_undo(self) -> None:
@@ -296,7 +292,7 @@ class MainWindow(QMainWindow):
     # --- remembered state ------------------------------------------------------------
     def _restore_settings(self) -> None:
         st = self.shared.settings
-        geometry = st.value("window/geometry")
+        geometry = st.value("window/geometry", QByteArray())
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:

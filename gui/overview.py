@@ -1,20 +1,24 @@
 """概览: the year's key figures as the report will print them, the change on last year, the
-monthly chart and the open compliance flags (double-click opens the record)."""
+monthly chart and the open compliance flags (a click opens the record).
+
+Counting and checking a city year takes seconds, so both run on the thread pool and the
+view fills in when they are done; a hidden overview only notes that it is out of date.
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QFrame, QGridLayout, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
-    QVBoxLayout, QWidget,
+    QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget,
 )
 
 from core.compliance import check_year
 from core.figures import annual_figures
+from gui.background import run_task
 from gui.chart import MonthlyBarChart
-from gui.kinds import BY_MODEL_NAME
+from gui.flaglist import FlagTree, open_flag
 
 # The figures a clerk looks at first; all of them come from core.figures.
 KEY_FIGURES = (
@@ -73,11 +77,15 @@ class FigureCard(QFrame):
 
 
 class OverviewView(QWidget):
+    refreshed = Signal()
+
     def __init__(self, shared, parent=None):
         super().__init__(parent)
         self.shared = shared
         self.title = QLabel()
         self.title.setObjectName("viewTitle")
+        self.busy = QLabel("正在统计…")
+        self.busy.setObjectName("hint")
         self.cards = [FigureCard() for _ in KEY_FIGURES]
         grid = QGridLayout()
         for i, card in enumerate(self.cards):
@@ -85,11 +93,10 @@ class OverviewView(QWidget):
         self.chart = MonthlyBarChart()
         self.penalty_chart_button = QPushButton("看行政处罚")
         self.penalty_chart_button.setCheckable(True)
-        self.penalty_chart_button.toggled.connect(lambda _on: self._draw_chart())
+        self.penalty_chart_button.toggled.connect(self._chart_toggled)
         self.flags_title = QLabel()
-        self.flags = QListWidget()
-        self.flags.setWordWrap(True)
-        self.flags.itemDoubleClicked.connect(self._open_flag)
+        self.flags = FlagTree()
+        self.flags.flag_clicked.connect(self.open_flag)
 
         chart_box = QVBoxLayout()
         chart_head = QHBoxLayout()
@@ -105,35 +112,75 @@ class OverviewView(QWidget):
         lower.addLayout(chart_box, 3)
         lower.addLayout(flag_box, 2)
 
+        head = QHBoxLayout()
+        head.addWidget(self.title)
+        head.addStretch(1)
+        head.addWidget(self.busy)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
+        layout.addLayout(head)
         layout.addLayout(grid)
         layout.addLayout(lower, 1)
+
+        self.figures = None
+        self.flag_list: list = []
+        self._generation = 0
+        self._stale = True
         shared.year_changed.connect(lambda _y: self.refresh())
         shared.records_changed.connect(lambda _m: self.refresh())
-        self.figures = None
-        self.flag_list = []
-        self.refresh()
+
+    # --- refreshing --------------------------------------------------------------------
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
 
     def refresh(self) -> None:
-        year = self.shared.year
-        with self.shared.store.read_session() as s:
-            self.figures = annual_figures(s, year)
-            self.flag_list = check_year(s, year)
+        """Count again in the background; a hidden overview waits until it is shown."""
+        if not self.isVisible():
+            self._stale = True
+            return
+        self._stale = False
+        self._generation += 1
+        generation, store, year = self._generation, self.shared.store, self.shared.year
+        self.busy.setText("正在统计…")
+        self.busy.show()
         self.title.setText(f"{year}年度概览（与年度报告所用数字一致）")
+
+        def count(_progress):
+            with store.read_session() as s:
+                return annual_figures(s, year), check_year(s, year)
+
+        run_task(count, self, lambda result: self._show_results(generation, *result),
+                 lambda message, details: self._show_failure(generation, message, details))
+
+    def _show_results(self, generation: int, figures, flags) -> None:
+        if generation != self._generation:      # an older count finished late
+            return
+        self.busy.hide()
+        self.figures, self.flag_list = figures, flags
         for card, key in zip(self.cards, KEY_FIGURES):
-            if key in self.figures:
-                card.show_figure(self.figures.figure(key))
+            if key in figures:
+                card.show_figure(figures.figure(key))
         self._draw_chart()
-        self.flags.clear()
-        self.flags_title.setText(f"待处理的合规提示：{len(self.flag_list)} 条（双击打开记录）"
-                                 if self.flag_list else "合规检查：未发现问题")
-        for flag in self.flag_list:
-            item = QListWidgetItem(str(flag))
-            item.setData(Qt.ItemDataRole.UserRole, (flag.record_kind, flag.record_id))
-            self.flags.addItem(item)
+        self.flags_title.setText(f"待处理的合规提示：{len(flags):,} 条（点击打开记录）"
+                                 if flags else "合规检查：未发现问题")
+        self.flags.set_flags(flags)
+        self.refreshed.emit()
+
+    def _show_failure(self, generation: int, message: str, details: str) -> None:
+        if generation == self._generation:
+            self.busy.setText(f"统计出错：{message}")
+            if details:
+                from gui.crash import show_bug
+                show_bug(self, message, details)
+
+    def _chart_toggled(self, _on: bool) -> None:
+        self.penalty_chart_button.setText("看行政检查" if _on else "看行政处罚")
+        self._draw_chart()
 
     def _draw_chart(self) -> None:
+        if self.figures is None:
+            return
         prefix, title = (("penalty.month", "行政处罚（件）") if self.penalty_chart_button.isChecked()
                          else ("inspection.month", "行政检查（次）"))
         figs = [self.figures.figure(f"{prefix}.{m:02d}") for m in range(1, 13)
@@ -141,20 +188,9 @@ class OverviewView(QWidget):
         if len(figs) != 12:
             return
         previous = [f.previous for f in figs] if self.figures.has_previous else None
-        year = self.shared.year
+        year = self.figures.year
         self.chart.set_data(title, [f.value for f in figs], previous,
                             (f"{year}年", f"{year - 1}年"))
 
-    def _open_flag(self, item) -> None:
-        kind, record_id = item.data(Qt.ItemDataRole.UserRole)
-        self.open_flag(kind, record_id)
-
-    def open_flag(self, kind: str, record_id):
-        if kind == "NarrativeText":
-            self.shared.open_record.emit(kind, record_id or 0)
-            return None
-        key = BY_MODEL_NAME.get(kind)
-        if key is None or record_id is None:
-            return None
-        from gui.forms import open_form
-        return open_form(self.shared, key, record_id, parent=self)
+    def open_flag(self, flag):
+        return open_flag(self.shared, flag, parent=self)

@@ -1,20 +1,27 @@
-"""生成年度报告: check the year first, then generate in the background, then open the files."""
+"""生成年度报告: check the year first and show the flags (fix them or go on), generate in
+the background with progress, then offer 打开报告 / 打开附件 / 打开所在文件夹.
+
+Both the check and the writing run off the window's thread (gui.background). A file the
+clerk still has open in Word/WPS, a full disk or a read-only folder comes back from core as
+a message in words and is shown as such; only a bug shows the details dialog.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QThreadPool, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QFileDialog, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QProgressBar,
-    QPushButton, QVBoxLayout, QWidget,
+    QFileDialog, QHBoxLayout, QLabel, QLineEdit, QListWidget, QProgressBar, QPushButton,
+    QVBoxLayout, QWidget,
 )
-from PySide6.QtCore import Qt
 
 from core.compliance import check_year
 from core.paths import data_dir
-from gui.reportjob import ReportJob
+from gui.background import run_task
+from gui.flaglist import FlagTree, open_flag
+from gui.reportjob import generate
 
 
 def default_output_dir() -> Path:
@@ -23,6 +30,7 @@ def default_output_dir() -> Path:
 
 
 class ReportView(QWidget):
+    checked = Signal(list)        # the flags found (empty: generation started at once)
     finished = Signal(object)     # ReportFiles
     failed = Signal(str)
 
@@ -30,7 +38,7 @@ class ReportView(QWidget):
         super().__init__(parent)
         self.shared = shared
         self.files = None
-        self.job = None
+        self.busy = False
         self.title = QLabel()
         self.title.setObjectName("viewTitle")
         self.folder = QLineEdit(shared.settings.value("report/folder", str(default_output_dir())))
@@ -39,27 +47,31 @@ class ReportView(QWidget):
         self.generate_button.setObjectName("primary")
         self.flags_label = QLabel()
         self.flags_label.setWordWrap(True)
-        self.flags = QListWidget()
-        self.flags.setWordWrap(True)
-        self.flags.itemDoubleClicked.connect(self._open_flag)
+        self.flags = FlagTree()
+        self.flags.flag_clicked.connect(lambda flag: open_flag(self.shared, flag, self))
         self.continue_button = QPushButton("忽略提示，继续生成")
         self.fix_button = QPushButton("先去修改")
         self.progress = QProgressBar()
-        self.progress.setRange(0, 0)
+        self.progress.setRange(0, 0)            # busy indicator: the steps are not timed
         self.progress.setTextVisible(False)
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.warnings_label = QLabel("请注意：")
         self.warnings = QListWidget()
         self.warnings.setWordWrap(True)
         self.open_docx = QPushButton("打开报告")
         self.open_annex = QPushButton("打开附件")
         self.open_folder = QPushButton("打开所在文件夹")
+        self.open_docx.setObjectName("primary")
 
         row = QHBoxLayout()
         row.addWidget(QLabel("保存到："))
         row.addWidget(self.folder, 1)
         row.addWidget(self.browse)
+        start_row = QHBoxLayout()
+        start_row.addWidget(self.generate_button)
+        start_row.addStretch(1)
         flag_buttons = QHBoxLayout()
         flag_buttons.addStretch(1)
         flag_buttons.addWidget(self.fix_button)
@@ -70,19 +82,21 @@ class ReportView(QWidget):
         opens.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
-        intro = QLabel("生成前会先检查本年度台账（人员资格、公示期限、程序、报告文字等），"
+        intro = QLabel("生成前会先检查本年度台账（执法人员资格、公示期限、法制审核、报告文字等），"
                        "再生成年度行政执法工作报告（Word）和数据统计表附件（Excel）。")
         intro.setWordWrap(True)
         layout.addWidget(intro)
         layout.addLayout(row)
-        layout.addWidget(self.generate_button)
+        layout.addLayout(start_row)
         layout.addWidget(self.flags_label)
-        layout.addWidget(self.flags, 2)
+        layout.addWidget(self.flags, 3)
         layout.addLayout(flag_buttons)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
-        layout.addWidget(self.warnings, 1)
         layout.addLayout(opens)
+        layout.addWidget(self.warnings_label)
+        layout.addWidget(self.warnings, 2)
+        layout.addStretch(1)
 
         self.browse.clicked.connect(self._browse)
         self.generate_button.clicked.connect(self.check)
@@ -97,69 +111,97 @@ class ReportView(QWidget):
     def reset(self) -> None:
         self.title.setText(f"生成{self.shared.year}年度行政执法工作报告")
         for w in (self.flags, self.flags_label, self.continue_button, self.fix_button,
-                  self.progress, self.warnings, self.open_docx, self.open_annex,
-                  self.open_folder):
+                  self.progress, self.warnings_label, self.warnings, self.open_docx,
+                  self.open_annex, self.open_folder):
             w.hide()
         self.status.setText("")
-        self.generate_button.setEnabled(True)
+        self.status.setObjectName("")
+        self.status.setStyleSheet("")
+        self.generate_button.setEnabled(not self.busy)
 
     def _browse(self) -> None:
         name = QFileDialog.getExistingDirectory(self, "选择保存报告的文件夹", self.folder.text())
         if name:
             self.folder.setText(name)
 
-    def check(self) -> list:
-        """Step 1: the compliance check; flags are shown and the clerk decides."""
+    # --- step 1: the check -------------------------------------------------------------
+    def check(self) -> None:
+        """Check the year in the background; with flags the clerk decides, else go on."""
+        if self.busy:
+            return
         self.reset()
-        with self.shared.store.read_session() as s:
-            flags = check_year(s, self.shared.year)
+        self.busy = True
+        self.generate_button.setEnabled(False)
+        self.progress.show()
+        self.status.setText("正在检查本年度台账…")
+        store, year = self.shared.store, self.shared.year
+
+        def run(_progress):
+            with store.read_session() as s:
+                return check_year(s, year)
+
+        run_task(run, self, self._checked, self._failed)
+
+    def _checked(self, flags: list) -> None:
+        self.busy = False
+        self.progress.hide()
+        self.checked.emit(flags)
         if not flags:
             self.start()
-            return flags
-        self.flags_label.setText(f"检查发现 {len(flags)} 条提示。可以先修改（双击打开记录），"
-                                 "也可以继续生成报告。")
-        self.flags.clear()
-        for flag in flags:
-            item = QListWidgetItem(str(flag))
-            item.setData(Qt.ItemDataRole.UserRole, (flag.record_kind, flag.record_id))
-            self.flags.addItem(item)
+            return
+        self.status.setText("")
+        self.generate_button.setEnabled(True)
+        self.flags_label.setText(f"检查发现 {len(flags):,} 条提示。可以先修改（点击提示打开记录），"
+                                 "也可以忽略提示继续生成报告。")
+        self.flags.set_flags(flags)
         for w in (self.flags_label, self.flags, self.continue_button, self.fix_button):
             w.show()
-        return flags
 
+    # --- step 2: writing ---------------------------------------------------------------
     def start(self) -> None:
-        """Step 2: generate on the thread pool; the window stays responsive."""
-        for w in (self.continue_button, self.fix_button):
+        """Generate on the thread pool; the window stays responsive."""
+        if self.busy:
+            return
+        for w in (self.continue_button, self.fix_button, self.flags, self.flags_label):
             w.hide()
         folder = Path(self.folder.text().strip() or default_output_dir())
+        self.folder.setText(str(folder))
         self.shared.settings.setValue("report/folder", str(folder))
+        self.busy = True
         self.generate_button.setEnabled(False)
         self.progress.show()
         self.status.setText("正在生成报告和附件，请稍候…")
-        self.job = ReportJob(self.shared.store, self.shared.year, folder)
-        self.job.signals.progress.connect(self.status.setText)
-        self.job.signals.finished.connect(self._done)
-        self.job.signals.failed.connect(self._failed)
-        QThreadPool.globalInstance().start(self.job)
+        store, year = self.shared.store, self.shared.year
+        run_task(lambda progress: generate(store, year, folder, progress), self,
+                 self._done, self._failed, self.status.setText)
 
     def _done(self, files) -> None:
+        self.busy = False
         self.files = files
         self.progress.hide()
         self.generate_button.setEnabled(True)
-        self.status.setText(f"已生成：\n报告：{files.docx}\n附件：{files.annex}")
+        lines = [f"已生成 {self.shared.year} 年度报告：", f"报告：{files.docx}"]
+        if files.annex:
+            lines.append(f"附件：{files.annex}")
+        self.status.setText("\n".join(lines))
         self.warnings.clear()
-        for w in getattr(files, "warnings", None) or []:
-            self.warnings.addItem(f"提示：{w}")
-        self.warnings.setVisible(self.warnings.count() > 0)
-        for b in (self.open_docx, self.open_annex, self.open_folder):
-            b.show()
+        for w in files.warnings or []:
+            self.warnings.addItem(w)
+        has_warnings = self.warnings.count() > 0
+        self.warnings_label.setVisible(has_warnings)
+        self.warnings.setVisible(has_warnings)
+        self.open_docx.show()
+        self.open_annex.setVisible(bool(files.annex))
+        self.open_folder.show()
         self.shared.status.emit("年度报告已生成。")
         self.finished.emit(files)
 
     def _failed(self, message: str, details: str) -> None:
+        self.busy = False
         self.progress.hide()
         self.generate_button.setEnabled(True)
         self.status.setText(f"未能生成报告：{message}")
+        self.status.setStyleSheet("color: #c0392b;")
         if details:
             from gui.crash import show_bug
             show_bug(self, message, details)
@@ -168,16 +210,8 @@ class ReportView(QWidget):
     def _open(self, path) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
-    def _fix(self) -> None:
-        self.reset()
-        if self.flags.count():
-            self._open_flag(self.flags.item(0))
-
-    def _open_flag(self, item) -> None:
-        from gui.kinds import BY_MODEL_NAME
-        kind, record_id = item.data(Qt.ItemDataRole.UserRole)
-        if kind == "NarrativeText":
-            self.shared.open_record.emit(kind, record_id or 0)
-        elif kind in BY_MODEL_NAME and record_id is not None:
-            from gui.forms import open_form
-            open_form(self.shared, BY_MODEL_NAME[kind], record_id, parent=self)
+    def _fix(self):
+        """Open the first flag's record; the list stays for the next ones."""
+        if self.flags.flags:
+            return open_flag(self.shared, self.flags.flags[0], self)
+        return None

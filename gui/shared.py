@@ -17,7 +17,7 @@ def app_settings() -> QSettings:
 class Shared(QObject):
     records_changed = Signal(str)      # model class name, "" for "anything"
     year_changed = Signal(int)
-    open_record = Signal(str, int)     # model class name, id: show its form
+    open_narrative = Signal(str)       # a 报告文字 block to show
     status = Signal(str)               # a short message for the status bar
 
     def __init__(self, store, year: int):

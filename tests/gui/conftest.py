@@ -59,6 +59,18 @@ def window(qtbot, demo_store, answers):
     win.close()
 
 
+@pytest.fixture
+def show(qtbot, window):
+    """Show a view the way the navigation list does; the overview counts in the background,
+    so wait until its numbers are in."""
+    def show_view(key: str):
+        view = window.show_view(key)
+        if key == "overview":
+            qtbot.waitUntil(lambda: view.figures is not None and view.busy.isHidden())
+        return view
+    return show_view
+
+
 # The offscreen platform says it cannot raise windows, grab the keyboard or pass size hints
 # to a window manager it does not have. Only those lines are ignored; any other Qt warning
 # still fails the test (pyproject: qt_log_level_fail = WARNING).

@@ -33,38 +33,45 @@ def _fill_inspection(qtbot, form, unit="示例区第一中学", staff="朱红、
     w["items"].setText("校园安全、食品安全")
 
 
-def test_log_find_edit_undo(qtbot, window, demo_store):
-    with demo_store.read_session() as s:
-        before = annual_figures(s, 2025)["inspection.total"]
-    form = _fill = _form(window)
+def _docx_text(path) -> str:
+    import docx
+    return "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+
+
+def test_log_find_edit_undo_and_the_number_is_in_the_report(qtbot, window, show, demo_store,
+                                                             answers, tmp_path):
+    # Hand-counted from the demo year: 72 inspections, 177 personnel sent out.
+    overview = show("overview")
+    assert overview.cards[0].value.text() == "72次"
+    assert overview.cards[2].value.text() == "177人次"
+
+    # Log an inspection through the form; Ctrl+Enter saves and starts the next entry.
+    form = _form(window)
     _fill_inspection(qtbot, form, unit="示例区和平路小学", day="2025/3/6")
     qtbot.keyClick(form, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert form.saved_count == 1
-    # Ctrl+Enter started a new entry keeping the date and staff, clearing the unit.
+    # The new entry keeps the date and staff, and clears the unit.
     assert form.widgets["date"].text() == "2025-03-06"
     assert form.widgets["inspectors"].text() == "朱红、何勇"
     assert form.widgets["unit_id"].text() == ""
     assert form.record_id is None
     form.close()
-
     with demo_store.read_session() as s:
-        assert annual_figures(s, 2025)["inspection.total"] == before + 1
         rid = s.scalar(select(func.max(Inspection.id)))
-    # Find it in the list by searching the unit's name.
+
+    # Find it in the list by typing part of the unit's name in the search box.
     view = window.views["inspection"]
     view.search.setText("和平路")
-    view.requery()
+    qtbot.waitUntil(lambda: all(view.model.row_values(r)[1] == "示例区和平路小学"
+                                for r in range(view.model.rowCount())))
     rows = [view.model.row_values(r) for r in range(view.model.rowCount())]
-    assert any(r[0] == "2025-03-06" and r[1] == "示例区和平路小学" and r[8] == "责令整改"
-               for r in rows)
-    # The overview shows the new number, the same one the report counts.
-    overview = window.views["overview"]
-    assert overview.cards[0].value.text() == f"{before + 1}次"
+    assert ("2025-03-06", "示例区和平路小学") in [(r[0], r[1]) for r in rows]
+    assert any(r[0] == "2025-03-06" and r[8] == "责令整改" and r[5] == "朱红、何勇" for r in rows)
 
     # Correct it: personnel 3 -> 4.
-    row = view.model.ids.index(rid)
-    view.table.selectRow(row)
+    view.table.selectRow(view.model.ids.index(rid))
     edit = view.edit_selected()
+    assert edit.windowTitle() == "编辑行政检查"
     assert edit.widgets["personnel"].text() == "3"
     edit.widgets["personnel"].setText("4")
     assert edit.save()
@@ -72,16 +79,44 @@ def test_log_find_edit_undo(qtbot, window, demo_store):
         assert s.get(Inspection, rid).personnel == 4
     assert window.undo_action.text().startswith("撤销：修改行政检查 2025-03-06")
 
+    # Undo puts 3 back; the overview counts 73 inspections and 177 + 3 personnel.
     window.undo()
     with demo_store.read_session() as s:
         assert s.get(Inspection, rid).personnel == 3
-    window.undo()        # the new entry goes to the recycle bin
+    overview = show("overview")
+    assert overview.cards[0].value.text() == "73次"
+    assert overview.cards[2].value.text() == "180人次"
+
+    # Year end: 生成年度报告 checks first: the demo year's 3 flags and the new inspection,
+    # whose result was never published. The clerk goes on anyway.
+    report = show("report")
+    report.folder.setText(str(tmp_path / "报告"))
+    with qtbot.waitSignal(report.checked, timeout=20000) as checked:
+        qtbot.mouseClick(report.generate_button, Qt.MouseButton.LeftButton)
+    flags = checked.args[0]
+    assert len(flags) == 4
+    assert any(f.record_id == rid and f.rule == "inspection.publication" for f in flags)
+    assert report.flags.isVisible() and report.continue_button.isVisible()
+    with qtbot.waitSignal(report.finished, timeout=60000) as done:
+        qtbot.mouseClick(report.continue_button, Qt.MouseButton.LeftButton)
+    files = done.args[0]
+    text = _docx_text(files.docx)
+    assert "行政检查73件" in text and "行政检查72件" not in text
+    assert "出动执法人员180人次" in text
+    assert report.open_docx.isVisible() and report.open_folder.isVisible()
+    qtbot.mouseClick(report.open_docx, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(report.open_folder, Qt.MouseButton.LeftButton)
+    assert [u.toLocalFile() for u in answers.opened] == [str(files.docx),
+                                                         str(tmp_path / "报告")]
+
+    # Undo once more: the new inspection goes to the recycle bin, and redo brings it back.
+    window.undo()
     with demo_store.read_session() as s:
-        assert annual_figures(s, 2025)["inspection.total"] == before
-    assert overview.cards[0].value.text() == f"{before}次"
+        assert annual_figures(s, 2025)["inspection.total"] == 72
+    assert show("overview").cards[0].value.text() == "72次"
     window.redo()
     with demo_store.read_session() as s:
-        assert annual_figures(s, 2025)["inspection.total"] == before + 1
+        assert annual_figures(s, 2025)["inspection.total"] == 73
 
 
 def test_a_wrong_value_is_named_under_its_field_and_nothing_is_saved(qtbot, window, demo_store):
