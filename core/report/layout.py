@@ -76,6 +76,7 @@ def write_docx(content: ReportContent, path: Path, *, author: str, year: int) ->
             last = doc.add_paragraph(style=style)
             _text(last, paragraph)
 
+    _schema_order(doc)
     props = doc.core_properties
     props.title, props.author, props.last_modified_by = content.title, author, author
     props.subject = f"{year}年度行政执法工作报告"
@@ -86,6 +87,37 @@ def write_docx(content: ReportContent, path: Path, *, author: str, year: int) ->
     props.created = props.modified = now
     props.revision = 1
     doc.save(str(path))
+
+
+# Word refuses (or "repairs") a file whose run and paragraph properties are out of the order
+# the schema prescribes (ECMA-376 CT_RPr / CT_PPr); the elements added above by hand are
+# sorted into that order before saving.
+_RPR_ORDER = ("rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss "
+              "imprint noProof snapToGrid vanish webHidden color spacing w kern position sz "
+              "szCs highlight u effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout "
+              "specVanish oMath").split()
+_PPR_ORDER = ("pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr "
+              "suppressLineNumbers pBdr shd tabs suppressAutoHyphens kinsoku wordWrap "
+              "overflowPunct topLinePunct autoSpaceDE autoSpaceDN bidi adjustRightInd snapToGrid "
+              "spacing ind contextualSpacing mirrorIndents suppressOverlap jc textDirection "
+              "textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr "
+              "pPrChange").split()
+
+
+def _schema_order(doc) -> None:
+    roots = [doc.styles.element, doc.element]
+    section = doc.sections[0]
+    roots += [section.footer._element, section.even_page_footer._element]
+    for order, tag in ((_RPR_ORDER, "w:rPr"), (_PPR_ORDER, "w:pPr")):
+        rank = {qn(f"w:{name}"): i for i, name in enumerate(order)}
+        for root in roots:
+            for props in root.iter(qn(tag)):
+                children = list(props)
+                ordered = sorted(children, key=lambda el: rank.get(el.tag, len(rank)))
+                if ordered != children:
+                    for el in children:
+                        props.remove(el)
+                    props.extend(ordered)
 
 
 # --- the parts of the document -----------------------------------------------------------

@@ -111,3 +111,26 @@ def test_the_file_names_its_fonts_with_substitutes_for_pcs_without_gb2312(report
         document = z.read("word/document.xml").decode("utf-8")
     assert 'w:name="仿宋_GB2312"' in table and 'w:val="仿宋"' in table
     assert "asciiTheme" not in document
+
+
+def test_properties_are_in_schema_order_so_word_opens_without_repair(report):
+    """Word reports "unreadable content" when w:rPr / w:pPr children are out of the order
+    ECMA-376 prescribes; the hand-added grid, spacing and language settings must be sorted."""
+    from lxml import etree
+
+    from core.report.layout import _PPR_ORDER, _RPR_ORDER
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    out_of_order = []
+    with zipfile.ZipFile(report) as z:
+        for name in z.namelist():
+            if not name.endswith(".xml"):
+                continue
+            root = etree.fromstring(z.read(name))
+            for tag, order in (("rPr", _RPR_ORDER), ("pPr", _PPR_ORDER)):
+                for el in root.iter(w + tag):
+                    names = [c.tag.replace(w, "") for c in el]
+                    ranks = [order.index(n) if n in order else len(order) for n in names]
+                    if ranks != sorted(ranks):
+                        out_of_order.append((name, names))
+    assert out_of_order == []
