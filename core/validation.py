@@ -215,13 +215,13 @@ VALIDATORS = {
 
 # A lone UTF-16 surrogate (text pasted from a damaged source into a Qt field) cannot be
 # encoded as UTF-8, so SQLite's driver would fail with UnicodeEncodeError at the INSERT.
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _check_storable_text(record: Record) -> None:
     for column in type(record).__table__.columns:
         value = getattr(record, column.key, None)
-        if isinstance(value, str) and _LONE_SURROGATE.search(value):
+        if isinstance(value, str) and LONE_SURROGATE.search(value):
             _Checker(record).fail(column.key, "含有无法保存的残缺字符（可能来自复制粘贴），请删除后重新输入。")
 
 

@@ -171,7 +171,9 @@ class _Writer:
         return self.t.render(template, **fields)
 
     def add(self, role: str, text: str, *figures: str, unconfirmed: bool = False) -> None:
-        text = clean_text(text).strip()
+        # One paragraph is one line of text: a line break or tab typed into a unit's or
+        # bureau's name would otherwise become a break inside the sentence.
+        text = " ".join(clean_text(text, keep_newlines=False).split(" ")).strip()
         if text:
             self.content.paragraphs.append(Paragraph(role, text, unconfirmed, tuple(figures)))
 

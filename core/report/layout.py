@@ -78,7 +78,9 @@ def write_docx(content: ReportContent, path: Path, *, author: str, year: int) ->
 
     _schema_order(doc)
     props = doc.core_properties
-    props.title, props.author, props.last_modified_by = content.title, author, author
+    # Document properties hold at most 255 characters (python-docx refuses more).
+    title, author = content.title[:255], author[:255]
+    props.title, props.author, props.last_modified_by = title, author, author
     props.subject = f"{year}年度行政执法工作报告"
     props.language = "zh-CN"
     props.keywords = "行政执法;年度报告"
