@@ -31,17 +31,23 @@ class Task(QRunnable):
         super().__init__()
         self.fn, self.signals = fn, signals
 
+    def _emit(self, signal: str, *args) -> None:
+        try:
+            getattr(self.signals, signal).emit(*args)
+        except RuntimeError:        # the view that asked was closed meanwhile: nobody to tell
+            log.info("background task finished after its view was closed")
+
     def run(self) -> None:
         try:
-            result = self.fn(lambda text: self.signals.progress.emit(str(text)))
+            result = self.fn(lambda text: self._emit("progress", str(text)))
         except ZhifaError as exc:
             log.warning("task refused: %s", exc)
-            self.signals.failed.emit(str(exc), "")
+            self._emit("failed", str(exc), "")
         except Exception as exc:  # a bug: shown with copyable details, and logged
             log.exception("background task failed")
-            self.signals.failed.emit(f"程序出错：{exc}", traceback.format_exc())
+            self._emit("failed", f"程序出错：{exc}", traceback.format_exc())
         else:
-            self.signals.done.emit(result)
+            self._emit("done", result)
 
 
 def run_task(fn: Callable, owner: QObject, on_done: Callable,

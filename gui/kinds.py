@@ -53,6 +53,8 @@ class Kind:
     search: tuple = ()          # text columns the search box looks in
     filters: tuple = field(default_factory=tuple)   # (attr, vocab) choice filters
     has_dates: bool = True      # the year column is a date (else an int year)
+    load: tuple = ()            # relationships the columns show: loaded with the page in one
+                                # query, not one query per row (85,000 rows: 50 s -> seconds)
 
 
 def _d(value):
@@ -107,7 +109,7 @@ _add("inspection", Kind(
      _f("campaign_id", "campaign", carry=True), _f("note", "long")),
     Inspection.date, (Inspection.items, Inspection.note, Unit.name),
     (("category", vocab.InspectionCategory), ("method", vocab.InspectionMethod),
-     ("result", vocab.InspectionResult))))
+     ("result", vocab.InspectionResult)), load=(Inspection.inspectors,)))
 
 _add("penalty", Kind(
     PenaltyCase, "行政处罚",
@@ -171,7 +173,8 @@ _add("training", Kind(
      _f("form", "choice", vocab.TrainingForm, carry=True), _f("hours", "float", required=True),
      _f("participants", "staff", carry=True), _f("exam_takers", "int"),
      _f("exam_passed", "int")),
-    Training.date, (Training.topic,), (("form", vocab.TrainingForm),)))
+    Training.date, (Training.topic,), (("form", vocab.TrainingForm),),
+    load=(Training.participants,)))
 
 _add("campaign", Kind(
     Campaign, "专项行动",
@@ -204,7 +207,8 @@ _add("review", Kind(
      _f("penalty_case_id", "penalty"), _f("result", "choice", vocab.ReviewResult),
      _f("note", "long")),
     ReviewCase.received_on, (ReviewCase.note,), (("kind", vocab.ReviewKind),
-                                                 ("result", vocab.ReviewResult))))
+                                                 ("result", vocab.ReviewResult)),
+    load=(ReviewCase.penalty_case,)))
 
 _add("custom", Kind(
     CustomFigure, "其他指标",

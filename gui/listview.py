@@ -5,21 +5,22 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QHeaderView,
     QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget,
 )
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from core.errors import ZhifaError
 from core.models import Inspection, Unit
 from core.outfiles import atomic_write, safe_filename
 from core.text import excel_text
 from gui import messages
+from gui.background import run_task
 from gui.kinds import Kind
-from gui.tablemodel import PAGE, RecordTableModel
+from gui.tablemodel import PAGE, RecordTableModel, load_records
 
 ALL = "全部"
 
@@ -36,6 +37,9 @@ class SortingModel(RecordTableModel):
 
 
 class RecordListView(QWidget):
+    exported = Signal(object)           # Path of the .xlsx written
+    export_failed = Signal(str)
+
     def __init__(self, shared, key: str, kind: Kind, parent=None):
         super().__init__(parent)
         self.shared = shared
@@ -52,6 +56,7 @@ class RecordListView(QWidget):
         self.recycle = QCheckBox("回收站")
         self.count_label = QLabel()
         self._stale = True
+        self._sized = False
 
         bar = QHBoxLayout()
         bar.addWidget(self.search, 2)
@@ -135,6 +140,7 @@ class RecordListView(QWidget):
             self.requery()
         else:
             self._stale = True
+        self._sized = False
 
     # --- query -----------------------------------------------------------------------
     def reset_dates(self) -> None:
@@ -184,10 +190,13 @@ class RecordListView(QWidget):
         self.model.set_ids(ids)
         where = "回收站中" if self.recycle.isChecked() else "共"
         self.count_label.setText(f"{where} {len(ids):,} 条")
-        self.table.resizeColumnsToContents()
-        for c in range(self.model.columnCount()):
-            if self.table.columnWidth(c) > 260:
-                self.table.setColumnWidth(c, 260)
+        if ids and not self._sized:
+            # Widths from the first rows, once: the clerk may widen columns after that.
+            self._sized = True
+            self.table.resizeColumnsToContents()
+            for c in range(self.model.columnCount()):
+                if self.table.columnWidth(c) > 260:
+                    self.table.setColumnWidth(c, 260)
 
     def _sort(self, column: int, order) -> None:
         if not 0 <= column < len(self.kind.columns):
@@ -198,7 +207,7 @@ class RecordListView(QWidget):
                 -1 if self.sort_column is None else self.sort_column, self.sort_order)
             return
         self.sort_column, self.sort_order = column, order
-        self.requery()
+        self.refresh()
 
     def _records_changed(self, model_name: str) -> None:
         if model_name in ("", self.kind.model.__name__) or self.kind.model.__name__ in (
@@ -251,53 +260,72 @@ class RecordListView(QWidget):
             messages.warn(self, "无法完成", str(exc))
         self.shared.changed(self.kind.model.__name__)
 
-    def export(self, target: Path | None = None) -> Path | None:
+    def export(self, target: Path | None = None) -> bool:
+        """Write the rows shown (search, filters, order) to .xlsx in the background; the
+        `exported` signal brings the path, or `export_failed` the reason in words."""
         if target is None:
             suggested = str(Path.home() / safe_filename(
                 f"{self.kind.title}-{self.shared.year}-{dt.date.today():%Y%m%d}.xlsx"))
             name, _ = QFileDialog.getSaveFileName(self, "导出Excel", suggested,
                                                   "Excel 工作簿 (*.xlsx)")
             if not name:
-                return None
+                return False
             target = Path(name)
-        try:
-            atomic_write(Path(target), self._write_xlsx)
-        except ZhifaError as exc:
-            messages.warn(self, "导出失败", str(exc))
-            return None
+        target = Path(target)
+        if target.suffix.lower() != ".xlsx":
+            target = target.with_name(target.name + ".xlsx")
+        store, kind, ids = self.shared.store, self.kind, list(self.model.ids)
+        self.export_button.setEnabled(False)
+        self.shared.status.emit(f"正在导出 {len(ids):,} 条…")
+
+        def write(progress):
+            return atomic_write(target, lambda tmp: write_xlsx(store, kind, ids, tmp, progress))
+
+        run_task(write, self, self._exported, self._export_failed, self.shared.status.emit)
+        return True
+
+    def _exported(self, target: Path) -> None:
+        self.export_button.setEnabled(True)
         self.shared.status.emit(f"已导出 {len(self.model.ids):,} 条到「{target}」")
-        return Path(target)
+        self.exported.emit(Path(target))
 
-    def _write_xlsx(self, tmp: Path) -> None:
-        from openpyxl import Workbook
-        from openpyxl.utils import get_column_letter
-
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet(self.kind.title[:31])
-        ws.freeze_panes = "A2"
-        for i, col in enumerate(self.kind.columns, 1):
-            ws.column_dimensions[get_column_letter(i)].width = 16
-        ws.append([c.header for c in self.kind.columns])
-        m = self.kind.model
-        ids = self.model.ids
-        with self.shared.store.read_session() as s:
-            for start in range(0, len(ids), PAGE):
-                chunk = ids[start:start + PAGE]
-                found = {r.id: r for r in s.scalars(select(m).where(m.id.in_(chunk)))}
-                for i in chunk:
-                    r = found.get(i)
-                    if r is None:
-                        continue
-                    row = []
-                    for col in self.kind.columns:
-                        v = col.value(r)
-                        row.append(v if isinstance(v, (int, float)) and not isinstance(v, bool)
-                                   else excel_text("" if v is None else str(v)))
-                    ws.append(row)
-                s.expunge_all()
-        wb.save(tmp)
+    def _export_failed(self, message: str, details: str) -> None:
+        self.export_button.setEnabled(True)
+        if details:
+            from gui.crash import show_bug
+            show_bug(self, message, details)
+        else:
+            messages.warn(self, "导出失败", message)
+        self.export_failed.emit(message)
 
 
-def count_rows(store, query) -> int:
+def write_xlsx(store, kind: Kind, ids: list[int], tmp: Path, progress=None) -> None:
+    """The listed records as a worksheet: the list's headers, one row per record, numbers as
+    numbers, text defused against formulas (core.text.excel_text)."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(kind.title[:31])
+    ws.freeze_panes = "A2"
+    for i, _col in enumerate(kind.columns, 1):
+        ws.column_dimensions[get_column_letter(i)].width = 16
+    ws.append([c.header for c in kind.columns])
     with store.read_session() as s:
-        return s.scalar(select(func.count()).select_from(query.subquery()))
+        for start in range(0, len(ids), PAGE * 5):
+            chunk = ids[start:start + PAGE * 5]
+            found = load_records(s, kind, chunk)
+            for i in chunk:
+                r = found.get(i)
+                if r is None:
+                    continue
+                row = []
+                for col in kind.columns:
+                    v = col.value(r)
+                    row.append(v if isinstance(v, (int, float)) and not isinstance(v, bool)
+                               else excel_text("" if v is None else str(v)))
+                ws.append(row)
+            s.expunge_all()
+            if progress is not None and len(ids) > PAGE * 5:
+                progress(f"正在导出… {min(start + PAGE * 5, len(ids)):,}/{len(ids):,}")
+    wb.save(tmp)

@@ -8,11 +8,29 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from gui.kinds import Kind
 
 PAGE = 200
 CACHE_PAGES = 20
+
+
+def load_records(session, kind: Kind, ids: list[int]) -> dict:
+    """The records with these ids, and what their columns show, in a few queries."""
+    model = kind.model
+    q = select(model).where(model.id.in_(ids)).options(*[selectinload(a) for a in kind.load])
+    return {r.id: r for r in session.scalars(q)}
+
+
+def row_texts(kind: Kind, record) -> tuple:
+    if record is None:
+        return tuple("" for _ in kind.columns)
+    out = []
+    for col in kind.columns:
+        v = col.value(record)
+        out.append("" if v is None else str(v))
+    return tuple(out)
 
 
 class RecordTableModel(QAbstractTableModel):
@@ -41,23 +59,13 @@ class RecordTableModel(QAbstractTableModel):
         page = self._pages.get(n)
         if page is None:
             ids = self.ids[n * PAGE:(n + 1) * PAGE]
-            model = self.kind.model
             with self.store.read_session() as s:
-                found = {r.id: r for r in s.scalars(select(model).where(model.id.in_(ids)))}
-                page = [self._row(found.get(i)) for i in ids]
+                found = load_records(s, self.kind, ids)
+                page = [row_texts(self.kind, found.get(i)) for i in ids]
             if len(self._pages) >= CACHE_PAGES:
                 self._pages.pop(next(iter(self._pages)))
             self._pages[n] = page
         return page
-
-    def _row(self, record) -> tuple:
-        if record is None:
-            return tuple("" for _ in self.kind.columns)
-        out = []
-        for col in self.kind.columns:
-            v = col.value(record)
-            out.append("" if v is None else str(v))
-        return tuple(out)
 
     def row_values(self, row: int) -> tuple:
         return self._page(row // PAGE)[row % PAGE]

@@ -12,7 +12,7 @@ from core.models import Inspection, PenaltyCase, Unit
 from gui.tablemodel import PAGE
 
 
-def test_filter_sort_and_export_what_is_shown(window, demo_store, tmp_path):
+def test_filter_sort_and_export_what_is_shown(qtbot, window, demo_store, tmp_path):
     view = window.show_view("inspection")
     with demo_store.read_session() as s:
         rectify = s.scalar(select(func.count()).select_from(Inspection).where(
@@ -26,7 +26,10 @@ def test_filter_sort_and_export_what_is_shown(window, demo_store, tmp_path):
     view.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
     dates = [view.model.row_values(r)[0] for r in range(view.model.rowCount())]
     assert dates == sorted(dates)
-    target = view.export(tmp_path / "责令整改.xlsx")
+    with qtbot.waitSignal(view.exported, timeout=20000) as done:
+        assert view.export(tmp_path / "责令整改")
+    target = done.args[0]
+    assert target == tmp_path / "责令整改.xlsx"
     ws = load_workbook(target, read_only=True).active
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0][0] == "检查日期" and rows[0][8] == "检查结果"
