@@ -46,6 +46,7 @@ QLabel#figureChange { color: #666666; }
 QFrame#figureCard { background: #f7f9fc; border: 1px solid #d5dde8; border-radius: 4px; }
 QListWidget#navigation { font-size: 15px; }
 QListWidget#navigation::item { padding: 6px 10px; }
+QListWidget#blocks::item { padding: 5px 8px; }
 QPushButton#primary { font-size: 15px; padding: 6px 18px; }
 """
 

@@ -1,10 +1,14 @@
 """报告文字: the paragraphs a person writes for the year's report, one block at a time.
 
-A block starts from last year's words or the template and stays marked 待确认 until the
-clerk confirms it; the report check (core.compliance) lists unconfirmed blocks.
+Each block says where the report would take its words from (core.narrative): the clerk's
+own, confirmed; own but 待确认; last year's; or the template paragraph. A block not written
+this year shows the words the report would use, ready to be corrected and confirmed. The
+report check (core.compliance) lists every block not yet confirmed.
 """
 
 from __future__ import annotations
+
+import logging
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -15,9 +19,34 @@ from sqlalchemy import select
 
 from core.errors import ZhifaError
 from core.models import NarrativeText
+from core.narrative import LAST_YEAR, OWN, TEMPLATE, UNCONFIRMED, load_narratives
+from core.records import profile
 from core.undo import snapshot
 from core.vocab import NarrativeBlock
 from gui import messages
+
+log = logging.getLogger(__name__)
+
+STATUS = {OWN: "已确认", UNCONFIRMED: "待确认", LAST_YEAR: "未填写·沿用上年",
+          TEMPLATE: "未填写·模板文字"}
+EXPLAIN = {
+    OWN: "已确认，报告按此文字印出。",
+    UNCONFIRMED: "待确认：这段文字来自模板或上年，请核对修改后点“保存并确认此段”。",
+    LAST_YEAR: "本年尚未填写：下面是报告将沿用的上年文字（年份已改为本年），"
+               "报告中会用黄色标出。请修改后保存并确认。",
+    TEMPLATE: "本年尚未填写：下面是报告将使用的模板文字，报告中会用黄色标出。请修改后保存并确认。",
+}
+
+
+def narrative_templates():
+    """The template paragraphs, or None when they cannot be read (then blocks stay empty;
+    the report itself says what is wrong with the template file)."""
+    try:
+        from core.report import load_templates
+        return load_templates()[1]
+    except (ImportError, ZhifaError) as exc:
+        log.warning("narrative templates unavailable: %s", exc)
+        return None
 
 
 class NarrativeView(QWidget):
@@ -27,17 +56,25 @@ class NarrativeView(QWidget):
         self.title = QLabel()
         self.title.setObjectName("viewTitle")
         self.blocks = QListWidget()
-        self.blocks.setMaximumWidth(260)
+        self.blocks.setObjectName("blocks")
+        self.blocks.setMinimumWidth(250)
+        self.blocks.setMaximumWidth(300)
         self.editor = QPlainTextEdit()
+        self.editor.setPlaceholderText("在这里填写本段文字，一行一段。")
         self.state = QLabel()
+        self.state.setWordWrap(True)
         self.save_button = QPushButton("保存")
         self.confirm_button = QPushButton("保存并确认此段")
+        self.confirm_button.setObjectName("primary")
         self.copy_button = QPushButton("沿用上年文字")
+        self.copy_button.setToolTip("把上年的文字填入本年所有未填写的段落，标为待确认")
         buttons = QHBoxLayout()
-        buttons.addWidget(self.state, 1)
-        for b in (self.copy_button, self.save_button, self.confirm_button):
-            buttons.addWidget(b)
+        buttons.addWidget(self.copy_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.confirm_button)
         right = QVBoxLayout()
+        right.addWidget(self.state)
         right.addWidget(self.editor, 1)
         right.addLayout(buttons)
         body = QHBoxLayout()
@@ -45,70 +82,94 @@ class NarrativeView(QWidget):
         body.addLayout(right, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
-        hint = QLabel("每段文字写入年度报告的相应位置。标“待确认”的段落来自模板或上年文字，请核对后确认。")
+        hint = QLabel("每段文字写入年度报告的相应位置。没有填写或未确认的段落，报告会用模板或上年的文字"
+                      "并用黄色标出，请逐段核对后确认。")
+        hint.setObjectName("hint")
         hint.setWordWrap(True)
         layout.addWidget(hint)
         layout.addLayout(body, 1)
 
         self.current: str | None = None
+        self.dirty = False
+        self.origins: dict[str, str] = {}
+        self._texts: dict[str, str] = {}       # what the editor shows for each block
+        self._stale = True
         self.editor.textChanged.connect(self._edited)
-        self.blocks.currentItemChanged.connect(self._switch)
+        self.blocks.currentRowChanged.connect(self._switch)
         self.save_button.clicked.connect(lambda: self.save(confirm=False))
         self.confirm_button.clicked.connect(lambda: self.save(confirm=True))
         self.copy_button.clicked.connect(self.copy_last_year)
-        shared.year_changed.connect(lambda _y: self.refresh())
+        shared.year_changed.connect(self._year_changed)
         shared.records_changed.connect(self._changed)
-        self.dirty = False
         self.refresh()
 
-    def _texts(self, session, year) -> dict[str, NarrativeText]:
+    # --- loading -----------------------------------------------------------------------
+    def _stored(self, session, year) -> dict[str, NarrativeText]:
         q = select(NarrativeText).where(NarrativeText.deleted_at.is_(None),
                                         NarrativeText.year == year)
         return {n.block: n for n in session.scalars(q)}
 
+    def _year_changed(self, _year: int) -> None:
+        if self.dirty:
+            self.save(confirm=False)
+        self.current = None
+        self.refresh()
+
     def _changed(self, model: str) -> None:
-        if model in ("", "NarrativeText") and not self.dirty:
+        if model in ("", "NarrativeText", "BureauProfile") and not self.dirty:
             self.refresh()
 
     def refresh(self) -> None:
         year = self.shared.year
         self.title.setText(f"{year}年度报告文字")
+        templates = narrative_templates()
         with self.shared.store.read_session() as s:
-            texts = self._texts(s, year)
+            p = profile(s)
+            bureau = (p.full_name if p else "") or "我局"
+            narratives = load_narratives(s, year, templates, bureau)
+            stored = self._stored(s, year)
+        self.origins, self._texts = {}, {}
+        for block, n in narratives.items():
+            self.origins[block.value] = n.origin
+            own = stored.get(block.value)
+            # The clerk's own text as typed; otherwise the words the report would use.
+            self._texts[block.value] = (own.text if own is not None and own.text.strip()
+                                        else "\n".join(n.paragraphs))
         keep = self.current
         self.blocks.blockSignals(True)
         self.blocks.clear()
         for block in NarrativeBlock.values():
-            n = texts.get(block)
-            status = "未填写" if n is None or not n.text.strip() else (
-                "待确认" if n.needs_review else "已确认")
-            item = QListWidgetItem(f"{block}（{status}）")
-            item.setData(Qt.ItemDataRole.UserRole, block)
-            if status != "已确认":
+            origin = self.origins.get(block, TEMPLATE)
+            item = QListWidgetItem(f"{block}（{STATUS[origin]}）")
+            if origin != OWN:
                 item.setForeground(Qt.GlobalColor.darkRed)
             self.blocks.addItem(item)
-        self.blocks.blockSignals(False)
-        self._texts_cache = texts
         row = NarrativeBlock.values().index(keep) if keep in NarrativeBlock.values() else 0
         self.blocks.setCurrentRow(row)
-        self._show(self.blocks.item(row).data(Qt.ItemDataRole.UserRole))
+        self.blocks.blockSignals(False)
+        self._show(NarrativeBlock.values()[row])
 
-    def _switch(self, current, previous) -> None:
-        if current is None:
+    def _switch(self, row: int) -> None:
+        if row < 0:
             return
-        if self.dirty and previous is not None:
+        if self.dirty:                  # moving on never loses what was typed
             self.save(confirm=False)
-        self._show(current.data(Qt.ItemDataRole.UserRole))
+            self.blocks.blockSignals(True)
+            self.blocks.setCurrentRow(row)
+            self.blocks.blockSignals(False)
+        self._show(NarrativeBlock.values()[row])
 
     def _show(self, block: str) -> None:
         self.current = block
-        n = self._texts_cache.get(block)
         self.editor.blockSignals(True)
-        self.editor.setPlainText(n.text if n else "")
+        self.editor.setPlainText(self._texts.get(block, ""))
         self.editor.blockSignals(False)
         self.dirty = False
-        self.state.setText(f"「{block}」：" + ("尚未填写" if n is None else
-                                             "待确认（模板或上年文字）" if n.needs_review else "已确认"))
+        origin = self.origins.get(block, TEMPLATE)
+        self.state.setText(f"「{block}」：{EXPLAIN[origin]}")
+        self.state.setObjectName("hint" if origin == OWN else "fieldWarning")
+        self.state.style().unpolish(self.state)                # restyle for the new name
+        self.state.style().polish(self.state)
 
     def _edited(self) -> None:
         self.dirty = True
@@ -117,47 +178,55 @@ class NarrativeView(QWidget):
         if block in NarrativeBlock.values():
             self.blocks.setCurrentRow(NarrativeBlock.values().index(block))
 
+    # --- saving ------------------------------------------------------------------------
     def save(self, confirm: bool = False) -> bool:
+        """Save the block shown. Only the confirm button marks words that came from the
+        template or last year as checked; until then they stay 待确认."""
         if self.current is None:
             return False
-        year = self.shared.year
+        year, block = self.shared.year, self.current
+        text = self.editor.toPlainText()
+        origin = self.origins.get(block, TEMPLATE)
         try:
             with self.shared.store.session() as s:
-                n = self._texts(s, year).get(self.current)
+                n = self._stored(s, year).get(block)
                 before = snapshot(n) if n is not None else None
                 if n is None:
-                    n = NarrativeText(year=year, block=self.current)
-                n.text = self.editor.toPlainText()
-                # Editing is not confirming: only the button says the words were checked.
-                n.needs_review = False if confirm else (n.needs_review if before else False)
+                    n = NarrativeText(year=year, block=block)
+                n.text = text
+                n.needs_review = not confirm and origin != OWN
                 self.shared.history.save(s, n, before)
         except ZhifaError as exc:
             messages.warn(self, "无法保存", str(exc))
             return False
         self.dirty = False
-        self.shared.changed("NarrativeText")
-        self.shared.status.emit(f"已保存「{self.current}」。")
+        self.shared.changed("NarrativeText")        # refreshes this view too
+        self.shared.status.emit(f"已保存「{block}」" + ("并确认。" if confirm else "。"))
         return True
 
     def copy_last_year(self) -> int:
         """Fill this year's empty blocks with last year's words, marked 待确认."""
+        if self.dirty:
+            self.save(confirm=False)
         year = self.shared.year
         copied = 0
         with self.shared.store.session() as s:
-            mine = self._texts(s, year)
-            for block, old in self._texts(s, year - 1).items():
-                if block in mine and mine[block].text.strip():
+            mine = self._stored(s, year)
+            for block, old in self._stored(s, year - 1).items():
+                if not old.text.strip() or (block in mine and mine[block].text.strip()):
                     continue
+                text = old.text.replace(str(year - 1), str(year))
                 if block in mine:
                     before = snapshot(mine[block])
-                    mine[block].text, mine[block].needs_review = old.text, True
+                    mine[block].text, mine[block].needs_review = text, True
                     self.shared.history.save(s, mine[block], before)
                 else:
                     self.shared.history.save(s, NarrativeText(
-                        year=year, block=block, text=old.text, needs_review=True))
+                        year=year, block=block, text=text, needs_review=True))
                 copied += 1
         self.shared.changed("NarrativeText")
         messages.info(self, "沿用上年文字",
-                      f"已将 {year - 1} 年的 {copied} 段文字填入本年空白段落，请逐段核对后确认。"
+                      f"已将 {year - 1} 年的 {copied} 段文字填入本年空白段落（年份已改为{year}年），"
+                      "请逐段核对后确认。"
                       if copied else f"没有可沿用的 {year - 1} 年文字（或本年各段均已填写）。")
         return copied
