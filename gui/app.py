@@ -11,7 +11,6 @@ import argparse
 import datetime as dt
 import logging
 import sys
-from pathlib import Path
 
 log = logging.getLogger("zhifa.gui")
 
@@ -74,19 +73,6 @@ def offer_demo(window, shared) -> bool:
     return True
 
 
-def daily_backup(store, folder: Path) -> None:
-    from core.backups import auto_backup, daily_backup_due
-    from core.errors import ZhifaError
-
-    if store.path is None or not store.path.exists():
-        return
-    try:
-        if daily_backup_due(folder):
-            auto_backup(store.path, folder)
-    except ZhifaError as exc:
-        log.warning("daily backup failed: %s", exc)
-
-
 # Chinese UI fonts first: without them Qt on some systems picks a Japanese or serif face for
 # Chinese and a different one for digits.
 UI_FONTS = ["Microsoft YaHei UI", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC",
@@ -127,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from core.logs import setup_logging
-    from core.paths import default_backup_dir, default_db_location
+    from core.paths import default_db_location
     from gui import crash
     from gui.shared import app_settings
     from gui.single_instance import InstanceServer, hand_over
@@ -146,10 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     store, lock = open_ledger(location)
     if store is None:
         return 1
-    backup_folder = Path(settings.value("backup/folder", str(default_backup_dir())))
-    daily_backup(store, backup_folder)
-
     window, shared = build_window(store)
+    window.daily_backup()
 
     def bring_forward():
         window.showNormal()
@@ -158,14 +142,7 @@ def main(argv: list[str] | None = None) -> int:
 
     server.show_requested.connect(bring_forward)
 
-    def on_close():
-        from core.backups import auto_backup
-        from core.errors import ZhifaError
-        folder = Path(shared.settings.value("backup/folder", str(default_backup_dir())))
-        try:
-            auto_backup(shared.store.path, folder)
-        except ZhifaError as exc:
-            log.warning("backup on close failed: %s", exc)
+    def on_close():                     # after the window's backup on close
         shared.store.close()
         if lock is not None:
             lock.release()

@@ -7,6 +7,7 @@ import logging
 import sys
 import traceback
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QApplication, QDialog, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout,
@@ -25,12 +26,13 @@ class BugDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("程序出错")
         self.resize(640, 420)
-        head = QLabel(f"程序遇到了一个错误：{message}\n\n已输入的数据已保存在台账中。"
+        self.head = head = QLabel(f"程序遇到了一个错误：{message}\n\n已输入的数据已保存在台账中。"
                       f"请把下面的详细信息复制给技术支持，日志文件在：\n{log_dir() / LOG_NAME}")
         head.setWordWrap(True)
+        head.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.details = QPlainTextEdit(details)
         self.details.setReadOnly(True)
-        copy = QPushButton("复制详细信息")
+        self.copy_button = copy = QPushButton("复制详细信息")
         close = QPushButton("关闭")
         copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(details))
         close.clicked.connect(self.accept)

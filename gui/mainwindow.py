@@ -4,16 +4,17 @@ menus for settings, backups and undo. Geometry, year and last view are remembere
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, QUrl
+from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox, QFileDialog, QHBoxLayout, QLabel, QListWidget, QMainWindow, QSplitter,
     QStackedWidget, QVBoxLayout, QWidget,
 )
 
-from core.backups import manual_backup
+from core.backups import auto_backup, daily_backup_due, manual_backup
 from core.errors import ZhifaError
 from core.paths import default_backup_dir, log_dir
 from core.records import years_with_data
@@ -25,6 +26,8 @@ from gui.listview import RecordListView
 from gui.narrative import NarrativeView
 from gui.overview import OverviewView
 from gui.reportview import ReportView
+
+log = logging.getLogger(__name__)
 
 # Navigation order as the clerk thinks of the year (issue 5).
 NAVIGATION = (
@@ -57,7 +60,11 @@ class MainWindow(QMainWindow):
         self.shared = shared
         self.setWindowTitle("教育行政执法台账")
         self.setStyleSheet(STYLE)
-        self.on_close = None           # set by app.main: automatic backup and lock release
+        self.on_close = None           # set by app.main: closes the ledger, releases the lock
+        # The day's automatic backup also when the program stays open overnight.
+        self.backup_timer = QTimer(self, interval=60 * 60 * 1000)
+        self.backup_timer.timeout.connect(self.daily_backup)
+        self.backup_timer.start()
 
         self.year_box = QComboBox()
         self.year_box.setMinimumWidth(110)
@@ -231,6 +238,34 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    def daily_backup(self) -> Path | None:
+        """The day's first automatic copy, thinned to daily/weekly/monthly by core.backups.
+        A failure goes to the status bar and the log: it is tried again within the hour."""
+        path = self.shared.store.path
+        if path is None or not path.exists():
+            return None
+        try:
+            if daily_backup_due(self.backup_folder()):
+                target = auto_backup(path, self.backup_folder())
+                self.statusBar().showMessage(f"已自动备份到「{target.parent}」", 8000)
+                return target
+        except ZhifaError as exc:
+            log.warning("daily backup failed: %s", exc)
+            self.statusBar().showMessage(f"自动备份失败：{exc}")
+        return None
+
+    def backup_on_close(self) -> Path | None:
+        path = self.shared.store.path
+        if path is None or not path.exists():
+            return None
+        try:
+            return auto_backup(path, self.backup_folder())
+        except ZhifaError as exc:
+            log.warning("backup on close failed: %s", exc)
+            messages.warn(self, "自动备份失败", f"关闭前的自动备份没有完成：{exc}\n"
+                          "台账本身已保存。请检查备份文件夹（文件 → 数据文件与备份位置）。")
+            return None
+
     def backup_now(self) -> Path | None:
         try:
             target = manual_backup(self.shared.store.path, self.backup_folder())
@@ -327,6 +362,8 @@ class MainWindow(QMainWindow):
             form.dirty = False
             form.close()
         self.save_settings()
+        self.backup_timer.stop()
+        self.backup_on_close()
         if self.on_close is not None:
             self.on_close()
         event.accept()

@@ -41,11 +41,17 @@ class InstanceServer(QObject):
         self.server.newConnection.connect(self._connection)
 
     def _connection(self) -> None:
+        # The second start writes its request right after connecting: read it here, with a
+        # short wait, rather than keeping per-connection slots alive.
         while self.server.hasPendingConnections():
             conn = self.server.nextPendingConnection()
-            conn.readyRead.connect(lambda c=conn: self._read(c))
-            conn.disconnected.connect(conn.deleteLater)
+            if not conn.bytesAvailable():
+                conn.waitForReadyRead(300)
+            request = bytes(conn.readAll())
+            conn.disconnectFromServer()
+            conn.deleteLater()
+            if b"show" in request:
+                self.show_requested.emit()
 
-    def _read(self, conn) -> None:
-        if b"show" in bytes(conn.readAll()):
-            self.show_requested.emit()
+    def close(self) -> None:
+        self.server.close()

@@ -1,0 +1,207 @@
+"""Settings and safety: backups (on close, daily, by hand), restore, the database check, the
+lock naming the PC, a second start, errors in words and bugs with details, the first start."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import socket
+import sys
+
+from PySide6.QtGui import QGuiApplication
+from sqlalchemy import func, select
+
+from core.backups import list_backups
+from core.errors import OutputError
+from core.lock import lock_path
+from core.models import Inspection
+from core.records import profile, years_with_data
+
+
+def _inspections(store) -> int:
+    with store.read_session() as s:
+        return s.scalar(select(func.count()).select_from(Inspection).where(
+            Inspection.deleted_at.is_(None)))
+
+
+def test_backup_by_hand_then_restore_it(qtbot, window, demo_store, tmp_path, answers):
+    window.shared.settings.setValue("backup/folder", str(tmp_path / "共享盘备份"))
+    backup = window.backup_now()
+    assert backup.parent == tmp_path / "共享盘备份" and backup.is_file()
+    assert "已备份到" in answers.shown[-1]
+    before = _inspections(demo_store)
+
+    # A wrong deletion… and the backup brings the inspections back.
+    view = window.show_view("inspection")
+    shown = view.model.rowCount()
+    view.table.selectRow(0)
+    view.delete_selected()
+    assert _inspections(window.shared.store) == before - 1
+    assert window.restore_backup(backup)
+    assert "用备份" in answers.asked[-1]
+    assert _inspections(window.shared.store) == before
+    assert view.model.rowCount() == shown             # the list reads the restored ledger
+    assert window.check_database()
+    assert answers.shown[-1] == "数据库检查：数据库完好，没有发现问题。"
+
+
+def test_a_damaged_backup_is_refused_in_words(window, tmp_path, answers):
+    bad = tmp_path / "坏的备份.db"
+    bad.write_bytes(b"not a database" * 100)
+    assert not window.restore_backup(bad)
+    assert answers.shown[-1].startswith("无法恢复：")
+
+
+def test_closing_backs_up_and_the_day_gets_one_automatic_copy(qtbot, window, tmp_path):
+    folder = tmp_path / "备份"
+    window.shared.settings.setValue("backup/folder", str(folder))
+    first = window.daily_backup()
+    assert first is not None and first.is_file()
+    assert window.daily_backup() is None               # one per day
+    first.unlink()
+    window.close()
+    assert len(list_backups(folder)) == 1              # and one on closing
+
+
+def test_an_unwritable_backup_folder_is_told_in_words(window, tmp_path, answers):
+    blocker = tmp_path / "不是文件夹"
+    blocker.write_text("x")
+    window.shared.settings.setValue("backup/folder", str(blocker / "备份"))
+    assert window.backup_now() is None
+    assert answers.shown[-1].startswith("备份失败：")
+    assert "Traceback" not in answers.shown[-1]
+
+
+def test_a_ledger_open_on_another_pc_names_that_pc(qtbot, tmp_path, answers):
+    from gui.app import open_ledger
+
+    db = tmp_path / "台账.db"
+    now = dt.datetime.now().isoformat()
+    lock_path(db).write_text(json.dumps(dict(
+        host="JIAOYUJU-FZK-02", user="zhangsan", pid=4242, started=now, heartbeat=now,
+        token="abc")), encoding="utf-8")
+    store, lock = open_ledger(str(db))
+    assert store is None and lock is None
+    assert "JIAOYUJU-FZK-02" in answers.shown[-1]
+    # Our own start takes the lock and names this PC in the lock file.
+    lock_path(db).unlink()
+    store, lock = open_ledger(str(db))
+    assert json.loads(lock_path(db).read_text(encoding="utf-8"))["host"] == socket.gethostname()
+    lock.release()
+    store.close()
+
+
+def test_a_second_start_brings_the_first_window_forward(qtbot):
+    from gui.single_instance import InstanceServer, hand_over
+
+    server = InstanceServer()
+    with qtbot.waitSignal(server.show_requested, timeout=5000):
+        assert hand_over()
+    server.close()
+    assert not hand_over(timeout_ms=200)
+
+
+def test_errors_in_words_bugs_in_a_dialog_with_details_and_in_the_log(qtbot, window,
+                                                                      answers, monkeypatch):
+    from core.logs import setup_logging
+    from gui import crash
+
+    log_file = setup_logging()
+    shown = []
+    monkeypatch.setattr(crash, "show_bug", lambda parent, message, details:
+                        shown.append((message, details)))
+    try:
+        raise OutputError("文件「报告.docx」正被其他程序（如 Word、WPS 或 Excel）打开或为只读，请关闭该文件后重试。")
+    except OutputError:
+        crash.excepthook(*sys.exc_info())
+    assert answers.shown[-1].startswith("无法完成：文件「报告.docx」正被其他程序")
+    assert shown == []
+    try:
+        {}["缺少的键"]
+    except KeyError:
+        crash.excepthook(*sys.exc_info())
+    message, details = shown[-1]
+    assert "缺少的键" in message and "Traceback" in details
+    assert "KeyError" in log_file.read_text(encoding="utf-8")
+
+
+def test_the_bug_dialog_copies_its_details(qtbot, window):
+    from gui.crash import BugDialog
+
+    dialog = BugDialog(window, "示例错误", "Traceback (most recent call last):\nKeyError: 'x'")
+    qtbot.addWidget(dialog)
+    assert "示例错误" in dialog.head.text() and "zhifa.log" in dialog.head.text()
+    assert dialog.details.toPlainText().endswith("KeyError: 'x'")
+    assert dialog.copy_button.text() == "复制详细信息"
+    dialog.copy_button.click()
+    assert QGuiApplication.clipboard().text().endswith("KeyError: 'x'")
+
+
+def test_first_start_offers_the_demo_year(qtbot, store, answers):
+    from gui.app import build_window, offer_demo
+
+    win, shared = build_window(store, dt.date.today().year)
+    qtbot.addWidget(win)
+    answers.replies = [False]                  # 从空白台账开始
+    assert not offer_demo(win, shared)
+    with store.read_session() as s:
+        assert years_with_data(s) == []
+    answers.replies = [True]                   # 载入示例数据
+    assert offer_demo(win, shared)
+    assert "示例数据" in answers.asked[-1]
+    with store.read_session() as s:
+        assert profile(s).full_name == "示例区教育局"
+        assert dt.date.today().year in years_with_data(s)
+    assert not offer_demo(win, shared)         # never offered again once there is data
+    win.on_close = None
+    win.close()
+
+
+def test_the_bureau_profile_is_edited_with_errors_under_the_form(qtbot, window, demo_store):
+    dialog = window.edit_profile()
+    assert dialog.full_name.text() == "示例区教育局"
+    dialog.full_name.setText("天津市示例区教育局")
+    dialog.document_date.setText("2026年2月30日")
+    dialog.accept()
+    assert dialog.isVisible() and dialog.error.isVisibleTo(dialog)
+    assert "成文日期" in dialog.error.text()
+    dialog.document_date.setText("2026/1/20")
+    dialog.accept()
+    assert not dialog.isVisible()
+    with demo_store.read_session() as s:
+        p = profile(s)
+        assert (p.full_name, p.document_date) == ("天津市示例区教育局", dt.date(2026, 1, 20))
+
+
+def test_data_file_and_backup_folder_are_remembered(qtbot, window, tmp_path):
+    dialog = window.edit_locations()
+    dialog.backups.setText(str(tmp_path / "网络盘" / "台账备份"))
+    dialog.db.setText(str(tmp_path / "台账.db"))
+    dialog.accept()
+    assert window.backup_folder() == tmp_path / "网络盘" / "台账备份"
+    assert window.shared.settings.value("data/location") == str(tmp_path / "台账.db")
+
+
+def test_geometry_year_and_last_view_are_remembered(qtbot, window, demo_store):
+    from gui.app import build_window
+    from gui.mainwindow import NAVIGATION
+
+    assert [window.nav.item(i).text() for i in range(window.nav.count())] == [
+        "概览", "行政检查", "行政处罚", "其他执法行为", "执法人员", "检查对象", "学法培训",
+        "专项行动", "权责清单", "复议诉讼", "其他指标", "报告文字", "生成年度报告"]
+    assert len(NAVIGATION) == 13
+    window.show_view("penalty")
+    window.resize(window.width(), 540)
+    window.year_box.setCurrentIndex(window.year_box.findData(2024))
+    assert window.shared.year == 2024
+    geometry = window.saveGeometry()
+    window.close()
+    assert window.shared.settings.value("window/geometry") == geometry
+    again, _shared = build_window(demo_store)
+    qtbot.addWidget(again)
+    assert again.shared.year == 2024
+    assert again.stack.currentWidget() is again.views["penalty"]
+    assert again.nav.currentItem().text() == "行政处罚"
+    # (Qt fits a restored window into the offscreen 800×600 screen, so the size itself
+    # cannot be compared here.)
+    again.on_close = None
