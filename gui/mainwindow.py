@@ -150,9 +150,9 @@ class MainWindow(QMainWindow):
         # build; until then the items are not shown at all.
         try:
             import core.ledger_io  # noqa: F401
+            from gui import ledger_menu
         except ImportError:
             return
-        from gui import ledger_menu
         ledger_menu.add_actions(self, menu)
         menu.addSeparator()
 

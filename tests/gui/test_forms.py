@@ -1,0 +1,99 @@
+"""Entry forms: the keyboard path, the pickers, undo of deletes, flags that open records, and
+no reference lost to None/True/False while the clerk works (PySide6 6.12 drops them when an
+empty QVariant comes back to Python, and the interpreter dies once None's count reaches 0)."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from sqlalchemy import select
+
+from core.models import Inspection, PenaltyCase
+from gui.forms import RecordForm
+
+
+def test_enter_moves_to_the_next_field_and_never_saves(qtbot, window, demo_store):
+    form = window.show_view("inspection").new_record()
+    qtbot.waitExposed(form)
+    form.activateWindow()
+    form.widgets["date"].setFocus()
+    qtbot.waitUntil(lambda: form.widgets["date"].hasFocus())
+    qtbot.keyClicks(form.widgets["date"], "2025/4/1")
+    qtbot.keyClick(form.widgets["date"], Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is form.widgets["unit_id"]
+    qtbot.keyClick(form.widgets["unit_id"], Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is form.widgets["category"]
+    assert form.saved_count == 0 and form.isVisible()
+    form.dirty = False
+    form.close()
+
+
+def test_pickers_offer_staff_units_and_departments_by_typing(qtbot, window):
+    form = window.show_view("inspection").new_record()
+    staff = form.widgets["inspectors"].completer()
+    staff.setCompletionPrefix("朱")
+    assert "朱红" in [staff.completionModel().index(i, 0).data()
+                     for i in range(staff.completionModel().rowCount())]
+    # With one name typed, the next is completed after the 、 and the first is kept.
+    form.widgets["inspectors"].setText("何勇、朱")
+    assert staff.splitPath("何勇、朱") == ["朱"]
+    staff.setCompletionPrefix("朱")
+    first = staff.completionModel().mapToSource(staff.completionModel().index(0, 0))
+    assert staff.pathFromIndex(first) == "何勇、" + first.data()
+    assert first.data().startswith("朱")
+    units = form.widgets["unit_id"].completer()
+    units.setCompletionPrefix("第一中")
+    assert units.completionModel().index(0, 0).data() == "示例区第一中学"
+    partners = form.widgets["partner_departments"].completer()
+    partners.setCompletionPrefix("消防")
+    assert partners.completionModel().index(0, 0).data() == "区消防救援支队"
+    form.close()
+
+
+def test_a_deleted_case_comes_back_with_undo(qtbot, window, demo_store, answers):
+    view = window.show_view("penalty")
+    row = next(r for r in range(view.model.rowCount())
+               if view.model.row_values(r)[0] != "示教罚〔2025〕4号")
+    number = view.model.row_values(row)[0]
+    view.table.selectRow(row)
+    view.delete_selected()
+    assert "回收站" in answers.asked[-1]
+    assert number not in [view.model.row_values(r)[0] for r in range(view.model.rowCount())]
+    assert window.undo_action.text() == f"撤销：删除行政处罚「{number}」"
+    window.undo()
+    assert number in [view.model.row_values(r)[0] for r in range(view.model.rowCount())]
+    assert view.model.rowCount() == 4
+    with demo_store.read_session() as s:
+        assert s.scalar(select(PenaltyCase.deleted_at).where(
+            PenaltyCase.decision_no == number)) is None
+
+
+def test_clicking_a_flag_on_the_overview_opens_its_record(qtbot, window, show, demo_store):
+    overview = show("overview")
+    assert overview.flags_title.text() == "待处理的合规提示：3 条（点击打开记录）"
+    head = overview.flags.topLevelItem(0)
+    assert head.text(0) == "行政检查执法人员不少于两人（1 条）"
+    overview.flags.itemClicked.emit(head.child(0), 0)
+    [form] = window.findChildren(RecordForm)
+    assert form.windowTitle() == "编辑行政检查"
+    with demo_store.read_session() as s:
+        flagged = s.get(Inspection, form.record_id)
+        assert flagged.unit.name == "示例区第四中学" and len(flagged.inspectors) == 1
+    form.close()
+
+
+def test_a_working_session_keeps_none_true_and_false_alive(qtbot, window, show):
+    view = show("inspection")
+    box = view.filter_boxes["result"]
+    before = {v: sys.getrefcount(v) for v in (None, True, False)}
+    for i in range(150):
+        box.setCurrentIndex(i % box.count())
+        view.requery()
+        form = view.new_record()
+        form.widgets["month" if "month" in form.widgets else "campaign_id"].currentData()
+        form.close()
+        window.fill_years()
+    for value, count in before.items():
+        assert sys.getrefcount(value) > count - 100, value
