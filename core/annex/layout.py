@@ -1,0 +1,213 @@
+"""How the annex looks on screen and on paper: fonts, borders, column widths that fit Chinese
+text, valid sheet names, and A4 landscape print setup with the title rows repeated.
+
+The whole workbook is written in openpyxl's streaming (write-only) mode, so memory stays flat
+for a 100,000-row ledger. That mode has an order to it: column widths, frozen panes and row
+heights must be set before the first row is appended (they are written at the top of the
+sheet's XML); merged cells, print setup, filters and charts may be set until the sheet is
+closed (they are written at its tail).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+
+from core.text import excel_text
+
+BODY_FONT = "宋体"
+TITLE_FONT = "黑体"
+
+_thin = Side(style="thin", color="000000")
+BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
+HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
+SECTION_FILL = PatternFill("solid", fgColor="F2F2F2")
+
+# Number formats by the kind of value a cell holds.
+FORMATS = {"int": "0", "money": "#,##0.00", "rate": "0.0", "hours": "0.0",
+           "date": "yyyy-mm-dd", "text": "@", "change": "+0.0;-0.0;0.0"}
+
+# Cell looks, by role. Each role is a dict of style attributes applied to a WriteOnlyCell.
+STYLES = {
+    "title": dict(font=Font(name=TITLE_FONT, size=16, bold=True),
+                  alignment=Alignment(horizontal="center", vertical="center")),
+    "subtitle": dict(font=Font(name=BODY_FONT, size=10),
+                     alignment=Alignment(horizontal="left", vertical="center")),
+    "caption": dict(font=Font(name=TITLE_FONT, size=11, bold=True),
+                    alignment=Alignment(horizontal="left", vertical="center")),
+    "head": dict(font=Font(name=BODY_FONT, size=10, bold=True), fill=HEAD_FILL, border=BORDER,
+                 alignment=Alignment(horizontal="center", vertical="center", wrap_text=True)),
+    "label": dict(font=Font(name=BODY_FONT, size=10), border=BORDER,
+                  alignment=Alignment(horizontal="left", vertical="center", wrap_text=True)),
+    "value": dict(font=Font(name=BODY_FONT, size=10), border=BORDER,
+                  alignment=Alignment(horizontal="center", vertical="center")),
+    "text": dict(font=Font(name=BODY_FONT, size=10), border=BORDER,
+                 alignment=Alignment(horizontal="left", vertical="center", wrap_text=True)),
+    "note": dict(font=Font(name=BODY_FONT, size=10, italic=False, color="404040"),
+                 alignment=Alignment(horizontal="left", vertical="top", wrap_text=True)),
+    "strong": dict(font=Font(name=BODY_FONT, size=10, bold=True),
+                   alignment=Alignment(horizontal="left", vertical="center")),
+    "section": dict(font=Font(name=BODY_FONT, size=10, bold=True), fill=SECTION_FILL,
+                    border=BORDER, alignment=Alignment(horizontal="left", vertical="center")),
+}
+
+HEAD_WRAP = 10    # a header wider than this wraps onto more lines
+LINE_HEIGHT = 13  # points per line of 10-point text
+NO_VALUE = "—"   # shown where a rate has no denominator or there is no previous year
+
+
+def display_width(value) -> int:
+    """Width of a value in Excel's units (one per Latin character, two per Chinese one)."""
+    if value is None:
+        return 0
+    if isinstance(value, (dt.date, dt.datetime)):
+        return 10
+    if isinstance(value, (float, Decimal)):
+        value = f"{value:,.2f}"
+    text = str(value)
+    longest = max(text.split("\n"), key=len) if text else ""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in longest)
+
+
+def fit_width(chars: int, minimum: int = 6, maximum: int = 40) -> float:
+    """Column width for content `chars` wide: a little padding, kept readable on paper."""
+    return float(min(max(chars + 2, minimum), maximum))
+
+
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
+
+
+def sheet_title(title: str, taken: set[str]) -> str:
+    """A valid, unique sheet name: no []:*?/\\, not empty, at most 31 characters, not
+    starting or ending with an apostrophe. Adds the result to `taken`."""
+    base = _BAD_SHEET_CHARS.sub("_", str(title or "")).strip("'").strip() or "工作表"
+    base = base[:31]
+    name, n = base, 2
+    while name.casefold() in {t.casefold() for t in taken}:
+        suffix = f"({n})"
+        name = base[:31 - len(suffix)] + suffix
+        n += 1
+    taken.add(name)
+    return name
+
+
+def header_footer_text(text: str) -> str:
+    """Text for a print header: '&' starts a control code there, so it is doubled."""
+    return excel_text(text).replace("&", "&&")
+
+
+def setup_print(ws, *, title_rows: str | None, header: str, landscape: bool = True,
+                gridlines: bool = False) -> None:
+    """A4, landscape, all columns on one page wide, title rows repeated, page numbers."""
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0          # as many pages tall as needed
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_options.horizontalCentered = True
+    ws.print_options.gridLines = gridlines
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = 0.7
+    ws.page_margins.bottom = 0.7
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.oddHeader.center.text = header_footer_text(header)
+    ws.oddHeader.center.size = 9
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.oddFooter.center.size = 9
+
+
+def styled(ws, value, role: str = "value", kind: str | None = None) -> WriteOnlyCell:
+    """A cell for a write-only sheet: text cleaned and defused, numbers formatted."""
+    if isinstance(value, str):
+        value = excel_text(value)
+    cell = WriteOnlyCell(ws, value=value)
+    for attr, style in STYLES[role].items():
+        setattr(cell, attr, style)
+    if kind in FORMATS and not isinstance(value, str):
+        cell.number_format = FORMATS[kind]
+    return cell
+
+
+@dataclass
+class Grid:
+    """A small sheet laid out in memory first (so its column widths can be measured), then
+    streamed out. Rows are lists of (value, role, kind) triples or None for an empty cell."""
+
+    rows: list[list] = field(default_factory=list)
+    merges: list[str] = field(default_factory=list)
+    heights: dict[int, float] = field(default_factory=dict)
+    widths: dict[int, float] = field(default_factory=dict)   # fixed widths by column index
+
+    @property
+    def next_row(self) -> int:
+        return len(self.rows) + 1
+
+    def add(self, cells: list, height: float | None = None) -> int:
+        self.rows.append(cells)
+        if height:
+            self.heights[len(self.rows)] = height
+        return len(self.rows)
+
+    def blank(self) -> None:
+        self.rows.append([])
+
+    def merge_row(self, row: int, first_col: int, last_col: int) -> None:
+        if last_col > first_col:
+            self.merges.append(f"{get_column_letter(first_col)}{row}:"
+                               f"{get_column_letter(last_col)}{row}")
+
+    @property
+    def column_count(self) -> int:
+        return max((len(r) for r in self.rows), default=1)
+
+    def measured_widths(self, minimum: int = 8, maximum: int = 36) -> list[float]:
+        """Widths from the cells that are not titles, captions or notes (those span).
+        Headers wrap, so they ask for at most HEAD_WRAP characters of width."""
+        n = self.column_count
+        chars = [0] * n
+        for row in self.rows:
+            for i, item in enumerate(row):
+                if item is None or item[1] in ("title", "subtitle", "caption", "note"):
+                    continue
+                w = display_width(item[0])
+                chars[i] = max(chars[i], min(w, HEAD_WRAP) if item[1] == "head" else w)
+        return [self.widths.get(i + 1, fit_width(c, minimum, maximum))
+                for i, c in enumerate(chars)]
+
+    def header_heights(self, widths: list[float]) -> dict[int, float]:
+        """Row heights for header rows, tall enough for their longest wrapped header."""
+        out = {}
+        for r, row in enumerate(self.rows, start=1):
+            lines = [math.ceil(display_width(item[0]) / max(widths[i] - 2, 2))
+                     for i, item in enumerate(row)
+                     if item is not None and item[1] == "head" and item[0]]
+            if lines:
+                out[r] = max(LINE_HEIGHT * max(lines) + 8, 22)
+        return out
+
+    def write(self, ws, *, freeze: str | None = None) -> None:
+        widths = self.measured_widths()
+        for i, width in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = width
+        for i, width in self.widths.items():     # fixed widths beyond the table (spacers)
+            if i > len(widths):
+                ws.column_dimensions[get_column_letter(i)].width = width
+        for row, height in {**self.header_heights(widths), **self.heights}.items():
+            ws.row_dimensions[row].height = height
+        if freeze:
+            ws.freeze_panes = freeze
+        for row in self.rows:
+            ws.append([None if item is None else styled(ws, *item) for item in row])
+        for ref in self.merges:
+            ws.merged_cells.add(ref)

@@ -1,0 +1,105 @@
+"""数据来源: for every figure of the year, the records it counted (文号/名称, date, unit), so
+an auditor or the clerk can trace any number in the report or the tables.
+
+The records are listed by `core.figures.figure_sources`, the same conditions the figure was
+counted with. A district year lists everything; at city scale (100,000 inspections) a figure
+lists its first SOURCE_ROWS_PER_FIGURE records and says how many more there are and in which
+台账 sheet they are, so the sheet stays within Excel's row limit and the annex is written in
+seconds.
+"""
+
+from __future__ import annotations
+
+from openpyxl.utils import get_column_letter
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.annex.layout import NO_VALUE, fit_width, styled
+from core.annex.tables import value_kind
+from core.figures import AnnualFigures, Figure, figure_sources
+from core.text import excel_text
+
+SOURCE_ROWS_PER_FIGURE = 2000
+
+HEADERS = ["指标", "指标值", "计量单位", "序号", "记录类别", "文号/名称", "日期", "对象/当事人",
+           "记录编号", "指标代码"]
+WIDTHS = [30, 14, 9, 7, 12, 36, 12, 36, 9, 34]
+
+# Labels like 其他 or 合格 are ambiguous alone: the list says which table they belong to.
+_QUALIFIERS = (
+    ("inspection.category.", "行政检查·"), ("inspection.method.", "行政检查·"),
+    ("inspection.unit_type.", "行政检查·对象类型·"), ("inspection.result.", "行政检查·结果·"),
+    ("inspection.month.", ""), ("penalty.kind.", "行政处罚·"), ("penalty.procedure.", "行政处罚·"),
+    ("penalty.party.", "行政处罚·当事人·"), ("other_act.", "其他执法行为·"),
+    ("power.category.", "权责清单·"), ("custom.", "其他指标·"),
+)
+
+
+# How the figures without records of their own are made (the rest carry a `note`).
+_COMPUTED = {
+    "training.pass_rate": "考试通过人数 ÷ 参加考试人数 × 100%",
+    "training.reached_60_rate": "学时达标人数 ÷ 持证执法人员数 × 100%",
+    "inspection.joint_partners": "部门联合检查记录所填的联合部门（去重）",
+    "campaign.partners": "专项行动记录所填的联合部门（去重）",
+}
+
+
+def how_computed(fig: Figure) -> str:
+    return fig.note or _COMPUTED.get(fig.key, "由本表其他指标计算")
+
+
+def qualified_label(fig: Figure) -> str:
+    for prefix, qualifier in _QUALIFIERS:
+        if fig.key.startswith(prefix):
+            return qualifier + fig.label
+    return fig.label
+
+
+def display_value(fig: Figure):
+    if fig.value is None:
+        return NO_VALUE
+    if isinstance(fig.value, list):
+        return "、".join(fig.value) or NO_VALUE
+    return fig.value
+
+
+def write_sources(ws, session: Session, figs: AnnualFigures, bureau: str) -> None:
+    for i, width in enumerate(WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = fit_width(width - 2, 6, 40)
+    ws.row_dimensions[1].height = 30
+    ws.row_dimensions[2].height = 20
+    ws.freeze_panes = "B3"
+    ws.append([styled(ws, f"{bureau}{figs.year}年度统计数据来源明细", "title")])
+    ws.merged_cells.add(f"A1:{get_column_letter(len(HEADERS))}1")
+    ws.append([styled(ws, h, "head") for h in HEADERS])
+    row = 2
+    for fig in figs.figures.values():
+        label = excel_text(qualified_label(fig))
+        value = display_value(fig)
+        value = excel_text(value) if isinstance(value, str) else value
+        first = [styled(ws, label, "strong"), styled(ws, value, "strong", value_kind(fig.unit)),
+                 excel_text(fig.unit)]
+        rest = [label, None, None]
+        if fig.source is None:
+            ws.append([*first, None, "计算", excel_text(how_computed(fig)), None, None, None,
+                       fig.key])
+            row += 1
+            continue
+        records = figure_sources(session, fig, limit=SOURCE_ROWS_PER_FIGURE + 1)
+        if not records:
+            ws.append([*first, None, "（无记录）", None, None, None, None, fig.key])
+            row += 1
+            continue
+        for n, r in enumerate(records[:SOURCE_ROWS_PER_FIGURE], start=1):
+            ws.append([*(first if n == 1 else rest), n, excel_text(r.kind),
+                       excel_text(r.reference), r.date, excel_text(r.unit), r.record_id, fig.key])
+            row += 1
+        if len(records) > SOURCE_ROWS_PER_FIGURE:
+            total = session.scalar(select(func.count()).select_from(
+                fig.source.query().subquery()))
+            kind = records[0].kind
+            ws.append([*rest, None, "……",
+                       f"另有{total - SOURCE_ROWS_PER_FIGURE}条{kind}记录未逐条列出，"
+                       f"请在“{kind}”台账中按相同条件筛选。", None, None, None, fig.key])
+            row += 1
+    ws.auto_filter.ref = f"A2:{get_column_letter(len(HEADERS))}{row}"
