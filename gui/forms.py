@@ -142,7 +142,8 @@ class RecordForm(QDialog):
             self._load()
         self.dirty = False
         self._update_title()
-        self.resize(680, min(760, 120 + 46 * len(self.kind.fields)))
+        # Tall enough for every field without scrolling, where the screen allows.
+        self.resize(680, min(780, inner.sizeHint().height() + self.hint.sizeHint().height() + 60))
 
     # --- widgets ---------------------------------------------------------------------
     def _make_widget(self, f: Field) -> QWidget:

@@ -109,8 +109,8 @@ class OverviewView(QWidget):
         flag_box.addWidget(self.flags_title)
         flag_box.addWidget(self.flags, 1)
         lower = QHBoxLayout()
-        lower.addLayout(chart_box, 3)
-        lower.addLayout(flag_box, 2)
+        lower.addLayout(chart_box, 5)
+        lower.addLayout(flag_box, 4)
 
         head = QHBoxLayout()
         head.addWidget(self.title)

@@ -23,6 +23,14 @@ def load_records(session, kind: Kind, ids: list[int]) -> dict:
     return {r.id: r for r in session.scalars(q)}
 
 
+def _is_number(column) -> bool:
+    try:
+        return column is not None and column.type.python_type in (int, float) and \
+            column.type.python_type is not bool
+    except (NotImplementedError, AttributeError):
+        return False
+
+
 def row_texts(kind: Kind, record) -> tuple:
     if record is None:
         return tuple("" for _ in kind.columns)
@@ -40,6 +48,8 @@ class RecordTableModel(QAbstractTableModel):
         self.kind = kind
         self.ids: list[int] = []
         self._pages: dict[int, list[tuple]] = {}
+        # Numbers right-aligned, as in Excel.
+        self._right = [_is_number(c.sort) for c in kind.columns]
 
     # --- data ------------------------------------------------------------------------
     def set_ids(self, ids: list[int]) -> None:
@@ -85,6 +95,8 @@ class RecordTableModel(QAbstractTableModel):
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self.row_values(index.row())[index.column()]
+        if role == Qt.ItemDataRole.TextAlignmentRole and self._right[index.column()]:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
