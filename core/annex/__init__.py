@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from core.annex import monthly
 from core.annex.layout import setup_print, sheet_title
+from core.annex.ledgers import write_ledgers
 from core.annex.notes import notes_grid
 from core.annex.sources import write_sources
 from core.annex.tables import TABLE_SHEETS
@@ -64,30 +65,21 @@ def write_annex(session: Session, year: int, path: Path, *,
         monthly.add_chart(ws, figures)
         ws.print_area = monthly.PRINT_AREA
         _write_grid_sheet(wb, taken, "说明", notes_grid(year, bureau, figures.has_previous),
-                          f"{bureau}{year}年度行政执法数据统计表 填报说明", title_rows="1:2",
-                          landscape=False)
+                          f"{bureau}{year}年度行政执法数据统计表 填报说明", title_rows="1:2")
         say("正在列出各项数据的来源记录…")
         ws = wb.create_sheet(sheet_title("数据来源", taken))
         setup_print(ws, title_rows="1:2", header=f"{bureau}{year}年度统计数据来源明细",
                     gridlines=True)
         write_sources(ws, session, figures, bureau)
-        _write_ledgers(wb, taken, session, year, bureau, say)
+        write_ledgers(wb, taken, session, year, bureau, say)
         wb.save(str(tmp))
 
     return atomic_write(Path(path), write)
 
 
-def _write_grid_sheet(wb, taken, name, grid, header, *, title_rows="1:2", freeze="A3",
-                      landscape=True):
+def _write_grid_sheet(wb, taken, name, grid, header, *, title_rows="1:2", freeze="A3"):
     ws = wb.create_sheet(sheet_title(name, taken))
-    setup_print(ws, title_rows=title_rows, header=header, landscape=landscape)
+    setup_print(ws, title_rows=title_rows, header=header)
     grid.write(ws, freeze=freeze)
     return ws
 
-
-def _write_ledgers(wb, taken, session, year, bureau, say) -> None:
-    try:
-        from core.annex.ledgers import write_ledgers
-    except ImportError:   # the ledger columns contract is not there yet
-        return
-    write_ledgers(wb, taken, session, year, bureau, say)

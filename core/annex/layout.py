@@ -106,11 +106,10 @@ def header_footer_text(text: str) -> str:
     return excel_text(text).replace("&", "&&")
 
 
-def setup_print(ws, *, title_rows: str | None, header: str, landscape: bool = True,
-                gridlines: bool = False) -> None:
+def setup_print(ws, *, title_rows: str | None, header: str, gridlines: bool = False) -> None:
     """A4, landscape, all columns on one page wide, title rows repeated, page numbers."""
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0          # as many pages tall as needed
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
