@@ -6,10 +6,10 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QHeaderView,
-    QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget,
+    QLabel, QLineEdit, QMenu, QPushButton, QTableView, QVBoxLayout, QWidget,
 )
 from sqlalchemy import or_, select
 
@@ -123,7 +123,16 @@ class RecordListView(QWidget):
         self.delete_button.clicked.connect(self.delete_selected)
         self.restore_button.clicked.connect(self.restore_selected)
         self.export_button.clicked.connect(self.export)
-        QShortcut(QKeySequence.StandardKey.Delete, self.table, self.delete_selected)
+        # As in Excel: Ctrl+C copies the selected rows (paste into a sheet), Enter opens one.
+        # Only while the table has focus: Enter in the search box or a form is theirs.
+        for key, slot in ((QKeySequence.StandardKey.Delete, self.delete_selected),
+                          (QKeySequence.StandardKey.Copy, self.copy_selected),
+                          (QKeySequence("Return"), self.edit_selected),
+                          (QKeySequence("Enter"), self.edit_selected)):
+            shortcut = QShortcut(key, self.table, slot)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
         shared.year_changed.connect(lambda _y: self.reset_dates())
         shared.records_changed.connect(self._records_changed)
         self._recycle_toggled(False)
@@ -222,6 +231,31 @@ class RecordListView(QWidget):
         self.refresh()
 
     # --- actions ---------------------------------------------------------------------
+    def _context_menu(self, pos) -> None:
+        menu = QMenu(self)
+        if self.recycle.isChecked():
+            menu.addAction("恢复", self.restore_selected)
+        else:
+            menu.addAction("编辑", self.edit_selected)
+            menu.addAction("新增", self.new_record)
+            menu.addAction("删除（移入回收站）", self.delete_selected)
+        menu.addSeparator()
+        menu.addAction("复制选中行（可粘贴到Excel）", self.copy_selected)
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    def copy_selected(self) -> str:
+        """The selected rows, with the headers, as tab-separated text on the clipboard."""
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        if not rows:
+            return ""
+        lines = ["\t".join(c.header for c in self.kind.columns)]
+        lines += ["\t".join(v.replace("\t", " ").replace("\n", " ")
+                            for v in self.model.row_values(r)) for r in rows]
+        text = "\n".join(lines)
+        QGuiApplication.clipboard().setText(text)
+        self.shared.status.emit(f"已复制 {len(rows)} 行，可粘贴到 Excel/WPS 表格。")
+        return text
+
     def selected_ids(self) -> list[int]:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
         return [self.model.id_at(r) for r in rows]

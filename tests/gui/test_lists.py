@@ -87,3 +87,36 @@ def test_twenty_thousand_inspections_open_without_loading_them(window, demo_stor
     assert view.model.row_values(last)[0].startswith("2025-")
     assert len(view.model._pages) <= 3
     assert last // PAGE in view.model._pages
+
+
+def test_selected_rows_copy_to_paste_into_excel(window):
+    from PySide6.QtGui import QGuiApplication
+
+    view = window.show_view("penalty")
+    view.table.selectRow(0)
+    text = view.copy_selected()
+    header, row = text.split("\n")
+    assert header.split("\t")[:3] == ["决定书文号", "当事人", "当事人类型"]
+    assert row.split("\t")[0] == view.model.row_values(0)[0]
+    assert QGuiApplication.clipboard().text() == text
+
+
+def test_enter_on_a_row_opens_it_and_delete_asks_first(qtbot, window, answers):
+    from gui.forms import RecordForm
+
+    view = window.show_view("penalty")
+    window.activateWindow()
+    view.table.setFocus()
+    qtbot.waitUntil(view.table.hasFocus)
+    view.table.selectRow(0)
+    qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    [form] = window.findChildren(RecordForm)
+    assert form.windowTitle() == "编辑行政处罚"
+    assert form.widgets["decision_no"].text() == view.model.row_values(0)[0]
+    form.close()
+    view.table.setFocus()
+    qtbot.waitUntil(view.table.hasFocus)
+    answers.replies = [False]
+    qtbot.keyClick(view.table, Qt.Key.Key_Delete)
+    assert "移入回收站" in answers.asked[-1]
+    assert view.model.rowCount() == 4
