@@ -1,0 +1,74 @@
+"""数据来源 traces every figure to its records; the 台账 sheets are the year's ledger in the
+import template's sheets and columns; the `annex` command writes the file beside the report's."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from core.cli import main
+from core.ledger_io.columns import LEDGER_SHEETS, ledger_rows
+from core.models import Inspection
+from core.outfiles import report_paths
+from core.records import delete
+
+
+def _sources(annex) -> dict[str, list[tuple]]:
+    by_key: dict[str, list[tuple]] = {}
+    for row in annex["数据来源"].iter_rows(min_row=3, values_only=True):
+        by_key.setdefault(row[-1], []).append(row)
+    return by_key
+
+
+def test_every_figure_is_traced(demo_annex):
+    annex, figs = demo_annex
+    sources = _sources(annex)
+    assert set(sources) == set(figs.figures)
+    penalties = sources["penalty.total"]
+    assert penalties[0][1] == 4                    # the figure's value on its first row
+    assert [r[5] for r in penalties] == [f"示教罚〔2025〕{n}号" for n in range(1, 5)]
+    assert all(isinstance(r[6], dt.datetime) and r[6].year == 2025 for r in penalties)
+    assert all(r[7].startswith("示例区") for r in penalties)        # the party
+    # a count is as many records as the figure says
+    for key in ("inspection.total", "inspection.category.daily", "staff.certified",
+                "inspection.enterprise", "penalty.kind.fine"):
+        assert len(sources[key]) == figs[key], key
+    # a rate says how it is computed instead
+    rate = sources["staff.certified_rate"]
+    assert len(rate) == 1 and rate[0][4] == "计算" and "÷" in rate[0][5]
+
+
+def test_ledger_sheets_have_the_template_columns_and_every_live_record(demo_store, annex_of):
+    with demo_store.session() as s:
+        victim = s.query(Inspection).filter(Inspection.date >= dt.date(2025, 1, 1)).first()
+        delete(s, victim)
+        deleted_day, deleted_unit = victim.date, victim.unit.name
+    annex, figs = annex_of(demo_store, 2025)
+    with demo_store.session() as s:
+        for sheet in LEDGER_SHEETS:
+            ws = annex[sheet.title]
+            rows = list(ws.iter_rows(values_only=True))
+            assert list(rows[0]) == [c.header for c in sheet.columns], sheet.title
+            expected = list(ledger_rows(s, 2025, sheet))
+            assert len(rows) - 1 == len(expected), sheet.title
+    inspections = list(annex["行政检查"].iter_rows(min_row=2, values_only=True))
+    assert (deleted_day, deleted_unit) not in {(r[0].date(), r[1]) for r in inspections}
+    penalties = list(annex["行政处罚"].iter_rows(min_row=2, values_only=True))
+    third = next(r for r in penalties if r[0] == "示教罚〔2025〕3号")
+    assert (third[7], third[8]) == (30000, 12800)        # 罚款金额, 没收金额 in 元
+
+
+def test_annex_command_writes_the_file_named_after_bureau_and_year(demo_store, tmp_path, capsys):
+    out = tmp_path / "输出"
+    code = main(["--db", str(demo_store.path), "annex", "--year", "2025", "--out", str(out)])
+    assert code == 0
+    target = report_paths("示例区教育局", 2025, out)[1]
+    assert target.is_file()
+    assert str(target) in capsys.readouterr().out
+    assert not [p for p in out.iterdir() if p.name.startswith(".~")]   # no temp file left
+
+
+def test_annex_command_refuses_an_empty_year_in_words(demo_store, tmp_path, capsys):
+    code = main(["--db", str(demo_store.path), "annex", "--year", "2019", "--out", str(tmp_path)])
+    assert code == 2
+    assert "没有2019年" in capsys.readouterr().err
+    assert list(tmp_path.glob("*.xlsx")) == []

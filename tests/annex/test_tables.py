@@ -1,0 +1,186 @@
+"""The demo year's annex: every number in the standard tables is the figure `figures` prints,
+and the penalty and licence tables hold what the demo ledger holds, counted by hand."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from core.vocab import (
+    InspectionCategory, InspectionMethod, InspectionResult, PenaltyKind, PowerCategory,
+    ReviewKind, ReviewResult, UnitType,
+)
+
+# header as printed → figure key, block by block, written out here independently of the
+# annex's own layout code.
+EXPECTED = {
+    "执法职权情况": [{"合计": "power.total",
+                      **{c.value: f"power.category.{c.key}" for c in PowerCategory}}],
+    "行政许可实施情况": [{"申请": "license.applied", "受理": "license.accepted",
+                          "许可": "license.granted", "不予许可": "license.refused",
+                          "撤销": "license.revoked"}],
+    "行政处罚实施情况": [
+        {**{k.value: f"penalty.kind.{k.key}" for k in PenaltyKind}, "合计": "penalty.total"},
+        {"罚没金额（元）": "penalty.amount", "其中：罚款（元）": "penalty.fine_amount",
+         "其中：没收（元）": "penalty.confiscation_amount",
+         "简易程序（件）": "penalty.procedure.simple", "普通程序（件）": "penalty.procedure.ordinary",
+         "法制审核（件）": "penalty.legal_review", "法制审核纠错（件）": "penalty.legal_review_corrected",
+         "听证（件）": "penalty.hearing"}],
+    "行政检查实施情况": [
+        {"合计": "inspection.total",
+         **{c.value: f"inspection.category.{c.key}" for c in InspectionCategory}},
+        {m.value: f"inspection.method.{m.key}" for m in InspectionMethod},
+        {u.value: f"inspection.unit_type.{u.key}" for u in UnitType},
+        {r.value: f"inspection.result.{r.key}" for r in InspectionResult},
+        {"涉企行政检查（次）": "inspection.enterprise", "涉企检查对象（家）": "inspection.enterprise_units",
+         "检查对象合计（家）": "inspection.units"},
+        {"出动执法人员（人次）": "inspection.personnel", "发现问题隐患（处）": "inspection.problems",
+         "现场整改（处）": "inspection.rectified_on_site", "全过程记录（次）": "inspection.recorded"}],
+    "其他行政执法行为": [{"行政征收": "other_act.levy", "行政确认": "other_act.confirmation",
+                          "行政奖励": "other_act.reward", "行政给付": "other_act.payment",
+                          "行政裁决": "other_act.ruling", "其他": "other_act.other"}],
+    "专项行动情况": [{"专项行动（次）": "campaign.total", "出动（人次）": "campaign.personnel",
+                      "排查机构（家）": "campaign.institutions", "发现隐患（处）": "campaign.hazards",
+                      "关停（家）": "campaign.closed", "整改（家）": "campaign.rectified",
+                      "立案（件）": "campaign.cases"}],
+    "执法人员持证情况": [{"持证人数": "staff.certified", "新申领": "staff.newly_certified",
+                          "注销": "staff.cancelled", "在编执法岗位人数": "staff.established",
+                          "持证率（%）": "staff.certified_rate",
+                          "法制审核人员": "staff.legal_reviewers"}],
+    "学法培训情况": [{"培训次数（次）": "training.sessions", "人均学法学时": "training.avg_hours",
+                      "达到60学时（人）": "training.reached_60", "达标率（%）": "training.reached_60_rate",
+                      "考试通过率（%）": "training.pass_rate"}],
+    "复议诉讼情况": [{"合计": f"review.{k.key}", "被纠错": f"review.{k.key}.corrected",
+                      **{r.value: f"review.{k.key}.{r.key}" for r in ReviewResult}}
+                     for k in ReviewKind],
+}
+
+
+def _shown(value):
+    """How a figure appears in a cell: a number, or — where it has none."""
+    return "—" if value is None else value
+
+
+def test_every_table_value_is_the_figure(demo_annex):
+    annex, figs = demo_annex
+    for sheet, blocks in EXPECTED.items():
+        found = annex.blocks(sheet)
+        assert len(found) >= len(blocks), sheet
+        for block, expected in zip(found, blocks):
+            for header, key in expected.items():
+                assert block[header] == _shown(figs[key]), (sheet, header, key)
+
+
+def test_previous_year_and_change_rows(demo_annex):
+    annex, figs = demo_annex
+    assert figs.has_previous
+    previous = annex.blocks("行政检查实施情况", "2024年（上年）")[0]
+    change = annex.blocks("行政检查实施情况", "同比增减（%）")[0]
+    total = figs.figure("inspection.total")
+    assert previous["合计"] == total.previous
+    assert change["合计"] == total.change_pct
+    # the change printed with its sign, as the reports say 增长/减少
+    ws = annex["行政检查实施情况"]
+    change_cells = [c for row in ws.iter_rows() for c in row if c.value == total.change_pct]
+    assert change_cells and change_cells[0].number_format.startswith("+0.0")
+
+
+def test_penalty_table_has_the_twelve_categories_in_article_9_order_then_total(demo_annex):
+    annex, _ = demo_annex
+    ws = annex["行政处罚实施情况"]
+    header = next(r for r in ws.iter_rows(values_only=True) if r[0] == "年度")
+    assert list(header[1:14]) == [
+        "警告", "通报批评", "罚款", "没收违法所得/没收非法财物", "暂扣许可证件", "降低资质等级",
+        "限制开展生产经营活动", "责令停产停业", "责令关闭/限制从业", "吊销许可证件", "行政拘留", "其他",
+        "合计"]
+
+
+def test_demo_penalties_counted_by_hand(demo_annex):
+    """The demo's four 2025 cases: 警告; 罚款 2,000; 罚款 30,000 + 没收 12,800 (heaviest:
+    没收); 责令停产停业 + 罚款 50,000 (heaviest: 责令停产停业). Two simple, two ordinary."""
+    annex, _ = demo_annex
+    kinds, money = annex.blocks("行政处罚实施情况")[:2]
+    assert (kinds["警告"], kinds["罚款"], kinds["没收违法所得/没收非法财物"],
+            kinds["责令停产停业"], kinds["吊销许可证件"], kinds["合计"]) == (1, 1, 1, 1, 0, 4)
+    assert money["罚没金额（元）"] == Decimal("94800") or money["罚没金额（元）"] == 94800
+    assert money["其中：没收（元）"] == 12800
+    assert (money["简易程序（件）"], money["普通程序（件）"], money["法制审核（件）"]) == (2, 2, 2)
+
+
+def test_demo_licences_counted_by_hand(demo_annex):
+    """教师资格认定 680 + 830 applications, 民办学校设立 3, 变更 5, 校外培训机构设立 4."""
+    annex, _ = demo_annex
+    assert annex.blocks("行政许可实施情况")[0] == {
+        "申请": 1522, "受理": 1510, "许可": 1502, "不予许可": 8, "撤销": 0}
+    rows = list(annex["行政许可实施情况"].iter_rows(values_only=True))
+    item = next(r for r in rows if r[0] == "教师资格认定")
+    assert item[1:6] == (1510, 1498, 1492, 6, 0)
+
+
+def test_a_power_not_held_says_so_and_one_held_without_cases_shows_zero(demo_annex):
+    annex, figs = demo_annex
+    assert figs["power.category.coercion"] == 0 and figs["power.category.inspection"] == 4
+    text = annex.texts("行政强制实施情况")
+    assert "权责清单中无行政强制事项" in text and "不适用" in text
+    assert annex.blocks("行政强制实施情况") == []
+    # 行政处罚 is held; 通报批评 never happened: a 0, not a blank
+    assert annex.value("行政处罚实施情况", "通报批评") == 0
+    assert "行政征收" in annex.texts("其他行政执法行为")
+
+
+def test_every_table_is_headed_with_the_bureau_and_year(demo_annex):
+    annex, _ = demo_annex
+    for sheet in EXPECTED:
+        title = annex[sheet]["A1"].value
+        assert title.startswith("示例区教育局2025年度"), sheet
+        assert "填报单位：示例区教育局" in annex[sheet]["A2"].value
+
+
+def test_training_per_person_hours(demo_annex):
+    annex, figs = demo_annex
+    rows = list(annex["学法培训情况"].iter_rows(values_only=True))
+    start = next(i for i, r in enumerate(rows) if r[0] == "序号")
+    listed = [(r[1], r[2], r[3]) for r in rows[start + 1:] if isinstance(r[0], int)]
+    assert listed == [(p["姓名"], p["学时"], "是" if p["达标"] else "否")
+                      for p in figs.tables["training.per_person"]]
+    assert len(listed) == figs["staff.certified"]
+
+
+def test_monthly_sheet_and_chart(demo_annex):
+    annex, figs = demo_annex
+    ws = annex["月度统计"]
+    rows = {r[0]: r for r in ws.iter_rows(values_only=True) if r and r[0]}
+    for m in range(1, 13):
+        insp = figs.figure(f"inspection.month.{m:02d}")
+        pen = figs.figure(f"penalty.month.{m:02d}")
+        assert rows[f"{m}月"][1:3] == (insp.value, insp.previous)
+        assert rows[f"{m}月"][4] == pen.value
+    assert rows["全年"][1] == figs["inspection.total"] == 72
+    assert rows["全年"][4] == figs["penalty.total"] == 4
+    assert ws._charts, "no chart on the monthly sheet"
+    chart = ws._charts[0]
+    kinds = {type(chart).__name__, *(type(c).__name__ for c in getattr(chart, "_charts", []))}
+    assert {"BarChart", "LineChart"} <= kinds
+    refs = [s.val.numRef.f for c in chart._charts for s in c.series]
+    assert refs[0] == "'月度统计'!$B$5:$B$16"
+
+
+def test_a_year_without_a_previous_year_has_no_comparison_rows(session, annex_of, store):
+    import datetime as dt
+
+    from core.models import Inspection, Unit
+    from core.records import save, set_profile
+
+    set_profile(session, full_name="测试区教育局")
+    unit = save(session, Unit(name="测试小学", unit_type="公办中小学"))
+    from core.models import Staff
+    staff = [save(session, Staff(name=n, certificate_no=f"C{n}", certificate_issued=dt.date(2020, 1, 1)))
+             for n in ("甲", "乙")]
+    save(session, Inspection(date=dt.date(2025, 4, 1), category="日常检查", method="其他",
+                             unit=unit, unit_id=unit.id, result="合格", inspectors=staff))
+    session.commit()
+    annex, figs = annex_of(store, 2025)
+    assert not figs.has_previous
+    assert annex.blocks("行政检查实施情况", "2024年（上年）") == []
+    assert annex.value("行政检查实施情况", "合计") == 1
+    april = next(r for r in annex["月度统计"].iter_rows(values_only=True) if r[0] == "4月")
+    assert april[1:4] == (1, "—", "—")
