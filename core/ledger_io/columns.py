@@ -272,7 +272,7 @@ def _year_condition(sheet: LedgerSheet, year: int):
 _ORDER = {
     Staff: (Staff.id,), Unit: (Unit.id,), Inspection: (Inspection.date, Inspection.id),
     PenaltyCase: (PenaltyCase.decided_on, PenaltyCase.id),
-    OtherAct: (OtherAct.year, OtherAct.month, OtherAct.id), Training: (Training.date, Training.id),
+    OtherAct: (OtherAct.year, OtherAct.id), Training: (Training.date, Training.id),
     Campaign: (Campaign.start_date, Campaign.id), PowerItem: (PowerItem.year, PowerItem.id),
     ReviewCase: (ReviewCase.received_on, ReviewCase.id),
     CustomFigure: (CustomFigure.year, CustomFigure.id),

@@ -1,0 +1,69 @@
+"""`zhifa-cli template | import | export`: the 台账 workbook in and out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.commands import Command
+from core.errors import OutputError
+from core.ledger_io.exporter import export_ledger
+from core.ledger_io.importer import plan_import
+from core.ledger_io.template import write_template
+from core.paths import data_dir
+
+
+def run_template(args) -> int:
+    path = write_template(Path(args.file))
+    print(f"已生成空白台账模板：{path}")
+    return 0
+
+
+def run_import(args, store) -> int:
+    source = Path(args.file)
+    with store.session() as s:
+        plan = plan_import(s, source)
+    if args.dry_run:
+        print(f"预览「{source.name}」（未写入台账）：")
+        for line in plan.summary_lines():
+            print(f"  {line}")
+    else:
+        with store.session() as s:
+            plan = plan.commit(s)
+        print(f"已导入「{source.name}」：")
+        for line in plan.summary_lines():
+            print(f"  {line}")
+    if plan.rejected:
+        print(f"未导入的行及原因已写入：{_write_rejections(plan)}")
+    return 0
+
+
+def _write_rejections(plan) -> Path:
+    # Beside the source if that folder takes it; a read-only folder (a CD, a mail
+    # attachment's temp folder) falls back to the data folder.
+    try:
+        return plan.write_rejections()
+    except OutputError:
+        return plan.write_rejections(data_dir() / "导入记录" / plan.rejection_path().name)
+
+
+def run_export(args, store) -> int:
+    with store.session() as s:
+        path, counts = export_ledger(s, args.year, Path(args.file))
+    scope = f"{args.year}年度" if args.year else "全部年度"
+    print(f"已导出{scope}台账：{path}")
+    print("  " + "，".join(f"{k} {v} 行" for k, v in counts.items()))
+    return 0
+
+
+COMMANDS = [
+    Command("template", "生成空白台账导入模板（Excel）",
+            lambda p: p.add_argument("file", help="保存位置，例如 台账模板.xlsx"),
+            run_template, needs_store=False),
+    Command("import", "从 Excel 台账导入记录（先检查，全部成功才写入）", lambda p: (
+        p.add_argument("file", help="要导入的 .xlsx 文件"),
+        p.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入台账")),
+        run_import),
+    Command("export", "把台账导出为 Excel（与导入模板格式相同）", lambda p: (
+        p.add_argument("--year", "-y", type=int, help="年度，例如 2025；不填则导出全部年度"),
+        p.add_argument("file", help="保存位置，例如 台账2025.xlsx")), run_export),
+]

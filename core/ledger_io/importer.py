@@ -1,0 +1,468 @@
+"""Importing a 台账 workbook: plan first (nothing written), then commit all or nothing.
+
+    plan = plan_import(session, path)      # per-sheet counts, rejected rows with reasons
+    plan.write_rejections()                # <name>-未导入的行.xlsx beside the source
+    plan.commit(session)                   # the caller's session commits it in one go
+
+Every row becomes a record through the same parsing (core.parsing) and the same rules
+(core.validation, via core.records.save) as the forms. A row is imported, skipped as a
+duplicate (already in the ledger, or earlier in the file), or rejected with a reason naming
+the field. Sheets are taken in IMPORT_ORDER so that staff, units and campaigns exist before
+the inspections that name them; staff and units are matched by name or created.
+
+Planning never writes: objects it would create stay outside the session. `commit` reads
+the file again and saves; if the file or the ledger changed since the plan (so the result
+would differ from what the clerk confirmed) it raises ImportFileError, and the caller's
+session rolls everything back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.errors import ImportFileError, OutputError, ValidationError
+from core.ledger_io.columns import Column, LedgerSheet, SHEET_BY_TITLE
+from core.ledger_io.reader import SheetSource, data_rows, open_workbook, sheets_of
+from core.models import (
+    Campaign, CustomFigure, Inspection, OtherAct, PenaltyCase, PowerItem, ReviewCase, Staff,
+    Training, Unit, join_list, yuan_to_cents,
+)
+from core.parsing import (
+    is_blank, normalise, parse_bool, parse_choice, parse_date, parse_decimal, parse_int,
+    parse_list, parse_text,
+)
+from core.records import live, save
+from core.text import clean_text
+from core.validation import validate
+from core import vocab
+
+log = logging.getLogger(__name__)
+
+IMPORT_ORDER = ("执法人员", "检查对象", "专项行动", "行政检查", "行政处罚", "其他执法行为",
+                "学法培训", "权责清单", "复议诉讼", "其他指标")
+TEXT_LIMIT = 5000          # a Text column (违法事实, 备注…) in one cell
+REASON_HEADER = "未导入原因"
+ROW_HEADER = "原表行号"
+VOCABS = [v for v in vars(vocab).values()
+          if isinstance(v, type) and issubclass(v, vocab.Vocab) and v is not vocab.Vocab]
+
+
+@dataclass
+class Rejected:
+    row: int            # the row number in the source sheet
+    reason: str         # names the field, e.g. 「检查日期」「2025-13-01」不是有效日期…
+    values: list        # the row's cells as read, for the rejection workbook
+
+
+@dataclass
+class SheetResult:
+    name: str                       # the worksheet's own name in the file
+    kind: str                       # the ledger sheet it was read as (行政检查…)
+    headers: list[str]
+    imported: int = 0
+    duplicates: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+
+    def counts(self) -> tuple[int, int, int]:
+        return self.imported, self.duplicates, len(self.rejected)
+
+
+@dataclass
+class ImportPlan:
+    source: Path
+    digest: str
+    sheets: list[SheetResult] = field(default_factory=list)
+    ignored_sheets: list[str] = field(default_factory=list)
+    created_staff: list[str] = field(default_factory=list)
+    created_units: list[str] = field(default_factory=list)
+    committed: bool = False
+
+    @property
+    def imported(self) -> int:
+        return sum(s.imported for s in self.sheets)
+
+    @property
+    def duplicates(self) -> int:
+        return sum(s.duplicates for s in self.sheets)
+
+    @property
+    def rejected(self) -> int:
+        return sum(len(s.rejected) for s in self.sheets)
+
+    def summary_lines(self) -> list[str]:
+        verb = "已导入" if self.committed else "将导入"
+        lines = []
+        for s in self.sheets:
+            label = s.kind if s.name == s.kind else f"{s.name}（按{s.kind}）"
+            lines.append(f"{label}：{verb} {s.imported} 行，重复跳过 {s.duplicates} 行，"
+                         f"未导入 {len(s.rejected)} 行")
+        if self.created_staff:
+            lines.append(f"新建执法人员 {len(self.created_staff)} 人：{_names(self.created_staff)}")
+        if self.created_units:
+            lines.append(f"新建检查对象 {len(self.created_units)} 个：{_names(self.created_units)}")
+        if self.ignored_sheets:
+            lines.append(f"未识别、已忽略的工作表：{'、'.join(self.ignored_sheets)}")
+        for s in self.sheets:
+            if s.ignored_columns:
+                lines.append(f"「{s.name}」中未识别、已忽略的列：{'、'.join(s.ignored_columns[:20])}")
+        lines.append(f"合计：{verb} {self.imported} 行，重复跳过 {self.duplicates} 行，"
+                     f"未导入 {self.rejected} 行。")
+        return lines
+
+    def rejection_path(self) -> Path:
+        return self.source.with_name(f"{self.source.stem}-未导入的行.xlsx")
+
+    def write_rejections(self, target: Path | None = None) -> Path | None:
+        """Write the rejected rows, each with its reason, beside the source (None if all
+        rows were fine). Sheets keep their ledger names and headers, so the corrected file
+        can be imported again as it is."""
+        if not self.rejected:
+            return None
+        from core.ledger_io.rejections import write_rejections
+        return write_rejections(self, Path(target) if target else self.rejection_path())
+
+    def commit(self, session: Session, say: Callable[[str], None] | None = None) -> "ImportPlan":
+        """Save exactly what this plan showed, in `session` (the caller commits it)."""
+        if _digest(self.source) != self.digest:
+            raise ImportFileError(f"「{self.source.name}」在预览后被修改过，请重新预览后再导入。")
+        done = _run(session, self.source, apply=True, say=say)
+        if [s.counts() for s in done.sheets] != [s.counts() for s in self.sheets]:
+            raise ImportFileError("台账在预览后有变动（可能在其他窗口修改了记录），导入结果会与预览不同。"
+                                  "未导入任何内容，请重新预览。")
+        done.committed = True
+        return done
+
+
+def _names(names: list[str], limit: int = 10) -> str:
+    text = "、".join(names[:limit])
+    return text + (f" 等 {len(names)} 个" if len(names) > limit else "")
+
+
+def plan_import(session: Session, path, say: Callable[[str], None] | None = None) -> ImportPlan:
+    """Read and check the whole workbook against the ledger in `session`; writes nothing."""
+    return _run(session, Path(path), apply=False, say=say)
+
+
+def _digest(path: Path) -> str:
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+    except OSError as exc:
+        raise ImportFileError(f"无法读取「{path.name}」：{exc.strerror or exc}") from exc
+    return h.hexdigest()
+
+
+def _run(session: Session, path: Path, *, apply: bool, say) -> ImportPlan:
+    wb = open_workbook(path)
+    try:
+        plan = ImportPlan(path, _digest(path))
+        found, plan.ignored_sheets = sheets_of(wb, path.name)
+        found.sort(key=lambda pair: IMPORT_ORDER.index(pair[1].ledger.title))
+        run = _Importer(session, apply, plan)
+        for ws, source in found:
+            result = SheetResult(source.name, source.ledger.title, source.headers,
+                                 ignored_columns=source.ignored)
+            plan.sheets.append(result)
+            for number, values in data_rows(ws, source, path.name):
+                run.row(source, result, number, values)
+                if say and number % 1000 == 0:
+                    say(f"正在读取「{source.name}」第 {number} 行…")
+        return plan
+    finally:
+        wb.close()
+
+
+# --- one row into one record ------------------------------------------------------------
+
+def _vocab_of(column: Column):
+    return next(v for v in VOCABS if tuple(v.values()) == column.choices)
+
+
+def _text_of(raw) -> str:
+    """A cell as text: 12010001.0 (a number typed in a text column) as 12010001."""
+    if raw is None:
+        return ""
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    if isinstance(raw, dt.datetime):
+        raw = raw.date() if raw.time() == dt.time() else raw
+    if isinstance(raw, dt.date):
+        raw = raw.isoformat()
+    return clean_text(str(raw)).strip()
+
+
+def _limit(model, attr: str | None) -> int:
+    if attr is None:
+        return 200
+    length = getattr(model.__table__.c[attr].type, "length", None)
+    return length or TEXT_LIMIT
+
+
+def _strip_suffix(raw, suffix: str):
+    return normalise(raw).removesuffix(suffix) if isinstance(raw, str) else raw
+
+
+def parse_cell(sheet: LedgerSheet, column: Column, raw):
+    """The typed value of one cell, None for a blank optional cell (the model default then
+    applies). Raises ValidationError naming the column."""
+    h = column.header
+    if is_blank(raw):
+        if column.required:
+            raise ValidationError(h, "不能为空。")
+        return None
+    kind = column.kind
+    if kind == "date":
+        return parse_date(raw, h)
+    if kind == "int":
+        return parse_int(raw, h)
+    if kind == "year":
+        return parse_int(_strip_suffix(raw, "年"), h, minimum=None)
+    if kind == "month":
+        return parse_int(_strip_suffix(raw, "月"), h, minimum=None)
+    if kind == "money":
+        return yuan_to_cents(parse_decimal(raw, h))
+    if kind == "number":
+        return float(parse_decimal(raw, h))
+    if kind == "bool":
+        return parse_bool(_text_of(raw) if not isinstance(raw, bool) else raw, h)
+    if kind == "choice":
+        return parse_choice(_text_of(raw), _vocab_of(column), h).value
+    text = parse_text(_text_of(raw), h, max_length=TEXT_LIMIT if kind == "list"
+                      else _limit(sheet.model, column.attr))
+    if kind == "list":
+        items = parse_list(text)
+        if column.choices:
+            items = [parse_choice(i, _vocab_of(column), h).value for i in items]
+        if column.required and not items:
+            raise ValidationError(h, "不能为空。")
+        return items
+    if column.required and not text:
+        raise ValidationError(h, "不能为空。")
+    return text
+
+
+class _Importer:
+    """Turns rows into records, remembering what the file itself adds so that later rows
+    (and the duplicate rule) see it, whether or not anything is saved."""
+
+    def __init__(self, session: Session, apply: bool, plan: ImportPlan):
+        self.s = session
+        self.apply = apply
+        self.plan = plan
+        self.staff: dict[str, Staff] = {}
+        for st in session.scalars(live(Staff).order_by(Staff.id)):
+            self.staff.setdefault(st.name, st)
+        self.units = {u.name: u for u in session.scalars(live(Unit).order_by(Unit.id))}
+        self.campaigns: dict[str, list[Campaign]] = {}
+        for c in session.scalars(live(Campaign).order_by(Campaign.start_date, Campaign.id)):
+            self.campaigns.setdefault(c.name, []).append(c)
+        self.penalties = {p.decision_no: p for p in session.scalars(live(PenaltyCase))}
+        self.keys: dict[str, set] = {}
+
+    # keys that make a row a duplicate of a record already there
+    def _existing_keys(self, kind: str) -> set:
+        if kind in self.keys:
+            return self.keys[kind]
+        s = self.s
+        if kind == "执法人员":
+            keys = set(self.staff)
+        elif kind == "检查对象":
+            keys = set(self.units)
+        elif kind == "专项行动":
+            keys = {(c.name, c.start_date) for cs in self.campaigns.values() for c in cs}
+        elif kind == "行政检查":
+            keys = set(s.execute(select(Unit.name, Inspection.date).join(Inspection.unit).where(
+                Inspection.deleted_at.is_(None))).all())
+        elif kind == "行政处罚":
+            keys = set(self.penalties)
+        elif kind == "其他执法行为":
+            keys = set(s.execute(select(OtherAct.year, OtherAct.month, OtherAct.category,
+                                        OtherAct.item).where(OtherAct.deleted_at.is_(None))).all())
+        elif kind == "学法培训":
+            keys = set(s.execute(select(Training.date, Training.topic).where(
+                Training.deleted_at.is_(None))).all())
+        elif kind == "权责清单":
+            keys = set(s.execute(select(PowerItem.year, PowerItem.category, PowerItem.name,
+                                        PowerItem.quantity).where(
+                PowerItem.deleted_at.is_(None), PowerItem.name != "")).all())
+        elif kind == "复议诉讼":
+            keys = {(r.kind, r.received_on, r.penalty_case.decision_no if r.penalty_case else "")
+                    for r in s.scalars(live(ReviewCase))}
+        else:
+            keys = set(s.execute(select(CustomFigure.year, CustomFigure.name).where(
+                CustomFigure.deleted_at.is_(None))).all())
+        self.keys[kind] = keys
+        return keys
+
+    def row(self, source: SheetSource, result: SheetResult, number: int, values: list) -> None:
+        sheet = source.ledger
+        try:
+            cells = {}
+            for i, column in source.columns.items():
+                raw = values[i] if i < len(values) else None
+                cells[column.header] = parse_cell(sheet, column, raw)
+            for column in sheet.columns:   # a required column absent from this file
+                if column.required and column.header not in cells:
+                    raise ValidationError(column.header, "不能为空。")
+            build = getattr(self, "_" + _BUILDERS[sheet.title])
+            record, key, new_staff, new_unit = build(sheet, cells)
+            if key is not None and key in self._existing_keys(sheet.title):
+                result.duplicates += 1
+                return
+            for extra in (*new_staff, *([new_unit] if new_unit else [])):
+                validate(extra)
+            validate(record)
+        except ValidationError as exc:
+            result.rejected.append(Rejected(number, str(exc), values))
+            return
+        self._accept(sheet, record, key, new_staff, new_unit)
+        result.imported += 1
+
+    def _accept(self, sheet, record, key, new_staff, new_unit) -> None:
+        for st in new_staff:
+            self.staff[st.name] = st
+            self.plan.created_staff.append(st.name)
+        if new_unit is not None:
+            self.units[new_unit.name] = new_unit
+            self.plan.created_units.append(new_unit.name)
+        if key is not None:
+            self._existing_keys(sheet.title).add(key)
+        if isinstance(record, Staff):
+            self.staff.setdefault(record.name, record)
+        elif isinstance(record, Unit):
+            self.units[record.name] = record
+        elif isinstance(record, Campaign):
+            self.campaigns.setdefault(record.name, []).append(record)
+        elif isinstance(record, PenaltyCase):
+            self.penalties[record.decision_no] = record
+        if self.apply:
+            for st in new_staff:
+                save(self.s, st)
+            if new_unit is not None:
+                save(self.s, new_unit)
+            save(self.s, record)
+
+    # --- helpers for names in cells ---
+    @staticmethod
+    def _fields(sheet: LedgerSheet, cells: dict) -> dict:
+        out = {}
+        for column in sheet.columns:
+            if column.attr is None or cells.get(column.header) is None:
+                continue
+            value = cells[column.header]
+            out[column.attr] = join_list(value) if column.kind == "list" else value
+        return out
+
+    def _people(self, names: list[str], header: str) -> tuple[list[Staff], list[Staff]]:
+        people, new = [], []
+        for name in names:
+            if len(name) > 50:
+                raise ValidationError(header, f"中的姓名「{name[:20]}…」过长。")
+            person = self.staff.get(name) or next((n for n in new if n.name == name), None)
+            if person is None:
+                person = Staff(name=name)
+                new.append(person)
+            people.append(person)
+        return people, new
+
+    def _campaign_for(self, name: str, day: dt.date) -> Campaign:
+        found = self.campaigns.get(name)
+        if not found:
+            raise ValidationError("专项行动", f"「{name}」不在专项行动表中，请先在“专项行动”表中添加。")
+        running = [c for c in found if c.start_date <= day and (c.end_date is None or c.end_date >= day)]
+        started = [c for c in found if c.start_date <= day]
+        return (running or started or found)[-1]
+
+    # --- one builder per sheet: (record, duplicate key, new staff, new unit) ---
+    def _staff(self, sheet, cells):
+        fields = self._fields(sheet, cells)
+        if "status" not in fields and fields.get("cancelled_on"):
+            fields["status"] = vocab.StaffStatus.CANCELLED.value
+        return Staff(**fields), fields["name"], [], None
+
+    def _unit(self, sheet, cells):
+        fields = self._fields(sheet, cells)
+        enterprise = fields.pop("is_enterprise", None)
+        unit = Unit(**fields)
+        if enterprise is not None:
+            unit.is_enterprise = enterprise
+        return unit, fields["name"], [], None
+
+    def _campaign(self, sheet, cells):
+        fields = self._fields(sheet, cells)
+        return Campaign(**fields), (fields["name"], fields["start_date"]), [], None
+
+    def _inspection(self, sheet, cells):
+        fields = self._fields(sheet, cells)
+        name, unit_type = cells["检查对象"], cells.get("对象类型")
+        unit, new_unit = self.units.get(name), None
+        if unit is None:
+            if not unit_type:
+                raise ValidationError("检查对象", f"「{name}」不在检查对象表中；请在“检查对象”表中添加，"
+                                                 f"或在本行填写“对象类型”以便自动新建。")
+            unit = new_unit = Unit(name=name, unit_type=unit_type)
+        inspectors, new_staff = self._people(cells.get("执法人员") or [], "执法人员")
+        campaign = None
+        if cells.get("专项行动"):
+            campaign = self._campaign_for(cells["专项行动"], fields["date"])
+        record = Inspection(**fields, unit=unit, unit_id=unit.id, inspectors=inspectors,
+                            campaign=campaign, campaign_id=campaign.id if campaign else None)
+        return record, (name, fields["date"]), new_staff, new_unit
+
+    def _penalty(self, sheet, cells):
+        fields = self._fields(sheet, cells)
+        unit = None
+        if cells.get("检查对象"):
+            unit = self.units.get(cells["检查对象"])
+            if unit is None:
+                raise ValidationError("检查对象", f"「{cells['检查对象']}」不在检查对象表中（此列可不填）。")
+        record = PenaltyCase(**fields, unit=unit, unit_id=unit.id if unit else None)
+        return record, fields["decision_no"], [], None
+
+    def _other_act(self, sheet, cells):
+        f = self._fields(sheet, cells)
+        return OtherAct(**f), (f["year"], f.get("month"), f["category"], f["item"]), [], None
+
+    def _training(self, sheet, cells):
+        fields = self._fields(sheet, cells)
+        people, new_staff = self._people(cells.get("参加人员") or [], "参加人员")
+        record = Training(**fields, participants=people)
+        return record, (fields["date"], fields["topic"]), new_staff, None
+
+    def _power(self, sheet, cells):
+        f = self._fields(sheet, cells)
+        record = PowerItem(**f)
+        key = (f["year"], f["category"], f["name"], record.quantity) if f.get("name") else None
+        return record, key, [], None
+
+    def _review(self, sheet, cells):
+        fields = self._fields(sheet, cells)
+        number, case = cells.get("关联文号") or "", None
+        if number:
+            case = self.penalties.get(number)
+            if case is None:
+                raise ValidationError("关联文号", f"「{number}」不在行政处罚台账中（此列可不填）。")
+        record = ReviewCase(**fields, penalty_case=case,
+                            penalty_case_id=case.id if case else None)
+        return record, (fields["kind"], fields["received_on"], number), [], None
+
+    def _custom(self, sheet, cells):
+        f = self._fields(sheet, cells)
+        return CustomFigure(**f), (f["year"], f["name"]), [], None
+
+
+_BUILDERS = {"执法人员": "staff", "检查对象": "unit", "专项行动": "campaign", "行政检查": "inspection",
+             "行政处罚": "penalty", "其他执法行为": "other_act", "学法培训": "training",
+             "权责清单": "power", "复议诉讼": "review", "其他指标": "custom"}
+assert set(_BUILDERS) == set(SHEET_BY_TITLE) == set(IMPORT_ORDER)

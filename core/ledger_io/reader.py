@@ -1,0 +1,229 @@
+"""Opening a workbook offered for import, safely, and finding its ledger sheets and headers.
+
+Everything a clerk (or a stranger's e-mail) might hand us is checked before openpyxl parses
+it: an old .xls, a password-protected workbook (both OLE containers), a .docx or .csv
+renamed to .xlsx, a zip bomb, an oversized file. Worksheet XML is parsed through defusedxml
+(openpyxl uses it when installed), and a sheet is read row by row in read-only mode with a
+row limit, so a sheet claiming a million rows is refused quickly instead of filling memory.
+Every refusal is an ImportFileError in Chinese naming the file and, where it applies, the
+sheet and row.
+"""
+
+from __future__ import annotations
+
+import logging
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from core.errors import ImportFileError
+from core.ledger_io.columns import LEDGER_SHEETS, Column, LedgerSheet, normalise_header
+
+log = logging.getLogger(__name__)
+
+MAX_FILE_BYTES = 50 * 1024 * 1024          # a year's ledger of 100,000 rows is ~10 MB
+MAX_UNPACKED_BYTES = 600 * 1024 * 1024     # all parts of the workbook once unzipped
+MAX_PART_RATIO = 500                       # unzipped/zipped of one big part: a zip bomb
+MAX_ZIP_ENTRIES = 5000
+MAX_SHEET_ROWS = 200_000                   # rows read per sheet, blank rows included
+MAX_COLUMNS = 200
+HEADER_SCAN_ROWS = 10
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+IGNORED_SHEETS = {"说明", "填写说明", "填报说明", "目录"}
+
+
+def _utf16(text: str) -> bytes:
+    return text.encode("utf-16-le")
+
+
+def check_file(path: Path) -> None:
+    """Refuse, in words, anything that is not a reasonable .xlsx workbook."""
+    name = path.name
+    if not path.exists():
+        raise ImportFileError(f"找不到文件「{path}」。")
+    if not path.is_file():
+        raise ImportFileError(f"「{path}」不是文件。")
+    size = path.stat().st_size
+    if size == 0:
+        raise ImportFileError(f"「{name}」是空文件。")
+    if size > MAX_FILE_BYTES:
+        raise ImportFileError(f"「{name}」过大（{size / 1048576:.0f} MB），导入文件不能超过 "
+                              f"{MAX_FILE_BYTES // 1048576} MB。请按年度拆分后分别导入。")
+    try:
+        with open(path, "rb") as f:
+            head = f.read(8)
+            if head == OLE_MAGIC:
+                _refuse_ole(name, head + f.read())
+    except OSError as exc:
+        raise ImportFileError(f"无法读取「{name}」：{exc.strerror or exc}（文件是否正被其他程序打开？）") from exc
+    if not zipfile.is_zipfile(path):
+        raise ImportFileError(f"「{name}」不是 Excel 工作簿（.xlsx）。如果是 CSV 或文本文件，请先用 "
+                              f"Excel 或 WPS 打开，另存为“Excel 工作簿（*.xlsx）”后再导入。")
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ImportFileError(f"「{name}」已损坏，无法打开。") from exc
+    names = {i.filename for i in infos}
+    if "xl/workbook.xml" not in names:
+        if "word/document.xml" in names:
+            raise ImportFileError(f"「{name}」是 Word 文档，不是 Excel 工作簿，请选择台账的 .xlsx 文件。")
+        if any(n.startswith("ppt/") for n in names):
+            raise ImportFileError(f"「{name}」是 PowerPoint 演示文稿，不是 Excel 工作簿。")
+        if "content.xml" in names:
+            raise ImportFileError(f"「{name}」是 ODS 表格，请用 WPS 或 Excel 另存为 .xlsx 后再导入。")
+        raise ImportFileError(f"「{name}」不是 Excel 工作簿（.xlsx）。")
+    if len(infos) > MAX_ZIP_ENTRIES or sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES or any(
+            i.file_size > 50 * 1048576 and i.file_size > MAX_PART_RATIO * max(i.compress_size, 1)
+            for i in infos):
+        raise ImportFileError(f"「{name}」解压后的内容异常巨大，可能已损坏或被恶意构造，已拒绝导入。")
+
+
+def _refuse_ole(name: str, data: bytes) -> None:
+    if _utf16("EncryptionInfo") in data or _utf16("EncryptedPackage") in data:
+        raise ImportFileError(f"「{name}」设置了打开密码，程序无法读取。请在 Excel 或 WPS 中打开，"
+                              f"取消密码（文件→信息→保护工作簿）后另存，再导入。")
+    if _utf16("WordDocument") in data:
+        raise ImportFileError(f"「{name}」是旧版 Word 文档（.doc），不是 Excel 工作簿。")
+    raise ImportFileError(f"「{name}」是旧版 Excel 97-2003 格式（.xls），请在 Excel 或 WPS 中打开，"
+                          f"另存为“Excel 工作簿（*.xlsx）”后再导入。")
+
+
+def open_workbook(path: Path):
+    """The workbook in read-only mode with cached values (a formula gives what it shows)."""
+    check_file(path)
+    from openpyxl import load_workbook
+    try:
+        return load_workbook(str(path), read_only=True, data_only=True, keep_links=False)
+    except ImportFileError:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds on a damaged or hostile part
+        log.info("cannot open %s for import: %r", path, exc)
+        raise ImportFileError(f"「{path.name}」无法作为 Excel 工作簿读取（文件可能已损坏，或含有"
+                              f"不安全的内容）。请用 Excel 或 WPS 打开后另存为 .xlsx 再试。") from exc
+
+
+@dataclass
+class SheetSource:
+    """One worksheet of the file, recognised as one ledger kind, with its header row."""
+
+    name: str                       # the worksheet's own name
+    ledger: LedgerSheet
+    header_row: int                 # 1-based row of the headers
+    headers: list[str]              # the header cells as written
+    columns: dict[int, Column]      # 0-based position -> the column it holds
+    ignored: list[str] = field(default_factory=list)   # headers not recognised
+
+
+def _lookup(ledger: LedgerSheet) -> dict[str, tuple[Column, bool]]:
+    table: dict[str, tuple[Column, bool]] = {}
+    for column in ledger.columns:
+        for name in column.synonyms:
+            table.setdefault(normalise_header(name), (column, False))
+    for column in ledger.columns:   # the real header wins over any synonym
+        table[normalise_header(column.header)] = (column, True)
+    return table
+
+
+def match_headers(ledger: LedgerSheet, cells) -> tuple[dict[int, Column], list[str]]:
+    table = _lookup(ledger)
+    found: dict[Column, tuple[int, bool]] = {}
+    ignored = []
+    for i, cell in enumerate(cells):
+        text = normalise_header(cell)
+        if not text:
+            continue
+        hit = table.get(text)
+        if hit is None:
+            ignored.append(str(cell).strip())
+            continue
+        column, exact = hit
+        if column not in found or (exact and not found[column][1]):
+            found[column] = (i, exact)
+        else:
+            ignored.append(str(cell).strip())
+    return {i: c for c, (i, _) in found.items()}, ignored
+
+
+def _as_header_text(value) -> str:
+    return "" if value is None else str(value)[:200]
+
+
+def find_sheet(ws, ledger: LedgerSheet | None, file_name: str) -> SheetSource | None:
+    """Locate the header row in the first rows; `ledger` None means guess the kind from the
+    headers (a sheet called Sheet1). Returns None for a sheet that is no ledger."""
+    try:
+        ws.reset_dimensions()   # a wrong <dimension> would cut rows or invent a million
+    except AttributeError:
+        pass
+    top = []
+    for row in ws.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS, max_col=MAX_COLUMNS,
+                            values_only=True):
+        top.append([_as_header_text(v) for v in row])
+    candidates = [ledger] if ledger else list(LEDGER_SHEETS)
+    best = None
+    for kind in candidates:
+        required = {c for c in kind.columns if c.required}
+        for r, cells in enumerate(top, start=1):
+            columns, ignored = match_headers(kind, cells)
+            if not columns:
+                continue
+            complete = required <= set(columns.values())
+            score = (complete, len(columns))
+            if best is None or score > best[0]:
+                best = (score, kind, r, cells, columns, ignored)
+    if best is None:
+        if ledger is not None:
+            raise ImportFileError(f"「{file_name}」工作表「{ws.title}」前 {HEADER_SCAN_ROWS} 行内找不到"
+                                  f"表头（应为 {'、'.join(c.header for c in ledger.columns[:4])}…）。")
+        return None
+    (complete, matched), kind, r, cells, columns, ignored = best
+    if ledger is None and (not complete or matched < 3):
+        return None
+    if not complete:
+        missing = [c.header for c in kind.columns if c.required and c not in columns.values()]
+        raise ImportFileError(f"「{file_name}」工作表「{ws.title}」第 {r} 行的表头缺少必填列："
+                              f"{'、'.join(missing)}。")
+    width = max(i for i, v in enumerate(cells) if v.strip()) + 1
+    return SheetSource(ws.title, kind, r, [c.strip() for c in cells[:width]], columns, ignored)
+
+
+def sheets_of(wb, file_name: str) -> tuple[list[tuple[object, SheetSource]], list[str]]:
+    """The ledger sheets of the workbook (by name, else by headers) and the names of the
+    sheets left aside."""
+    found, ignored = [], []
+    by_title = {s.title: s for s in LEDGER_SHEETS}
+    for ws in wb.worksheets:
+        title = str(ws.title).strip()
+        if title in IGNORED_SHEETS or title.endswith("说明"):
+            continue
+        ledger = by_title.get(title) or next(
+            (s for s in LEDGER_SHEETS if s.title in title and "未导入" not in title), None)
+        source = find_sheet(ws, ledger, file_name)
+        if source is None:
+            ignored.append(title)
+        else:
+            found.append((ws, source))
+    if not found:
+        titles = "、".join(str(ws.title) for ws in wb.worksheets) or "无"
+        raise ImportFileError(f"「{file_name}」中没有可导入的台账工作表（现有工作表：{titles}）。"
+                              f"工作表应命名为 {'、'.join(s.title for s in LEDGER_SHEETS)} 之一，"
+                              f"或第 1 行为这些表的表头。可先用“下载空白模板”查看格式。")
+    return found, ignored
+
+
+def data_rows(ws, source: SheetSource, file_name: str) -> Iterator[tuple[int, list]]:
+    """(row number, cell values) of every non-blank row under the header."""
+    width = len(source.headers)
+    number = source.header_row
+    for values in ws.iter_rows(min_row=source.header_row + 1, max_col=width, values_only=True):
+        number += 1
+        if number > MAX_SHEET_ROWS + source.header_row:
+            raise ImportFileError(
+                f"「{file_name}」工作表「{source.name}」超过 {MAX_SHEET_ROWS:,} 行（含空行），"
+                f"无法导入。请删除表格末尾多余的空行，或把数据拆分到多个文件。")
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            continue
+        yield number, list(values)
