@@ -223,14 +223,18 @@ LEDGER_SHEETS: tuple[LedgerSheet, ...] = (
 
 SHEET_BY_TITLE = {s.title: s for s in LEDGER_SHEETS}
 
-_HEADER_NOISE = re.compile(r"[\s*＊:：]|[（(](元|人|人次|次|个|项|件|必填|选填|可多选|yyyy-mm-dd)[)）]")
+_HEADER_NOISE = re.compile(r"[\s*＊:：]")
+# A trailing note in brackets: 罚款金额（元）, 出动人次(人次), 检查日期【必填】.
+_HEADER_NOTE = re.compile(r"[（(【\[][^（()）【】\[\]]{1,20}[)）】\]]$")
 
 
 def normalise_header(text) -> str:
-    """A header cell as compared on import: blanks, * marks and unit suffixes like （元） gone."""
+    """A header cell as compared on import: blanks, * marks and a bracketed note like （元）
+    gone."""
     if text is None:
         return ""
-    return _HEADER_NOISE.sub("", str(text).replace("\u3000", " ")).strip()
+    bare = _HEADER_NOISE.sub("", str(text))
+    return _HEADER_NOTE.sub("", bare) or bare
 
 
 # --- reading the ledger, row by row ---------------------------------------------------------

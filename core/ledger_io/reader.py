@@ -151,6 +151,21 @@ def _as_header_text(value) -> str:
     return "" if value is None else str(value)[:200]
 
 
+def _guarded(rows, file_name: str, sheet: str, first_row: int) -> Iterator:
+    """The rows, with any parser failure (a hostile or damaged sheet) told in words."""
+    number = first_row - 1
+    try:
+        for values in rows:
+            number += 1
+            yield values
+    except ImportFileError:
+        raise
+    except Exception as exc:
+        log.info("cannot read %s / %s near row %s: %r", file_name, sheet, number + 1, exc)
+        raise ImportFileError(f"「{file_name}」工作表「{sheet}」第 {number + 1} 行附近无法读取（内容已损坏"
+                              f"或含有不安全的内容），未导入任何数据。") from exc
+
+
 def find_sheet(ws, ledger: LedgerSheet | None, file_name: str) -> SheetSource | None:
     """Locate the header row in the first rows; `ledger` None means guess the kind from the
     headers (a sheet called Sheet1). Returns None for a sheet that is no ledger."""
@@ -159,8 +174,8 @@ def find_sheet(ws, ledger: LedgerSheet | None, file_name: str) -> SheetSource | 
     except AttributeError:
         pass
     top = []
-    for row in ws.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS, max_col=MAX_COLUMNS,
-                            values_only=True):
+    for row in _guarded(ws.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS, max_col=MAX_COLUMNS,
+                                     values_only=True), file_name, ws.title, 1):
         top.append([_as_header_text(v) for v in row])
     candidates = [ledger] if ledger else list(LEDGER_SHEETS)
     best = None
@@ -195,7 +210,11 @@ def sheets_of(wb, file_name: str) -> tuple[list[tuple[object, SheetSource]], lis
     sheets left aside."""
     found, ignored = [], []
     by_title = {s.title: s for s in LEDGER_SHEETS}
-    for ws in wb.worksheets:
+    try:
+        worksheets = wb.worksheets
+    except Exception as exc:
+        raise ImportFileError(f"「{file_name}」的工作表无法读取（文件可能已损坏）。") from exc
+    for ws in worksheets:
         title = str(ws.title).strip()
         if title in IGNORED_SHEETS or title.endswith("说明"):
             continue
@@ -207,7 +226,7 @@ def sheets_of(wb, file_name: str) -> tuple[list[tuple[object, SheetSource]], lis
         else:
             found.append((ws, source))
     if not found:
-        titles = "、".join(str(ws.title) for ws in wb.worksheets) or "无"
+        titles = "、".join(str(ws.title) for ws in worksheets) or "无"
         raise ImportFileError(f"「{file_name}」中没有可导入的台账工作表（现有工作表：{titles}）。"
                               f"工作表应命名为 {'、'.join(s.title for s in LEDGER_SHEETS)} 之一，"
                               f"或第 1 行为这些表的表头。可先用“下载空白模板”查看格式。")
@@ -218,7 +237,8 @@ def data_rows(ws, source: SheetSource, file_name: str) -> Iterator[tuple[int, li
     """(row number, cell values) of every non-blank row under the header."""
     width = len(source.headers)
     number = source.header_row
-    for values in ws.iter_rows(min_row=source.header_row + 1, max_col=width, values_only=True):
+    rows = ws.iter_rows(min_row=source.header_row + 1, max_col=width, values_only=True)
+    for values in _guarded(rows, file_name, source.name, source.header_row + 1):
         number += 1
         if number > MAX_SHEET_ROWS + source.header_row:
             raise ImportFileError(
