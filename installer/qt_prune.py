@@ -50,8 +50,12 @@ DROPPED_EXTRA_BINARIES = ("opengl32sw", "libegl", "libglesv2", "d3dcompiler")
 KEPT_LANGUAGE = "zh_CN"
 
 
+def _basename(path: str) -> str:
+    return path.replace("\\", "/").rsplit("/", 1)[-1]     # Windows paths, tested on Linux
+
+
 def _plugin_name(path: str) -> str:
-    stem = os.path.splitext(os.path.basename(path))[0]
+    stem = os.path.splitext(_basename(path))[0]
     return stem[3:] if stem.startswith("lib") else stem
 
 
@@ -73,13 +77,13 @@ def keep_binary(src: str, dest_dir: str) -> bool:
 
 
 def keep_extra_binary(src: str) -> bool:
-    return not os.path.basename(src).lower().startswith(DROPPED_EXTRA_BINARIES)
+    return not _basename(src).lower().startswith(DROPPED_EXTRA_BINARIES)
 
 
 def keep_data(src: str, dest_dir: str) -> bool:
     if not src.endswith(".qm"):
         return True
-    return os.path.splitext(os.path.basename(src))[0].endswith("_" + KEPT_LANGUAGE)
+    return os.path.splitext(_basename(src))[0].endswith("_" + KEPT_LANGUAGE)
 
 
 def prune(binaries: list, datas: list) -> tuple[list, list]:
