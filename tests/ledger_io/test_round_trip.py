@@ -1,0 +1,63 @@
+"""Export a year, import it into an empty ledger elsewhere: the same figures come out."""
+
+from __future__ import annotations
+
+import json
+
+from openpyxl import load_workbook
+
+from core.figures import annual_figures
+from core.ledger_io.exporter import export_ledger
+from core.ledger_io.importer import plan_import
+from core.ledger_io.template import write_template
+from core.store import open_store
+
+
+def figures_json(store, year):
+    with store.session() as s:
+        return json.dumps(annual_figures(s, year).as_json(), ensure_ascii=False, default=str,
+                          sort_keys=True, indent=0)
+
+
+def test_demo_exported_and_imported_into_an_empty_ledger_gives_identical_figures(demo_store, tmp_path):
+    files = {}
+    for year in (2024, 2025):
+        with demo_store.session() as s:
+            files[year], counted = export_ledger(s, year, tmp_path / f"台账{year}.xlsx")
+        assert counted["行政检查"] > 0
+    other = open_store(str(tmp_path / "另一台电脑.db"))
+    try:
+        for year in (2024, 2025):
+            with other.session() as s:
+                plan = plan_import(s, files[year])
+            assert plan.rejected == 0, [r.reason for sh in plan.sheets for r in sh.rejected]
+            with other.session() as s:
+                plan.commit(s)
+        for year in (2024, 2025):
+            assert figures_json(other, year) == figures_json(demo_store, year)
+    finally:
+        other.close()
+
+
+def test_the_export_is_the_template_layout_with_the_year_in_it(demo_store, tmp_path):
+    with demo_store.session() as s:
+        path, counted = export_ledger(s, 2025, tmp_path / "台账2025.xlsx")
+    blank = load_workbook(write_template(tmp_path / "模板.xlsx"))
+    book = load_workbook(path)
+    assert book.sheetnames == blank.sheetnames
+    for name in blank.sheetnames[1:]:
+        assert [c.value for c in book[name][1]] == [c.value for c in blank[name][1]]
+        assert book[name].max_row == counted[name] + 1
+    inspections = book["行政检查"]
+    assert inspections["A2"].is_date and inspections["A2"].value.year == 2025
+    assert all(c.value.year == 2025 for c in inspections["A"][1:])
+
+
+def test_text_that_looks_like_a_formula_is_exported_as_text(store, tmp_path):
+    from core.models import Unit
+    from core.records import save
+    with store.session() as s:
+        save(s, Unit(name="=HYPERLINK(\"http://x\",\"点我\")", unit_type="其他"))
+        path, _ = export_ledger(s, None, tmp_path / "全部.xlsx")
+    cell = load_workbook(path)["检查对象"]["A2"]
+    assert cell.data_type == "s" and cell.value.startswith("'=")
