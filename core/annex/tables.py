@@ -22,6 +22,7 @@ from core.vocab import (
     PowerCategory, ReviewKind, ReviewResult, UnitType,
 )
 
+ROW_HEIGHT = 18   # points: a data row with some air around 10-point text
 _KIND_BY_UNIT = {"元": "money", "%": "rate", "学时": "hours"}
 
 
@@ -76,19 +77,20 @@ class TableSheet:
         figs = [self.figs.figure(c.key) for c in cols]
         self.grid.add([(first, "head", None), *((c.header, "head", None) for c in cols)])
         self.grid.add([(f"{self.year}年", "label", None),
-                       *(self._cell(f.value, f.unit) for f in figs)])
+                       *(self._cell(f.value, f.unit) for f in figs)], height=ROW_HEIGHT)
         if self.figs.has_previous:
             self.grid.add([(f"{self.year - 1}年（上年）", "label", None),
-                           *(self._cell(f.previous, f.unit) for f in figs)])
+                           *(self._cell(f.previous, f.unit) for f in figs)], height=ROW_HEIGHT)
             self.grid.add([("同比增减（%）", "label", None),
-                           *(self._cell(f.change_pct, "%", "change") for f in figs)])
+                           *(self._cell(f.change_pct, "%", "change") for f in figs)],
+                          height=ROW_HEIGHT)
 
     def rows(self, headers: list[str], rows: list[list], kinds: list[str | None]) -> None:
         """A detail list (items, people): one header row, then one row per entry."""
         self.grid.add([(h, "head", None) for h in headers])
         for row in rows:
             self.grid.add([(v, "text" if k is None else "value", k)
-                           for v, k in zip(row, kinds)])
+                           for v, k in zip(row, kinds)], height=ROW_HEIGHT)
 
     def holds(self, power: PowerCategory, value_keys: list[str], name: str) -> bool:
         """False (and a statement written) when the bureau does not hold the power and has
@@ -106,14 +108,21 @@ class TableSheet:
 
     def finish(self) -> Grid:
         grid = self.grid
-        width = max(grid.column_count, 6)
+        span = max(grid.column_count, 6)
         widths = grid.measured_widths()
-        total_chars = sum(widths) + 8 * (width - len(widths))
+        widths += [8.0] * (span - len(widths))
+        # The title, subtitle and captions span the table; a narrow table (or none, for a
+        # power not held) is widened so they are not cut off.
+        need = 4 + max(display_width(grid.rows[r - 1][0][0]) * (1.6 if r == 1 else 1.0)
+                       for r in self._spanning if r not in self._notes)
+        if sum(widths) < need:
+            widths = [w * need / sum(widths) for w in widths]
+            grid.widths.update({i: round(w, 1) for i, w in enumerate(widths, start=1)})
         for row in self._spanning:
-            grid.merge_row(row, 1, width)
+            grid.merge_row(row, 1, span)
         for row in self._notes:
             text = grid.rows[row - 1][0][0]
-            lines = 1 + display_width(text) // max(int(total_chars) - 4, 20)
+            lines = 1 + display_width(text) // max(int(sum(widths)) - 4, 20)
             grid.heights[row] = 16 * lines
         return grid
 

@@ -72,3 +72,15 @@ def test_annex_command_refuses_an_empty_year_in_words(demo_store, tmp_path, caps
     assert code == 2
     assert "没有2019年" in capsys.readouterr().err
     assert list(tmp_path.glob("*.xlsx")) == []
+
+
+def test_sources_read_as_columns_are_the_rows_figure_sources_gives(demo_store):
+    """The annex lists sources without loading ORM objects; it must list the same rows."""
+    from core.annex.sources import source_rows
+    from core.figures import annual_figures, figure_sources
+
+    with demo_store.session() as s:
+        figs = annual_figures(s, 2025)
+        for fig in figs.figures.values():
+            assert source_rows(s, fig) == figure_sources(s, fig), fig.key
+            assert source_rows(s, fig, limit=3) == figure_sources(s, fig, limit=3), fig.key
