@@ -21,6 +21,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -49,6 +51,9 @@ log = logging.getLogger(__name__)
 IMPORT_ORDER = ("执法人员", "检查对象", "专项行动", "行政检查", "行政处罚", "其他执法行为",
                 "学法培训", "权责清单", "复议诉讼", "其他指标")
 TEXT_LIMIT = 5000          # a Text column (违法事实, 备注…) in one cell
+# Beyond these a number is a typo (or would overflow the database's 64-bit integers).
+LIMITS = {"int": 10**9, "year": 10**4, "month": 10**4, "money": 10**14, "number": 10**12}
+_NOT_PLAIN_NUMBER = re.compile(r"[eEiInN]|^.{40,}$")
 REASON_HEADER = "未导入原因"
 ROW_HEADER = "原表行号"
 VOCABS = [v for v in vars(vocab).values()
@@ -199,7 +204,12 @@ def _text_of(raw) -> str:
         raw = raw.date() if raw.time() == dt.time() else raw
     if isinstance(raw, dt.date):
         raw = raw.isoformat()
-    return clean_text(str(raw)).strip()
+    text = clean_text(str(raw)).strip()
+    # The export writes '=… for text starting like a formula (core.text.excel_text); the
+    # apostrophe is ours, not the clerk's.
+    if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@"):
+        text = text[1:]
+    return text
 
 
 def _limit(model, attr: str | None) -> int:
@@ -222,6 +232,19 @@ def parse_cell(sheet: LedgerSheet, column: Column, raw):
             raise ValidationError(h, "不能为空。")
         return None
     kind = column.kind
+    if isinstance(raw, float) and not math.isfinite(raw):
+        raise ValidationError(h, f"「{raw}」不是有效数字。")
+    if kind in LIMITS and isinstance(raw, str) and _NOT_PLAIN_NUMBER.search(normalise(raw)):
+        # "9e999999999" or "inf" would make Decimal build a number too big to handle.
+        raise ValidationError(h, f"「{raw[:30]}」不是有效数字。")
+    value = _parse_typed(sheet, column, raw)
+    if kind in LIMITS and value is not None and abs(value) > LIMITS[kind]:
+        raise ValidationError(h, f"「{raw}」过大，请检查。")
+    return value
+
+
+def _parse_typed(sheet: LedgerSheet, column: Column, raw):
+    h, kind = column.header, column.kind
     if kind == "date":
         return parse_date(raw, h)
     if kind == "int":

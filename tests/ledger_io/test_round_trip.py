@@ -61,3 +61,10 @@ def test_text_that_looks_like_a_formula_is_exported_as_text(store, tmp_path):
         path, _ = export_ledger(s, None, tmp_path / "全部.xlsx")
     cell = load_workbook(path)["检查对象"]["A2"]
     assert cell.data_type == "s" and cell.value.startswith("'=")
+    other = open_store(str(tmp_path / "另一台电脑.db"))
+    try:
+        with other.session() as s:
+            plan_import(s, path).commit(s)
+            assert s.query(Unit).one().name == "=HYPERLINK(\"http://x\",\"点我\")"
+    finally:
+        other.close()
