@@ -57,8 +57,8 @@ STYLES = {
                                      indent=1)),
     "note": dict(font=Font(name=BODY_FONT, size=10, italic=False, color="404040"),
                  alignment=Alignment(horizontal="left", vertical="top", wrap_text=True)),
-    "strong": dict(font=Font(name=BODY_FONT, size=10, bold=True),
-                   alignment=Alignment(horizontal="left", vertical="center")),
+    "lead": dict(font=Font(name=BODY_FONT, size=10, bold=True),
+                 border=Border(top=Side(style="thin", color="808080"))),
     "section": dict(font=Font(name=BODY_FONT, size=10, bold=True), fill=SECTION_FILL,
                     border=BORDER, alignment=Alignment(horizontal="left", vertical="center")),
 }

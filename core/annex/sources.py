@@ -131,26 +131,33 @@ def write_sources(ws, session: Session, figs: AnnualFigures, bureau: str) -> Non
     ws.merged_cells.add(f"A1:{get_column_letter(len(HEADERS))}1")
     ws.append([styled(ws, h, "head") for h in HEADERS])
     row = 2
+
+    def lead(values: list, unit: str) -> list:
+        """A figure's first row: bold, with a rule above it, so each figure stands apart."""
+        kinds = [None, value_kind(unit), None, "int", None, None, "date", None, "int", None]
+        return [styled(ws, v, "lead", k) for v, k in zip(values, kinds)]
+
     for fig in figs.figures.values():
-        label = excel_text(qualified_label(fig))
-        value = display_value(fig)
-        value = excel_text(value) if isinstance(value, str) else value
-        first = [styled(ws, label, "strong"), styled(ws, value, "strong", value_kind(fig.unit)),
-                 excel_text(fig.unit)]
-        rest = [label, None, None]
+        label = qualified_label(fig)
+        head = [label, display_value(fig), fig.unit]
+        rest = [excel_text(label), None, None]
         if fig.source is None:
-            ws.append([*first, None, "计算", excel_text(how_computed(fig)), None, None, None,
-                       fig.key])
+            ws.append(lead([*head, None, "计算", how_computed(fig), None, None, None, fig.key],
+                           fig.unit))
             row += 1
             continue
         records = source_rows(session, fig, limit=SOURCE_ROWS_PER_FIGURE + 1)
         if not records:
-            ws.append([*first, None, "（无记录）", None, None, None, None, fig.key])
+            ws.append(lead([*head, None, "（无记录）", None, None, None, None, fig.key], fig.unit))
             row += 1
             continue
         for n, r in enumerate(records[:SOURCE_ROWS_PER_FIGURE], start=1):
-            ws.append([*(first if n == 1 else rest), n, excel_text(r.kind),
-                       excel_text(r.reference), r.date, excel_text(r.unit), r.record_id, fig.key])
+            if n == 1:
+                ws.append(lead([*head, n, r.kind, r.reference, r.date, r.unit, r.record_id,
+                                fig.key], fig.unit))
+            else:
+                ws.append([*rest, n, excel_text(r.kind), excel_text(r.reference), r.date,
+                           excel_text(r.unit), r.record_id, fig.key])
             row += 1
         if len(records) > SOURCE_ROWS_PER_FIGURE:
             total = session.scalar(select(func.count()).select_from(
