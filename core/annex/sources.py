@@ -138,26 +138,27 @@ def write_sources(ws, session: Session, figs: AnnualFigures, bureau: str) -> Non
         return [styled(ws, v, "lead", k) for v, k in zip(values, kinds)]
 
     for fig in figs.figures.values():
+        key = excel_text(fig.key)        # custom.<name>: the clerk's own words
         label = qualified_label(fig)
         head = [label, display_value(fig), fig.unit]
         rest = [excel_text(label), None, None]
         if fig.source is None:
-            ws.append(lead([*head, None, "计算", how_computed(fig), None, None, None, fig.key],
+            ws.append(lead([*head, None, "计算", how_computed(fig), None, None, None, key],
                            fig.unit))
             row += 1
             continue
         records = source_rows(session, fig, limit=SOURCE_ROWS_PER_FIGURE + 1)
         if not records:
-            ws.append(lead([*head, None, "（无记录）", None, None, None, None, fig.key], fig.unit))
+            ws.append(lead([*head, None, "（无记录）", None, None, None, None, key], fig.unit))
             row += 1
             continue
         for n, r in enumerate(records[:SOURCE_ROWS_PER_FIGURE], start=1):
             if n == 1:
                 ws.append(lead([*head, n, r.kind, r.reference, r.date, r.unit, r.record_id,
-                                fig.key], fig.unit))
+                                key], fig.unit))
             else:
                 ws.append([*rest, n, excel_text(r.kind), excel_text(r.reference), r.date,
-                           excel_text(r.unit), r.record_id, fig.key])
+                           excel_text(r.unit), r.record_id, key])
             row += 1
         if len(records) > SOURCE_ROWS_PER_FIGURE:
             total = session.scalar(select(func.count()).select_from(
@@ -165,6 +166,6 @@ def write_sources(ws, session: Session, figs: AnnualFigures, bureau: str) -> Non
             kind = records[0].kind
             ws.append([*rest, None, "……",
                        f"另有{total - SOURCE_ROWS_PER_FIGURE}条{kind}记录未逐条列出，"
-                       f"请在“{kind}”台账中按相同条件筛选。", None, None, None, fig.key])
+                       f"请在“{kind}”台账中按相同条件筛选。", None, None, None, key])
             row += 1
     ws.auto_filter.ref = f"A2:{get_column_letter(len(HEADERS))}{row}"
