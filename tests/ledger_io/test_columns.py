@@ -60,3 +60,12 @@ def test_demo_2025_reads_back_as_cells(demo_store):
     fines = [row[7] for row in penalties]
     assert all(isinstance(f, Decimal) for f in fines)
     assert all(row[0] for row in staff)
+
+
+def test_the_format_document_lists_every_sheet_and_header():
+    from pathlib import Path
+    doc = (Path(__file__).parents[2] / "docs" / "LEDGER_FORMAT.md").read_text(encoding="utf-8")
+    for sheet in LEDGER_SHEETS:
+        section = doc.split(f". {sheet.title}\n", 1)[1].split("###", 1)[0]
+        for column in sheet.columns:
+            assert f"| {column.header} |" in section, (sheet.title, column.header)
