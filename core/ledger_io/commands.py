@@ -12,8 +12,14 @@ from core.ledger_io.template import write_template
 from core.paths import data_dir
 
 
+def _xlsx(name: str) -> Path:
+    """The target with .xlsx added when the clerk left it out (Excel would not open it)."""
+    path = Path(name)
+    return path if path.suffix.lower() == ".xlsx" else path.with_name(path.name + ".xlsx")
+
+
 def run_template(args) -> int:
-    path = write_template(Path(args.file))
+    path = write_template(_xlsx(args.file))
     print(f"已生成空白台账模板：{path}")
     return 0
 
@@ -48,7 +54,7 @@ def _write_rejections(plan) -> Path:
 
 def run_export(args, store) -> int:
     with store.session() as s:
-        path, counts = export_ledger(s, args.year, Path(args.file))
+        path, counts = export_ledger(s, args.year, _xlsx(args.file))
     scope = f"{args.year}年度" if args.year else "全部年度"
     print(f"已导出{scope}台账：{path}")
     print("  " + "，".join(f"{k} {v} 行" for k, v in counts.items()))

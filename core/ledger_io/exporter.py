@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from core.errors import ValidationError
 from core.ledger_io.columns import ledger_rows
 from core.ledger_io.template import write_ledger_workbook
 from core.records import profile
@@ -16,6 +17,8 @@ from core.records import profile
 def export_ledger(session: Session, year: int | None, target: Path) -> tuple[Path, dict[str, int]]:
     """Write the ledger of `year` (None: all years) to `target`; returns the path and the
     number of rows written per sheet."""
+    if year is not None and not 1990 <= year <= 2100:
+        raise ValidationError("年度", f"「{year}」不是有效年份。")
     counts: dict[str, int] = {}
 
     def rows(sheet):
