@@ -36,7 +36,7 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 NUMBER_FORMATS = {"date": "yyyy-mm-dd", "money": "#,##0.00", "int": "0", "year": "0",
                   "month": "0", "number": "General"}
 
-SEPARATORS = "、（顿号）、，（中文逗号）、,（英文逗号）、;（英文分号）、；（中文分号）或换行"
+SEPARATORS = "顿号“、”、中文逗号“，”、英文逗号“,”、英文分号“;”、中文分号“；”或换行"
 
 Rows = Callable[[LedgerSheet], Iterable[list]]
 
@@ -67,7 +67,7 @@ def _instructions(ws, intro: list[str]) -> None:
     ws.column_dimensions["C"].width = 70
     lines = [
         ["教育行政执法台账 填写说明"],
-        *([[line] for line in intro]),
+        *([["本文件" if i == 0 else "", "", line] for i, line in enumerate(intro)]),
         [],
         ["填写规则"],
         ["", "表头", "第 1 行为表头，请勿修改表头文字；列的顺序可以调整，多出的列导入时忽略。"
@@ -91,8 +91,32 @@ def _instructions(ws, intro: list[str]) -> None:
     for sheet in LEDGER_SHEETS:
         for i, column in enumerate(sheet.columns):
             lines.append([sheet.title if i == 0 else "", column.header, _describe(column)])
-    for line in lines:
-        ws.append([_text_cell(ws, v, bold=(len(line) == 1)) for v in line])
+    _fit_width(ws, landscape=False)
+    for number, line in enumerate(lines, start=1):
+        if len(line) == 3:   # rows are not sized to wrapped text on opening: size them here
+            ws.row_dimensions[number].height = 15 * _lines(line[2], 70)
+        if len(line) == 1:   # a title or a sentence: one line, running over the empty cells
+            cell = WriteOnlyCell(ws, value=excel_text(line[0]))
+            cell.font = HEADER_FONT if len(line[0]) < 20 else Font()
+            ws.append([cell])
+        else:
+            ws.append([_text_cell(ws, v, bold=(line[0] == "工作表")) for v in line])
+
+
+def _lines(text: str, width: int) -> int:
+    """Lines `text` takes in a column `width` characters wide (a Chinese character is two)."""
+    units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+    return max(1, -(-units // (width - 2)))
+
+
+def _fit_width(ws, *, landscape: bool) -> None:
+    """Printed, every column fits the page width (pages run on downwards)."""
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = "9"   # A4
+    ws.print_options.gridLines = landscape
 
 
 def _describe(column: Column) -> str:
@@ -125,6 +149,8 @@ def _data_sheet(ws, sheet: LedgerSheet, rows: Iterable[list]) -> None:
     for i, column in enumerate(sheet.columns, start=1):
         ws.column_dimensions[get_column_letter(i)].width = column.width
     ws.freeze_panes = "A2"
+    ws.print_title_rows = "1:1"
+    _fit_width(ws, landscape=True)
     # A write-only sheet writes its validations after the rows, at save time, so their
     # ranges are set once the row count is known.
     validations = _validations(sheet)
