@@ -161,8 +161,9 @@ def write_sources(ws, session: Session, figs: AnnualFigures, bureau: str) -> Non
                            excel_text(r.unit), r.record_id, key])
             row += 1
         if len(records) > SOURCE_ROWS_PER_FIGURE:
-            total = session.scalar(select(func.count()).select_from(
-                fig.source.query().subquery()))
+            # a count is its number of records; a sum or distinct count is asked for it
+            total = fig.value if fig.aggregate == "count" else session.scalar(
+                select(func.count()).select_from(fig.source.query().subquery()))
             kind = records[0].kind
             ws.append([*rest, None, "……",
                        f"另有{total - SOURCE_ROWS_PER_FIGURE}条{kind}记录未逐条列出，"

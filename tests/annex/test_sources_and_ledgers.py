@@ -84,3 +84,19 @@ def test_sources_read_as_columns_are_the_rows_figure_sources_gives(demo_store):
         for fig in figs.figures.values():
             assert source_rows(s, fig) == figure_sources(s, fig), fig.key
             assert source_rows(s, fig, limit=3) == figure_sources(s, fig, limit=3), fig.key
+
+
+def test_a_figure_with_very_many_records_lists_the_first_and_says_how_many_more(
+        demo_store, annex_of, monkeypatch):
+    """At city scale a figure lists its first records only (the sheet would pass Excel's
+    row limit); the line after them says how many more there are and where."""
+    import core.annex.sources as sources
+
+    monkeypatch.setattr(sources, "SOURCE_ROWS_PER_FIGURE", 5)
+    annex, figs = annex_of(demo_store, 2025)
+    rows = _sources(annex)
+    total = rows["inspection.total"]
+    assert [r[3] for r in total[:5]] == [1, 2, 3, 4, 5]
+    assert total[5][4] == "……" and f"另有{figs['inspection.total'] - 5}条行政检查记录" in total[5][5]
+    hours = rows["inspection.personnel"]           # a sum: its records are counted for the line
+    assert len(hours) == 6 and "另有" in hours[5][5]
