@@ -51,6 +51,7 @@ log = logging.getLogger(__name__)
 IMPORT_ORDER = ("执法人员", "检查对象", "专项行动", "行政检查", "行政处罚", "其他执法行为",
                 "学法培训", "权责清单", "复议诉讼", "其他指标")
 TEXT_LIMIT = 5000          # a Text column (违法事实, 备注…) in one cell
+FIRST_YEAR, LAST_YEAR = 1980, 2100
 # Beyond these a number is a typo (or would overflow the database's 64-bit integers).
 LIMITS = {"int": 10**9, "year": 10**4, "month": 10**4, "money": 10**14, "number": 10**12}
 _NOT_PLAIN_NUMBER = re.compile(r"[eEiInN]|^.{40,}$")
@@ -238,6 +239,10 @@ def parse_cell(sheet: LedgerSheet, column: Column, raw):
         # "9e999999999" or "inf" would make Decimal build a number too big to handle.
         raise ValidationError(h, f"「{raw[:30]}」不是有效数字。")
     value = _parse_typed(sheet, column, raw)
+    if kind == "date" and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        # "2025" typed into a date cell is Excel's day 2025, in 1905: not what was meant.
+        raise ValidationError(h, f"「{value:%Y-%m-%d}」不在 {FIRST_YEAR}–{LAST_YEAR} 年之间，"
+                                 f"请写成 2025-03-05 或 2025年3月5日。")
     if kind in LIMITS and value is not None and abs(value) > LIMITS[kind]:
         raise ValidationError(h, f"「{raw}」过大，请检查。")
     return value

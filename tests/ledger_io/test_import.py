@@ -38,6 +38,7 @@ INSPECTIONS = [
     ["2025年3月7日", "示例一中", None, "日常检查", "其他", "王五;新人甲", 2, 0, 0, "合格", "否", None],
     [D(2025, 3, 5), "示例一中", None, "日常检查", "其他", "张三", 2, 0, 0, "合格", "是", None],  # dup
     ["2025-13-01", "示例一中", None, "日常检查", "其他", "张三", 2, 0, 0, "合格", "是", None],
+    [2025, "示例一中", None, "日常检查", "其他", "张三", 2, 0, 0, "合格", "是", None],  # a year only
     [D(2025, 4, 1), "示例一中", None, "抽查", "其他", "张三", 2, 0, 0, "合格", "是", None],
     [D(2025, 4, 2), "不存在的学校", None, "日常检查", "其他", "张三", 2, 0, 0, "合格", "是", None],
     [D(2025, 4, 3), "示例一中", None, "日常检查", "其他", "张三", 2, 1, 3, "合格", "是", None],
@@ -66,11 +67,11 @@ def test_preview_counts_each_sheet_and_writes_nothing(store, workbook):
         assert count(s, Inspection) == count(s, Staff) == count(s, Unit) == 0
     #          imported, duplicates, rejected — counted by hand from the rows above
     assert counts(plan) == {"执法人员": (3, 1, 1), "检查对象": (2, 0, 2),
-                            "行政检查": (4, 1, 4), "行政处罚": (2, 1, 1)}
+                            "行政检查": (4, 1, 5), "行政处罚": (2, 1, 1)}
     assert plan.ignored_sheets == ["备忘"]
     assert plan.created_staff == ["新人甲"] and plan.created_units == ["新开幼儿园"]
     text = "\n".join(plan.summary_lines())
-    assert "行政检查台账（按行政检查）：将导入 4 行，重复跳过 1 行，未导入 4 行" in text
+    assert "行政检查台账（按行政检查）：将导入 4 行，重复跳过 1 行，未导入 5 行" in text
     assert "无关的列" in text and "序号" in text
     # the sheets come in an order where staff and units exist before inspections use them
     assert [s.kind for s in plan.sheets] == ["执法人员", "检查对象", "行政检查", "行政处罚"]
@@ -84,9 +85,10 @@ def test_each_rejected_row_names_its_field(store, workbook):
     assert "「类型」不能为空" in reasons["检查对象"][4]
     assert "「统一社会信用代码」" in reasons["检查对象"][5]
     assert "「检查日期」「2025-13-01」不是有效日期" in reasons["行政检查"][6]
-    assert "「检查类别」「抽查」不是可选值" in reasons["行政检查"][7]
-    assert "「检查对象」「不存在的学校」不在检查对象表中" in reasons["行政检查"][8]
-    assert "「现场整改数」" in reasons["行政检查"][9]
+    assert "「检查日期」「1905-07-17」不在 1980–2100 年之间" in reasons["行政检查"][7]
+    assert "「检查类别」「抽查」不是可选值" in reasons["行政检查"][8]
+    assert "「检查对象」「不存在的学校」不在检查对象表中" in reasons["行政检查"][9]
+    assert "「现场整改数」" in reasons["行政检查"][10]
     assert "「罚款金额」" in reasons["行政处罚"][4]
 
 
@@ -100,7 +102,7 @@ def test_rejected_rows_go_to_a_workbook_beside_the_source(store, workbook, tmp_p
     ws = wb["行政检查"]
     rows = list(ws.values)
     assert rows[0][:3] == ("未导入原因", "原表行号", "日期")
-    assert [r[1] for r in rows[1:]] == [6, 7, 8, 9]
+    assert [r[1] for r in rows[1:]] == [6, 7, 8, 9, 10]
     assert "不是有效日期" in rows[1][0] and rows[1][2] == "2025-13-01"
 
 
@@ -140,7 +142,7 @@ def test_importing_the_same_file_twice_adds_nothing(store, workbook):
         with store.session() as s:
             plan.commit(s)
     assert counts(plan) == {"执法人员": (0, 4, 1), "检查对象": (0, 2, 2),
-                            "行政检查": (0, 5, 4), "行政处罚": (0, 3, 1)}
+                            "行政检查": (0, 5, 5), "行政处罚": (0, 3, 1)}
     with store.session() as s:
         assert count(s, Inspection) == 4 and count(s, PenaltyCase) == 2
 
@@ -157,7 +159,7 @@ def test_the_corrected_rejection_file_imports_the_fixed_rows(store, workbook):
     wb.save(rejected)
     with store.session() as s:
         again = plan_import(s, rejected)
-    assert counts(again)["行政检查"] == (1, 0, 3)
+    assert counts(again)["行政检查"] == (1, 0, 4)
     with store.session() as s:
         again.commit(s)
         assert count(s, Inspection) == 5
