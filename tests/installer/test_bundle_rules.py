@@ -41,7 +41,9 @@ def test_only_chinese_qt_translations_are_kept(qt_prune):
 def test_smoke_test_environment_has_no_python_on_path(build_script, tmp_path, monkeypatch):
     with_python = tmp_path / "some python"
     with_python.mkdir()
-    (with_python / "python3").write_text("#!/bin/sh\n")
+    fake = with_python / ("python3.exe" if os.name == "nt" else "python3")
+    fake.write_text("#!/bin/sh\n")
+    fake.chmod(0o755)
     tools = tmp_path / "tools"
     tools.mkdir()
     monkeypatch.setenv("PATH", os.pathsep.join([str(with_python), str(tools)]))

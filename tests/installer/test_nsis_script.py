@@ -80,15 +80,15 @@ def test_upgrade_removes_the_old_bundle_before_copying_the_new(nsis_script):
 
 
 @pytest.mark.skipif(shutil.which("makensis") is None, reason="makensis (NSIS) not installed")
-def test_installer_script_compiles(tmp_path):
+def test_installer_script_compiles_without_warnings(tmp_path):
     # A stand-in bundle with the layout installer/build checks the real one has.
     bundle = tmp_path / "zhifa"
     (bundle / "_internal" / "resources").mkdir(parents=True)
     for name in ("zhifa.exe", "zhifa-cli.exe", "_internal/resources/x.txt"):
         (bundle / name).write_bytes(b"stand-in")
-    target = tmp_path / "setup.exe"
+    target = tmp_path / "zhifa-taizhang-setup-1.2.3.exe"   # "setup.exe" alone draws a warning
     proc = subprocess.run(
-        ["makensis", "-V2", "-INPUTCHARSET", "UTF8", "-DVERSION=1.2.3", "-DVERSION_QUAD=1.2.3.0",
+        ["makensis", "-V2", "-WX", "-INPUTCHARSET", "UTF8", "-DVERSION=1.2.3", "-DVERSION_QUAD=1.2.3.0",
          f"-DDIST_DIR={bundle}", f"-DOUTFILE={target}",
          f"-DICON={ROOT / 'resources' / 'icons' / 'zhifa.ico'}", "-DFAST_COMPRESSION",
          str(ROOT / "installer" / "zhifa.nsi")],
