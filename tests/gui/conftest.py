@@ -35,6 +35,11 @@ def answers(monkeypatch):
     monkeypatch.setattr("gui.messages.warn", shown)
     monkeypatch.setattr("gui.messages.info", shown)
     monkeypatch.setattr(QMessageBox, "exec", lambda self: 0)
+    # A bug dialog is modal: in a test it would wait for ever. Recorded instead, and a test
+    # that did not expect one fails (see `window`).
+    a.bugs = []
+    monkeypatch.setattr("gui.crash.show_bug",
+                        lambda parent, message, details: a.bugs.append((message, details)))
     opened = []
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
     a.opened = opened
@@ -51,6 +56,7 @@ def window(qtbot, demo_store, answers):
     win.show()
     qtbot.waitExposed(win)
     yield win
+    assert answers.bugs == [], answers.bugs
     from gui.forms import RecordForm
     for form in win.findChildren(RecordForm):
         form.dirty = False
