@@ -12,10 +12,13 @@ sheet and row.
 from __future__ import annotations
 
 import logging
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
+
+from openpyxl.utils import column_index_from_string
 
 from core.errors import ImportFileError
 from core.ledger_io.columns import LEDGER_SHEETS, Column, LedgerSheet, normalise_header
@@ -233,9 +236,43 @@ def sheets_of(wb, file_name: str) -> tuple[list[tuple[object, SheetSource]], lis
     return found, ignored
 
 
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})"')
+
+
+def merged_down(ws) -> dict[int, list[tuple[int, int]]]:
+    """Cells merged over several rows (a date or a unit typed once for a block of rows, as
+    ledgers kept by hand often are): column (0-based) -> [(first row, last row)].
+
+    Read-only openpyxl does not report merged cells; they sit after the rows in the sheet's
+    XML, so the part is scanned as bytes (no XML parsing, nothing expanded)."""
+    found: dict[int, list[tuple[int, int]]] = {}
+    try:
+        source = ws._get_source()
+    except Exception:   # not a read-only sheet: nothing to add
+        return found
+    with source:
+        tail = b""
+        while True:
+            chunk = source.read(1 << 20)
+            if not chunk:
+                break
+            data = tail + chunk
+            for m in _MERGE.finditer(data):
+                first, last = int(m[2]), int(m[4])
+                if last > first:
+                    spans = found.setdefault(column_index_from_string(m[1].decode()) - 1, [])
+                    if (first, last) not in spans:
+                        spans.append((first, last))
+            tail = data[-300:]
+    return found
+
+
 def data_rows(ws, source: SheetSource, file_name: str) -> Iterator[tuple[int, list]]:
-    """(row number, cell values) of every non-blank row under the header."""
+    """(row number, cell values) of every non-blank row under the header; a cell merged
+    down over several rows gives its value to each of them."""
     width = len(source.headers)
+    merged = {c: spans for c, spans in merged_down(ws).items() if c < width}
+    carried: dict[int, tuple[int, object]] = {}   # column -> (last row of the span, value)
     number = source.header_row
     rows = ws.iter_rows(min_row=source.header_row + 1, max_col=width, values_only=True)
     for values in _guarded(rows, file_name, source.name, source.header_row + 1):
@@ -244,6 +281,22 @@ def data_rows(ws, source: SheetSource, file_name: str) -> Iterator[tuple[int, li
             raise ImportFileError(
                 f"「{file_name}」工作表「{source.name}」超过 {MAX_SHEET_ROWS:,} 行（含空行），"
                 f"无法导入。请删除表格末尾多余的空行，或把数据拆分到多个文件。")
+        if merged:
+            values = _fill_merged(list(values), number, merged, carried)
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue
         yield number, list(values)
+
+
+def _fill_merged(values: list, number: int, merged, carried) -> list:
+    for column, spans in merged.items():
+        for first, last in spans:
+            if number == first:
+                carried[column] = (last, values[column])
+        if column in carried:
+            last, value = carried[column]
+            if number > last:
+                del carried[column]
+            elif values[column] is None:
+                values[column] = value
+    return values

@@ -201,3 +201,24 @@ def test_a_title_row_above_the_headers_and_a_sheet_without_a_known_name(store, w
     assert counts(plan) == {"学法培训": (1, 0, 1)}
     assert "「学时」「四」不是有效数字" in plan.sheets[0].rejected[0].reason
     assert plan.sheets[0].rejected[0].row == 5
+
+
+def test_a_date_and_a_unit_merged_down_over_several_rows_count_for_each_row(store, tmp_path):
+    """Ledgers kept by hand merge the date (or the unit) of a day's inspections into one cell."""
+    from openpyxl import Workbook
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "行政检查"
+    ws.append(["检查日期", "检查对象", "对象类型", "检查类别", "检查方式", "检查结果"])
+    ws.append([D(2025, 3, 5), "一中", "公办中小学", "日常检查", "其他", "合格"])
+    ws.append([None, "二中", "公办中小学", "日常检查", "其他", "合格"])
+    ws.append([None, "三中", "公办中小学", "日常检查", "其他", "合格"])
+    ws.append([D(2025, 3, 6), "一中", None, "日常检查", "其他", "合格"])
+    ws.append([None, None, None, "专项检查", "其他", "合格"])
+    ws.merge_cells("A2:A4")
+    ws.merge_cells("A5:A6")
+    ws.merge_cells("B5:C6")          # 一中 typed once for two visits on 6 March: the same
+    wb.save(tmp_path / "合并.xlsx")   # unit on the same day, so the second is a duplicate
+    with store.session() as s:
+        plan = plan_import(s, tmp_path / "合并.xlsx")
+    assert counts(plan) == {"行政检查": (4, 1, 0)}
