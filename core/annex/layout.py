@@ -63,7 +63,8 @@ STYLES = {
                     border=BORDER, alignment=Alignment(horizontal="left", vertical="center")),
 }
 
-HEAD_WRAP = 10    # a header wider than this wraps onto more lines
+# Headers and free text wider than this (in width units) wrap onto more lines.
+WRAP_AT = {"head": 10, "text": 24}
 LINE_HEIGHT = 13  # points per line of 10-point text
 NO_VALUE = "—"   # shown where a rate has no denominator or there is no previous year
 
@@ -174,7 +175,7 @@ class Grid:
 
     def measured_widths(self, minimum: int = 8, maximum: int = 36) -> list[float]:
         """Widths from the cells that are not titles, captions or notes (those span).
-        Headers wrap, so they ask for at most HEAD_WRAP characters of width."""
+        Headers and free text wrap, so they ask for a limited width only."""
         n = self.column_count
         chars = [0] * n
         for row in self.rows:
@@ -182,18 +183,18 @@ class Grid:
                 if item is None or item[1] in ("title", "subtitle", "caption", "note"):
                     continue
                 w = display_width(item[0])
-                chars[i] = max(chars[i], min(w, HEAD_WRAP) if item[1] == "head" else w)
+                chars[i] = max(chars[i], min(w, WRAP_AT.get(item[1], w)))
         return [self.widths.get(i + 1, fit_width(c, minimum, maximum))
                 for i, c in enumerate(chars)]
 
-    def header_heights(self, widths: list[float]) -> dict[int, float]:
-        """Row heights for header rows, tall enough for their longest wrapped header."""
+    def wrapped_heights(self, widths: list[float]) -> dict[int, float]:
+        """Row heights tall enough for the longest wrapped header or text in the row."""
         out = {}
         for r, row in enumerate(self.rows, start=1):
             lines = [math.ceil(display_width(item[0]) / max(widths[i] - 2, 2))
                      for i, item in enumerate(row)
-                     if item is not None and item[1] == "head" and item[0]]
-            if lines:
+                     if item is not None and item[1] in WRAP_AT and item[0]]
+            if lines and (max(lines) > 1 or any(i and i[1] == "head" for i in row)):
                 out[r] = max(LINE_HEIGHT * max(lines) + 8, 22)
         return out
 
@@ -204,7 +205,10 @@ class Grid:
         for i, width in self.widths.items():     # fixed widths beyond the table (spacers)
             if i > len(widths):
                 ws.column_dimensions[get_column_letter(i)].width = width
-        for row, height in {**self.header_heights(widths), **self.heights}.items():
+        heights = dict(self.heights)
+        for row, height in self.wrapped_heights(widths).items():
+            heights[row] = max(height, heights.get(row, 0))
+        for row, height in heights.items():
             ws.row_dimensions[row].height = height
         if freeze:
             ws.freeze_panes = freeze
