@@ -208,6 +208,21 @@ def find_sheet(ws, ledger: LedgerSheet | None, file_name: str) -> SheetSource | 
     return SheetSource(ws.title, kind, r, [c.strip() for c in cells[:width]], columns, ignored)
 
 
+def _find_loosely(ws, title: str, file_name: str) -> SheetSource | None:
+    """A sheet whose name only contains a ledger's (2025年行政检查台账), or none (Sheet1):
+    its headers decide. “执法人员培训” holding training rows is read as 学法培训."""
+    named = next((s for s in LEDGER_SHEETS if s.title in title), None)
+    if named is None:
+        return find_sheet(ws, None, file_name)
+    try:
+        return find_sheet(ws, named, file_name)
+    except ImportFileError:
+        guessed = find_sheet(ws, None, file_name)
+        if guessed is None:
+            raise
+        return guessed
+
+
 def sheets_of(wb, file_name: str) -> tuple[list[tuple[object, SheetSource]], list[str]]:
     """The ledger sheets of the workbook (by name, else by headers) and the names of the
     sheets left aside."""
@@ -221,9 +236,10 @@ def sheets_of(wb, file_name: str) -> tuple[list[tuple[object, SheetSource]], lis
         title = str(ws.title).strip()
         if title in IGNORED_SHEETS or title.endswith("说明"):
             continue
-        ledger = by_title.get(title) or next(
-            (s for s in LEDGER_SHEETS if s.title in title and "未导入" not in title), None)
-        source = find_sheet(ws, ledger, file_name)
+        if title in by_title:
+            source = find_sheet(ws, by_title[title], file_name)
+        else:
+            source = _find_loosely(ws, title, file_name)
         if source is None:
             ignored.append(title)
         else:

@@ -222,3 +222,11 @@ def test_a_date_and_a_unit_merged_down_over_several_rows_count_for_each_row(stor
     with store.session() as s:
         plan = plan_import(s, tmp_path / "合并.xlsx")
     assert counts(plan) == {"行政检查": (4, 1, 0)}
+
+
+def test_a_sheet_name_that_misleads_is_read_by_its_headers(store, workbook):
+    path = workbook({"执法人员培训": [["日期", "主题", "形式", "学时"],
+                                       ["2025-06-01", "行政处罚法", "集中培训", 3]]})
+    with store.session() as s:
+        plan = plan_import(s, path)
+    assert [(x.name, x.kind, x.imported) for x in plan.sheets] == [("执法人员培训", "学法培训", 1)]
