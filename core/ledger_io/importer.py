@@ -104,6 +104,10 @@ class ImportPlan:
     def rejected(self) -> int:
         return sum(len(s.rejected) for s in self.sheets)
 
+    def problems(self) -> list[tuple[str, int, str]]:
+        """(worksheet, row number, reason) of every rejected row, for a table in the GUI."""
+        return [(s.name, r.row, r.reason) for s in self.sheets for r in s.rejected]
+
     def summary_lines(self) -> list[str]:
         verb = "已导入" if self.committed else "将导入"
         lines = []
@@ -352,7 +356,10 @@ class _Importer:
                 validate(extra)
             validate(record)
         except ValidationError as exc:
-            result.rejected.append(Rejected(number, str(exc), values))
+            reason = str(exc)
+            if exc.record == sheet.title:   # the sheet already says which kind it is
+                reason = reason.removeprefix(f"{exc.record}：")
+            result.rejected.append(Rejected(number, reason, values))
             return
         self._accept(sheet, record, key, new_staff, new_unit)
         result.imported += 1
