@@ -90,6 +90,7 @@ class ImportPlan:
     ignored_sheets: list[str] = field(default_factory=list)
     created_staff: list[str] = field(default_factory=list)
     created_units: list[str] = field(default_factory=list)
+    completed_staff: list[str] = field(default_factory=list)
     committed: bool = False
 
     @property
@@ -117,6 +118,9 @@ class ImportPlan:
                          f"未导入 {len(s.rejected)} 行")
         if self.created_staff:
             lines.append(f"新建执法人员 {len(self.created_staff)} 人：{_names(self.created_staff)}")
+        if self.completed_staff:
+            lines.append(f"补充已有执法人员的证件等信息 {len(self.completed_staff)} 人（计入导入行数）："
+                         f"{_names(self.completed_staff)}")
         if self.created_units:
             lines.append(f"新建检查对象 {len(self.created_units)} 个：{_names(self.created_units)}")
         if self.ignored_sheets:
@@ -145,7 +149,8 @@ class ImportPlan:
         if _digest(self.source) != self.digest:
             raise ImportFileError(f"「{self.source.name}」在预览后被修改过，请重新预览后再导入。")
         done = _run(session, self.source, apply=True, say=say)
-        if [s.counts() for s in done.sheets] != [s.counts() for s in self.sheets]:
+        if ([s.counts() for s in done.sheets] != [s.counts() for s in self.sheets]
+                or done.completed_staff != self.completed_staff):
             raise ImportFileError("台账在预览后有变动（可能在其他窗口修改了记录），导入结果会与预览不同。"
                                   "未导入任何内容，请重新预览。")
         done.committed = True
@@ -284,6 +289,12 @@ def _parse_typed(sheet: LedgerSheet, column: Column, raw):
     return text
 
 
+def _bare(person: Staff) -> bool:
+    """Known by name only: no certificate, department or dates."""
+    return not (person.certificate_no or person.department or person.certificate_issued
+                or person.certificate_expires or person.cancelled_on or person.is_legal_reviewer)
+
+
 class _Importer:
     """Turns rows into records, remembering what the file itself adds so that later rows
     (and the duplicate rule) see it, whether or not anything is saved."""
@@ -301,6 +312,7 @@ class _Importer:
             self.campaigns.setdefault(c.name, []).append(c)
         self.penalties = {p.decision_no: p for p in session.scalars(live(PenaltyCase))}
         self.keys: dict[str, set] = {}
+        self.completed: set[str] = set()
 
     # keys that make a row a duplicate of a record already there
     def _existing_keys(self, kind: str) -> set:
@@ -349,6 +361,9 @@ class _Importer:
                     raise ValidationError(column.header, "不能为空。")
             build = getattr(self, "_" + _BUILDERS[sheet.title])
             record, key, new_staff, new_unit = build(sheet, cells)
+            if isinstance(record, Staff) and self._completes(record):
+                result.imported += 1
+                return
             if key is not None and key in self._existing_keys(sheet.title):
                 result.duplicates += 1
                 return
@@ -363,6 +378,23 @@ class _Importer:
             return
         self._accept(sheet, record, key, new_staff, new_unit)
         result.imported += 1
+
+    def _completes(self, row: Staff) -> bool:
+        """A staff row naming someone the ledger holds only by name (created when an earlier
+        import met the name in an inspection) fills in that record instead of being skipped:
+        otherwise the certificates would never reach the figures. Raises ValidationError."""
+        existing = self.staff.get(row.name)
+        if existing is None or row.name in self.completed or not _bare(existing) or _bare(row):
+            return False
+        validate(row)
+        self.completed.add(row.name)
+        self.plan.completed_staff.append(row.name)
+        if self.apply:
+            for column in Staff.__table__.columns:
+                if column.key not in ("id", "created_at", "updated_at", "deleted_at", "name"):
+                    setattr(existing, column.key, getattr(row, column.key))
+            save(self.s, existing)
+        return True
 
     def _accept(self, sheet, record, key, new_staff, new_unit) -> None:
         for st in new_staff:

@@ -239,3 +239,20 @@ def test_the_gui_can_list_every_problem_with_its_sheet_and_row(store, workbook):
     assert len(problems) == plan.rejected == 1 + 2 + 5 + 1
     assert ("行政检查台账", 6, "「检查日期」「2025-13-01」不是有效日期，请写成 2025-03-05 或 2025年3月5日。") in problems
     assert all(not reason.startswith("行政处罚：") for _, _, reason in problems)
+
+
+def test_the_staff_list_imported_later_completes_people_first_met_in_inspections(store, workbook):
+    """A colleague's inspections came first (张三 and 李四 were created by name only); the
+    staff list with their certificates arrives a week later and fills them in."""
+    first = workbook({"检查对象": UNITS[:3], "行政检查": INSPECTIONS[:3]}, name="检查.xlsx")
+    later = workbook({"执法人员": STAFF[:3]}, name="人员.xlsx")
+    for path in (first, later):
+        with store.session() as s:
+            plan = plan_import(s, path)
+        with store.session() as s:
+            plan.commit(s)
+    assert plan.completed_staff == ["张三", "李四"] and counts(plan) == {"执法人员": (2, 0, 0)}
+    with store.session() as s:
+        assert count(s, Staff) == 2
+        assert s.query(Staff).filter_by(name="张三").one().certificate_no == "12010001"
+        assert annual_figures(s, 2025)["staff.certified"] == 2
