@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from core.errors import ImportFileError, OutputError, ValidationError
 from core.ledger_io.columns import Column, LedgerSheet, SHEET_BY_TITLE
-from core.ledger_io.reader import SheetSource, data_rows, open_workbook, sheets_of
+from core.ledger_io.reader import SheetSource, data_rows, open_workbook, scan_sheet, sheets_of
 from core.models import (
     Campaign, CustomFigure, Inspection, OtherAct, PenaltyCase, PowerItem, ReviewCase, Staff,
     Training, Unit, join_list, yuan_to_cents,
@@ -91,6 +91,7 @@ class ImportPlan:
     created_staff: list[str] = field(default_factory=list)
     created_units: list[str] = field(default_factory=list)
     completed_staff: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     committed: bool = False
 
     @property
@@ -128,6 +129,7 @@ class ImportPlan:
         for s in self.sheets:
             if s.ignored_columns:
                 lines.append(f"「{s.name}」中未识别、已忽略的列：{'、'.join(s.ignored_columns[:20])}")
+        lines.extend(f"注意：{w}" for w in self.warnings)
         lines.append(f"合计：{verb} {self.imported} 行，重复跳过 {self.duplicates} 行，"
                      f"未导入 {self.rejected} 行。")
         return lines
@@ -189,7 +191,13 @@ def _run(session: Session, path: Path, *, apply: bool, say) -> ImportPlan:
             result = SheetResult(source.name, source.ledger.title, source.headers,
                                  ignored_columns=source.ignored)
             plan.sheets.append(result)
-            for number, values in data_rows(ws, source, path.name):
+            scan = scan_sheet(ws)
+            if scan.uncached_formulas:
+                plan.warnings.append(
+                    f"工作表「{source.name}」有 {scan.uncached_formulas} 个公式单元格没有保存计算结果"
+                    f"（文件可能不是用 Excel 或 WPS 保存的），这些单元格按空白处理。请用 Excel 或 WPS "
+                    f"打开该文件、保存后再导入。")
+            for number, values in data_rows(ws, source, path.name, scan):
                 run.row(source, result, number, values)
                 if say and number % 1000 == 0:
                     say(f"正在读取「{source.name}」第 {number} 行…")

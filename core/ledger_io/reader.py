@@ -253,19 +253,28 @@ def sheets_of(wb, file_name: str) -> tuple[list[tuple[object, SheetSource]], lis
 
 
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})"')
+# A formula whose result was never saved (a file written by a program, not by Excel/WPS):
+# read-only openpyxl gives None for it, indistinguishable from a blank cell.
+_UNCACHED_FORMULA = re.compile(rb'(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*'
+                               rb'(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>')
 
 
-def merged_down(ws) -> dict[int, list[tuple[int, int]]]:
-    """Cells merged over several rows (a date or a unit typed once for a block of rows, as
-    ledgers kept by hand often are): column (0-based) -> [(first row, last row)].
+@dataclass
+class SheetScan:
+    # column (0-based) -> [(first row, last row)] of cells merged over several rows
+    merged_down: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    uncached_formulas: int = 0
 
-    Read-only openpyxl does not report merged cells; they sit after the rows in the sheet's
-    XML, so the part is scanned as bytes (no XML parsing, nothing expanded)."""
-    found: dict[int, list[tuple[int, int]]] = {}
+
+def scan_sheet(ws) -> SheetScan:
+    """What read-only openpyxl does not report: cells merged down over several rows (a date
+    typed once for a block of rows, as ledgers kept by hand often are) and formulas without
+    a saved result. The sheet's XML is scanned as bytes (no parsing, nothing expanded)."""
+    scan = SheetScan()
     try:
         source = ws._get_source()
     except Exception:   # not a read-only sheet: nothing to add
-        return found
+        return scan
     with source:
         tail = b""
         while True:
@@ -276,18 +285,23 @@ def merged_down(ws) -> dict[int, list[tuple[int, int]]]:
             for m in _MERGE.finditer(data):
                 first, last = int(m[2]), int(m[4])
                 if last > first:
-                    spans = found.setdefault(column_index_from_string(m[1].decode()) - 1, [])
+                    spans = scan.merged_down.setdefault(column_index_from_string(m[1].decode()) - 1, [])
                     if (first, last) not in spans:
                         spans.append((first, last))
+            # count only matches wholly inside the new chunk, so none is counted twice
+            scan.uncached_formulas += sum(1 for m in _UNCACHED_FORMULA.finditer(data)
+                                          if m.end() > len(tail))
             tail = data[-300:]
-    return found
+    return scan
 
 
-def data_rows(ws, source: SheetSource, file_name: str) -> Iterator[tuple[int, list]]:
+def data_rows(ws, source: SheetSource, file_name: str,
+              scan: SheetScan | None = None) -> Iterator[tuple[int, list]]:
     """(row number, cell values) of every non-blank row under the header; a cell merged
     down over several rows gives its value to each of them."""
     width = len(source.headers)
-    merged = {c: spans for c, spans in merged_down(ws).items() if c < width}
+    scan = scan or scan_sheet(ws)
+    merged = {c: spans for c, spans in scan.merged_down.items() if c < width}
     carried: dict[int, tuple[int, object]] = {}   # column -> (last row of the span, value)
     number = source.header_row
     rows = ws.iter_rows(min_row=source.header_row + 1, max_col=width, values_only=True)

@@ -168,3 +168,21 @@ def test_command_line_dry_run_then_import(tmp_path, capsys):
     assert "执法人员：已导入 1 行" in capsys.readouterr().out
     assert main(["--db", db, "export", "--year", "2025", str(tmp_path / "导出.xlsx")]) == 0
     assert "执法人员 1 行" in capsys.readouterr().out
+
+
+def test_formulas_without_a_saved_result_are_pointed_out(store, tmp_path):
+    """A workbook written by a program holds formulas Excel never calculated: they read as
+    blank, and the clerk is told so instead of wondering where the numbers went."""
+    from openpyxl import Workbook
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "检查对象"
+    ws.append(["名称", "类型", "街道"])
+    ws.append(["一中", "公办中小学", "=\"东\"&\"街\""])
+    ws.append(["二中", "公办中小学", "=UPPER(\"a\")"])
+    wb.save(tmp_path / "公式.xlsx")
+    with store.session() as s:
+        plan = plan_import(s, tmp_path / "公式.xlsx")
+    assert plan.imported == 2
+    assert any("工作表「检查对象」有 2 个公式单元格没有保存计算结果" in line
+               for line in plan.summary_lines())
