@@ -30,7 +30,7 @@ from typing import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.errors import ImportFileError, OutputError, ValidationError
+from core.errors import ImportFileError, ValidationError
 from core.ledger_io.columns import Column, LedgerSheet, SHEET_BY_TITLE
 from core.ledger_io.reader import SheetSource, data_rows, open_workbook, scan_sheet, sheets_of
 from core.models import (

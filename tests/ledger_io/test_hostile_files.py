@@ -3,7 +3,6 @@ nothing imported. Never a traceback."""
 
 from __future__ import annotations
 
-import io
 import zipfile
 
 import pytest
@@ -13,7 +12,7 @@ from core.cli import main
 from core.errors import ImportFileError
 from core.ledger_io.importer import plan_import
 from core.ledger_io.reader import OLE_MAGIC
-from core.models import Inspection, Staff
+from core.models import Staff
 
 from .conftest import D, count, write_workbook
 
