@@ -208,7 +208,7 @@ def find_sheet(ws, ledger: LedgerSheet | None, file_name: str) -> SheetSource | 
     return SheetSource(ws.title, kind, r, [c.strip() for c in cells[:width]], columns, ignored)
 
 
-def _find_loosely(ws, title: str, file_name: str) -> SheetSource | None:
+def _find_loosely(ws, title: str, file_name: str, misses: list[str]) -> SheetSource | None:
     """A sheet whose name only contains a ledger's (2025年行政检查台账), or none (Sheet1):
     its headers decide. “执法人员培训” holding training rows is read as 学法培训."""
     named = next((s for s in LEDGER_SHEETS if s.title in title), None)
@@ -216,17 +216,19 @@ def _find_loosely(ws, title: str, file_name: str) -> SheetSource | None:
         return find_sheet(ws, None, file_name)
     try:
         return find_sheet(ws, named, file_name)
-    except ImportFileError:
+    except ImportFileError as exc:
+        # 行政处罚实施情况 (a summary table in the annex) is no 行政处罚 ledger: left aside,
+        # and the reason is kept in case no sheet at all can be imported.
         guessed = find_sheet(ws, None, file_name)
         if guessed is None:
-            raise
+            misses.append(str(exc))
         return guessed
 
 
 def sheets_of(wb, file_name: str) -> tuple[list[tuple[object, SheetSource]], list[str]]:
     """The ledger sheets of the workbook (by name, else by headers) and the names of the
     sheets left aside."""
-    found, ignored = [], []
+    found, ignored, misses = [], [], []
     by_title = {s.title: s for s in LEDGER_SHEETS}
     try:
         worksheets = wb.worksheets
@@ -239,7 +241,7 @@ def sheets_of(wb, file_name: str) -> tuple[list[tuple[object, SheetSource]], lis
         if title in by_title:
             source = find_sheet(ws, by_title[title], file_name)
         else:
-            source = _find_loosely(ws, title, file_name)
+            source = _find_loosely(ws, title, file_name, misses)
         if source is None:
             ignored.append(title)
         else:
@@ -248,7 +250,8 @@ def sheets_of(wb, file_name: str) -> tuple[list[tuple[object, SheetSource]], lis
         titles = "、".join(str(ws.title) for ws in worksheets) or "无"
         raise ImportFileError(f"「{file_name}」中没有可导入的台账工作表（现有工作表：{titles}）。"
                               f"工作表应命名为 {'、'.join(s.title for s in LEDGER_SHEETS)} 之一，"
-                              f"或第 1 行为这些表的表头。可先用“下载空白模板”查看格式。")
+                              f"或第 1 行为这些表的表头。可先用“下载空白模板”查看格式。"
+                              + (f"另：{misses[0]}" if misses else ""))
     return found, ignored
 
 

@@ -256,3 +256,18 @@ def test_the_staff_list_imported_later_completes_people_first_met_in_inspections
         assert count(s, Staff) == 2
         assert s.query(Staff).filter_by(name="张三").one().certificate_no == "12010001"
         assert annual_figures(s, 2025)["staff.certified"] == 2
+
+
+def test_summary_tables_named_like_a_ledger_are_left_aside(store, workbook):
+    """The annex has 行政处罚实施情况 (a summary) beside its 行政处罚 ledger sheet."""
+    path = workbook({"行政处罚实施情况": [["项目", "件数"], ["警告", 1]],
+                     "行政处罚": PENALTIES[:2]})
+    with store.session() as s:
+        plan = plan_import(s, path)
+    assert counts(plan) == {"行政处罚": (1, 0, 0)} and plan.ignored_sheets == ["行政处罚实施情况"]
+
+
+def test_a_lone_ledger_sheet_missing_a_required_column_says_which(store, workbook):
+    path = workbook({"2025年行政检查台账": [["检查日期", "检查类别"], [D(2025, 1, 1), "日常检查"]]})
+    with store.session() as s, pytest.raises(ImportFileError, match="缺少必填列：检查对象"):
+        plan_import(s, path)
