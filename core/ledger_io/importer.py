@@ -216,6 +216,8 @@ def _text_of(raw) -> str:
     """A cell as text: 12010001.0 (a number typed in a text column) as 12010001."""
     if raw is None:
         return ""
+    if isinstance(raw, bool):   # an Excel TRUE/FALSE cell
+        return "是" if raw else "否"
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
     if isinstance(raw, dt.datetime):
