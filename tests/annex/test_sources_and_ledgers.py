@@ -74,16 +74,25 @@ def test_annex_command_refuses_an_empty_year_in_words(demo_store, tmp_path, caps
     assert list(tmp_path.glob("*.xlsx")) == []
 
 
-def test_sources_read_as_columns_are_the_rows_figure_sources_gives(demo_store):
-    """The annex lists sources without loading ORM objects; it must list the same rows."""
-    from core.annex.sources import source_rows
+def test_sources_traced_in_one_pass_are_the_rows_figure_sources_gives(demo_store):
+    """The annex reads every figure's records in one query per record kind; it must list
+    exactly what figure_sources lists, in the same order, and count them all."""
+    from core.annex.tracing import trace_figures
     from core.figures import annual_figures, figure_sources
 
     with demo_store.session() as s:
         figs = annual_figures(s, 2025)
+        everything = trace_figures(s, figs.figures.values())
+        first_three = trace_figures(s, figs.figures.values(), limit=3)
         for fig in figs.figures.values():
-            assert source_rows(s, fig) == figure_sources(s, fig), fig.key
-            assert source_rows(s, fig, limit=3) == figure_sources(s, fig, limit=3), fig.key
+            if fig.source is None:
+                assert fig.key not in everything
+                continue
+            expected = figure_sources(s, fig)
+            assert everything[fig.key].rows == expected, fig.key
+            assert everything[fig.key].total == len(expected), fig.key
+            assert first_three[fig.key].rows == expected[:3], fig.key
+            assert first_three[fig.key].total == len(expected), fig.key
 
 
 def test_a_figure_with_very_many_records_lists_the_first_and_says_how_many_more(
