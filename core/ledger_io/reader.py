@@ -26,7 +26,7 @@ from core.ledger_io.columns import LEDGER_SHEETS, Column, LedgerSheet, normalise
 log = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 50 * 1024 * 1024          # a year's ledger of 100,000 rows is ~10 MB
-MAX_UNPACKED_BYTES = 300 * 1024 * 1024     # all parts once unzipped (100,000 rows: ~80 MB)
+MAX_UNPACKED_BYTES = 300 * 1024 * 1024     # all parts once unzipped (100,000 rows: ~100 MB)
 MAX_PART_RATIO = 500                       # unzipped/zipped of one big part: a zip bomb
 MAX_ZIP_ENTRIES = 5000
 MAX_SHEET_ROWS = 200_000                   # rows read per sheet, blank rows included
