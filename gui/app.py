@@ -48,7 +48,24 @@ def open_ledger(location: str, parent=None):
                     messages.warn(parent, "台账被占用", str(exc))
                 store.close()
                 return None, None
+    warn_if_shared_drive(store, parent)
     return store, lock
+
+
+SHARED_DRIVE_WARNING = (
+    "台账数据文件「{path}」位于共享盘（网络驱动器）上。\n\n"
+    "数据文件放在共享盘上，网络中断或多人同时打开时可能损坏。建议在「文件 → 数据文件与备份位置」"
+    "中把数据文件放到本机硬盘，共享盘只用作备份文件夹。")
+
+
+def warn_if_shared_drive(store, parent=None) -> bool:
+    from core.store import _is_network_path
+    from gui import messages
+
+    if store.path is not None and _is_network_path(store.path):
+        messages.warn(parent, "数据文件在共享盘上", SHARED_DRIVE_WARNING.format(path=store.path))
+        return True
+    return False
 
 
 def offer_demo(window, shared) -> bool:

@@ -118,6 +118,17 @@ class LocationsDialog(QDialog):
         return w
 
     def accept(self) -> None:
-        self.shared.settings.setValue("data/location", self.db.text().strip())
+        from pathlib import Path
+
+        from core.store import _is_network_path
+        from gui import messages
+        from gui.app import SHARED_DRIVE_WARNING
+
+        db = self.db.text().strip()
+        if db and _is_network_path(Path(db)) and not messages.ask(
+                self, "数据文件在共享盘上", SHARED_DRIVE_WARNING.format(path=db),
+                yes="仍然使用", no="重新选择"):
+            return
+        self.shared.settings.setValue("data/location", db)
         self.shared.settings.setValue("backup/folder", self.backups.text().strip())
         super().accept()

@@ -205,3 +205,15 @@ def test_geometry_year_and_last_view_are_remembered(qtbot, window, demo_store):
     # (Qt fits a restored window into the offscreen 800×600 screen, so the size itself
     # cannot be compared here.)
     again.on_close = None
+
+
+def test_a_data_file_on_a_shared_drive_is_warned_about(qtbot, window, answers):
+    dialog = window.edit_locations()
+    dialog.db.setText("//fileserver/法制科/台账.db")
+    answers.replies = [False]                  # 重新选择
+    dialog.accept()
+    assert dialog.isVisible() and "共享盘" in answers.asked[-1]
+    assert window.shared.settings.value("data/location", "") != "//fileserver/法制科/台账.db"
+    answers.replies = [True]                   # 仍然使用
+    dialog.accept()
+    assert window.shared.settings.value("data/location") == "//fileserver/法制科/台账.db"
