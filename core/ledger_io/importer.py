@@ -188,8 +188,9 @@ def _run(session: Session, path: Path, *, apply: bool, say) -> ImportPlan:
         found.sort(key=lambda pair: IMPORT_ORDER.index(pair[1].ledger.title))
         run = _Importer(session, apply, plan)
         for ws, source in found:
+            ignored = [h for h in source.ignored if h not in (REASON_HEADER, ROW_HEADER)]
             result = SheetResult(source.name, source.ledger.title, source.headers,
-                                 ignored_columns=source.ignored)
+                                 ignored_columns=ignored)
             plan.sheets.append(result)
             scan = scan_sheet(ws)
             if scan.uncached_formulas:

@@ -160,6 +160,7 @@ def test_the_corrected_rejection_file_imports_the_fixed_rows(store, workbook):
     with store.session() as s:
         again = plan_import(s, rejected)
     assert counts(again)["行政检查"] == (1, 0, 4)
+    assert not any("未导入原因" in line for line in again.summary_lines())
     with store.session() as s:
         again.commit(s)
         assert count(s, Inspection) == 5
