@@ -54,6 +54,7 @@ TEXT_LIMIT = 5000          # a Text column (违法事实, 备注…) in one cell
 FIRST_YEAR, LAST_YEAR = 1980, 2100
 # Beyond these a number is a typo (or would overflow the database's 64-bit integers).
 LIMITS = {"int": 10**9, "year": 10**4, "month": 10**4, "money": 10**14, "number": 10**12}
+_COUNT_UNIT = re.compile(r"\s*(人次|人|次|处|家|个|项|件|所|起|名|份)$")
 _NOT_PLAIN_NUMBER = re.compile(r"[eEiInN]|^.{40,}$")
 REASON_HEADER = "未导入原因"
 ROW_HEADER = "原表行号"
@@ -272,8 +273,8 @@ def _parse_typed(sheet: LedgerSheet, column: Column, raw):
     h, kind = column.header, column.kind
     if kind == "date":
         return parse_date(raw, h)
-    if kind == "int":
-        return parse_int(raw, h)
+    if kind == "int":   # “2人次”“3处”: the unit the header already states
+        return parse_int(_COUNT_UNIT.sub("", normalise(raw)) if isinstance(raw, str) else raw, h)
     if kind == "year":
         return parse_int(_strip_suffix(raw, "年"), h, minimum=None)
     if kind == "month":
