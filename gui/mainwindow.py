@@ -7,7 +7,7 @@ import datetime as dt
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl
+from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox, QFileDialog, QHBoxLayout, QLabel, QListWidget, QMainWindow, QSplitter,
@@ -55,6 +55,9 @@ QPushButton#primary { font-size: 15px; padding: 6px 18px; }
 
 
 class MainWindow(QMainWindow):
+    imported = Signal(object)          # the committed core.ledger_io ImportPlan
+    exported = Signal(object)          # the path of an exported 台账 workbook
+
     def __init__(self, shared, parent=None):
         super().__init__(parent)
         self.shared = shared
@@ -146,15 +149,15 @@ class MainWindow(QMainWindow):
         self._update_undo()
 
     def _add_ledger_io(self, menu) -> None:
-        # 导入台账 / 导出台账 / 下载空白模板 call core.ledger_io (issue 6) once it is in the
-        # build; until then the items are not shown at all.
-        try:
-            import core.ledger_io  # noqa: F401
-            from gui import ledger_menu
-        except ImportError:
-            return
+        from gui import ledger_menu     # 导入台账 / 导出台账 / 下载空白模板 (core.ledger_io)
         ledger_menu.add_actions(self, menu)
         menu.addSeparator()
+
+    def ledger_imported(self, plan) -> None:
+        self.imported.emit(plan)
+
+    def ledger_exported(self, path) -> None:
+        self.exported.emit(path)
 
     # --- year and views --------------------------------------------------------------
     def fill_years(self) -> None:
