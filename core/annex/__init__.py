@@ -72,6 +72,7 @@ def write_annex(session: Session, year: int, path: Path, *,
                     gridlines=True)
         write_sources(ws, session, figures, bureau)
         write_ledgers(wb, taken, session, year, bureau, say)
+        say("正在保存统计附件…")
         wb.save(str(tmp))
 
     return atomic_write(Path(path), write)
