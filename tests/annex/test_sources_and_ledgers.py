@@ -109,3 +109,27 @@ def test_a_figure_with_very_many_records_lists_the_first_and_says_how_many_more(
     assert total[5][4] == "……" and f"另有{figs['inspection.total'] - 5}条行政检查记录" in total[5][5]
     hours = rows["inspection.personnel"]           # a sum: its records are counted for the line
     assert len(hours) == 6 and "另有" in hours[5][5]
+
+
+def test_the_annex_imports_back_as_a_backup_with_the_same_figures(demo_annex, tmp_path):
+    """The 台账 sheets double as a backup: importing the annex into an empty ledger gives
+    the year's figures back (the summary sheets, 说明 and 数据来源 are left aside)."""
+    from core.figures import annual_figures
+    from core.ledger_io.importer import plan_import
+    from core.store import open_store
+
+    annex, figs = demo_annex
+    fresh = open_store(str(tmp_path / "restored.db"))
+    try:
+        with fresh.session() as s:
+            plan = plan_import(s, annex.path)
+            assert plan.rejected == 0, plan.problems()[:5]
+            plan.commit(s)
+        with fresh.session() as s:
+            restored = annual_figures(s, 2025)
+    finally:
+        fresh.close()
+    assert "数据来源" in plan.ignored_sheets
+    differing = {k: (f.value, restored[k]) for k, f in figs.figures.items()
+                 if restored.get(k) != f.value}
+    assert differing == {}
