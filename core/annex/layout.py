@@ -20,6 +20,7 @@ from decimal import Decimal
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -66,7 +67,14 @@ STYLES = {
 # Headers and free text wider than this (in width units) wrap onto more lines.
 WRAP_AT = {"head": 10, "text": 24}
 LINE_HEIGHT = 13  # points per line of 10-point text
-NO_VALUE = "—"   # shown where a rate has no denominator or there is no previous year
+NO_VALUE = "—"
+
+# The printable area of an A4 landscape page with setup_print's margins, in points, and the
+# points one unit of column width takes (Excel: 7 pixels a character at 96 dpi).
+PAGE_WIDTH_PT = 842 - 2 * 36
+PAGE_HEIGHT_PT = 595 - 2 * 50 - 15
+POINTS_PER_WIDTH = 5.25
+DEFAULT_ROW_PT = 15.0   # shown where a rate has no denominator or there is no previous year
 
 
 def display_width(value) -> int:
@@ -150,6 +158,8 @@ class Grid:
     merges: list[str] = field(default_factory=list)
     heights: dict[int, float] = field(default_factory=dict)
     widths: dict[int, float] = field(default_factory=dict)   # fixed widths by column index
+    keep_together: list[tuple[int, int]] = field(default_factory=list)  # row ranges
+    title_rows: int = 2                                      # repeated on every printed page
 
     @property
     def next_row(self) -> int:
@@ -216,3 +226,28 @@ class Grid:
             ws.append([None if item is None else styled(ws, *item) for item in row])
         for ref in self.merges:
             ws.merged_cells.add(ref)
+        for row in self.page_breaks(widths, heights):
+            ws.row_breaks.append(Break(id=row))
+
+    def page_breaks(self, widths: list[float], heights: dict[int, float]) -> list[int]:
+        """Rows after which a printed page should end so that no block (caption, header and
+        its rows) is cut in two: estimated from the A4 landscape page, scaled as "fit to
+        width" scales it. A block longer than a page is left to break where it falls."""
+        table_width = sum(POINTS_PER_WIDTH * w + 4 for w in widths)
+        scale = min(1.0, PAGE_WIDTH_PT / table_width) if table_width else 1.0
+        page = PAGE_HEIGHT_PT / scale
+        height = [heights.get(r, DEFAULT_ROW_PT) for r in range(1, len(self.rows) + 1)]
+        titles = sum(height[:self.title_rows])
+        starts = {first: last for first, last in self.keep_together}
+        breaks, used, row = [], 0.0, 1
+        while row <= len(self.rows):
+            last = starts.get(row, row)
+            block = sum(height[row - 1:last])
+            if used + block > page and used > titles and block <= page - titles:
+                breaks.append(row - 1)
+                used = titles
+            used += block
+            if used > page:                     # a long block ran over: the rest carries on
+                used = titles + (used - page)
+            row = last + 1
+        return breaks

@@ -59,8 +59,17 @@ class TableSheet:
         self._spanning.append(row)
 
     def caption(self, text: str) -> None:
+        self._close_block()
         self.grid.blank()
-        self._row(self.grid.add([(text, "caption", None)], height=20))
+        row = self.grid.add([(text, "caption", None)], height=20)
+        self._row(row)
+        self._block_start = row
+
+    def _close_block(self) -> None:
+        """The rows from the last caption to here print on one page if they can."""
+        if getattr(self, "_block_start", None):
+            self.grid.keep_together.append((self._block_start, len(self.grid.rows)))
+        self._block_start = None
 
     def note(self, text: str) -> None:
         row = self.grid.add([(text, "note", None)])
@@ -107,6 +116,7 @@ class TableSheet:
         return False
 
     def finish(self) -> Grid:
+        self._close_block()
         grid = self.grid
         span = max(grid.column_count, 6)
         widths = grid.measured_widths()

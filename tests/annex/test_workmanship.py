@@ -115,3 +115,17 @@ def test_control_characters_are_stripped_and_the_bureau_heads_the_tables(session
                     assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f]", v), (ws.title, v)
     names = [r[1] for r in wb["行政检查"].iter_rows(min_row=2, values_only=True)]
     assert "'@SUM(1+1)培训学校" in names
+
+
+def test_printed_pages_do_not_cut_a_block_in_two(demo_annex):
+    """行政检查实施情况 has six blocks, more than one page holds: the page ends between
+    blocks, so each printed block keeps its caption, header and rows together."""
+    annex, _ = demo_annex
+    ws = annex["行政检查实施情况"]
+    breaks = [b.id for b in ws.row_breaks.brk]
+    assert breaks, "the sheet needs two pages but has no page break"
+    first_cells = {r[0].row: r[0].value for r in ws.iter_rows()}
+    for row in breaks:
+        # the next page starts at a block's caption (or the blank line before it)
+        following = first_cells.get(row + 1)
+        assert following is None or following[1] == "、", (row, following)
