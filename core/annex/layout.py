@@ -32,11 +32,10 @@ TITLE_FONT = "黑体"
 _thin = Side(style="thin", color="000000")
 BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
 HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
-SECTION_FILL = PatternFill("solid", fgColor="F2F2F2")
 
 # Number formats by the kind of value a cell holds.
 FORMATS = {"int": "0", "money": "#,##0.00", "rate": "0.0", "hours": "0.0",
-           "date": "yyyy-mm-dd", "text": "@", "change": "+0.0;-0.0;0.0"}
+           "date": "yyyy-mm-dd", "change": "+0.0;-0.0;0.0"}
 
 # Cell looks, by role. Each role is a dict of style attributes applied to a WriteOnlyCell.
 STYLES = {
@@ -60,8 +59,6 @@ STYLES = {
                  alignment=Alignment(horizontal="left", vertical="top", wrap_text=True)),
     "lead": dict(font=Font(name=BODY_FONT, size=10, bold=True),
                  border=Border(top=Side(style="thin", color="808080"))),
-    "section": dict(font=Font(name=BODY_FONT, size=10, bold=True), fill=SECTION_FILL,
-                    border=BORDER, alignment=Alignment(horizontal="left", vertical="center")),
 }
 
 # Headers and free text wider than this (in width units) wrap onto more lines.
@@ -160,10 +157,6 @@ class Grid:
     widths: dict[int, float] = field(default_factory=dict)   # fixed widths by column index
     keep_together: list[tuple[int, int]] = field(default_factory=list)  # row ranges
     title_rows: int = 2                                      # repeated on every printed page
-
-    @property
-    def next_row(self) -> int:
-        return len(self.rows) + 1
 
     def add(self, cells: list, height: float | None = None) -> int:
         self.rows.append(cells)
