@@ -54,6 +54,18 @@ def parse_date(value, field: str, *, required: bool = False) -> dt.date | None:
     raise ValidationError(field, f"「{value}」不是有效日期，请写成 2025-03-05 或 2025年3月5日。")
 
 
+# No count or amount in a district's year comes near 10^15; bigger text ("9e999999999",
+# "inf") is a typo or a hostile cell, and turning it into an int would hang or overflow.
+MAX_MAGNITUDE = 15
+
+
+def _check_magnitude(number: Decimal, value, field: str) -> None:
+    if not number.is_finite():
+        raise ValidationError(field, f"「{value}」不是有效数字。")
+    if number and number.adjusted() >= MAX_MAGNITUDE:
+        raise ValidationError(field, f"「{value}」数值过大，请检查。")
+
+
 def parse_int(value, field: str, *, required: bool = False, default: int = 0,
               minimum: int | None = 0) -> int:
     if is_blank(value):
@@ -66,6 +78,7 @@ def parse_int(value, field: str, *, required: bool = False, default: int = 0,
         number = Decimal(normalise(value).replace(",", "")) if not isinstance(value, (int, float)) else Decimal(str(value))
     except InvalidOperation:
         raise ValidationError(field, f"「{value}」不是整数。") from None
+    _check_magnitude(number, value, field)
     if number != number.to_integral_value():
         raise ValidationError(field, f"「{value}」应为整数。")
     result = int(number)
@@ -85,8 +98,7 @@ def parse_decimal(value, field: str, *, required: bool = False,
         number = Decimal(str(value)) if isinstance(value, (int, float)) and not isinstance(value, bool) else Decimal(text)
     except InvalidOperation:
         raise ValidationError(field, f"「{value}」不是有效数字。") from None
-    if not number.is_finite():
-        raise ValidationError(field, f"「{value}」不是有效数字。")
+    _check_magnitude(number, value, field)
     if number < 0:
         raise ValidationError(field, f"不能为负数（填写的是 {value}）。")
     return number

@@ -143,3 +143,12 @@ def test_changing_a_units_type_changes_whether_it_is_an_enterprise(session):
     unit = save(session, Unit(name="启明学校", unit_type="公办中小学"))
     unit.unit_type = "民办学校"
     assert save(session, unit).is_enterprise
+
+
+@pytest.mark.parametrize("text", ["inf", "-Infinity", "NaN", "9e999999999", "1e15"])
+def test_absurd_numbers_are_refused_by_name_not_hung_on(text):
+    from core.parsing import parse_decimal, parse_int
+
+    for parse in (parse_int, parse_decimal):
+        with pytest.raises(ValidationError, match="出动人次"):
+            parse(text, "出动人次")
