@@ -82,9 +82,17 @@ def display_width(value) -> int:
         return 10
     if isinstance(value, (float, Decimal)):
         value = f"{value:,.2f}"
-    text = str(value)
-    longest = max(text.split("\n"), key=len) if text else ""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in longest)
+    return max(_line_width(line) for line in str(value).split("\n"))
+
+
+def _line_width(line: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+def line_count(value, width: float) -> int:
+    """Lines a wrapped text takes in a column `width` units wide."""
+    room = max(width - 2, 2)
+    return sum(max(1, math.ceil(_line_width(line) / room)) for line in str(value).split("\n"))
 
 
 def fit_width(chars: int, minimum: int = 6, maximum: int = 40) -> float:
@@ -194,7 +202,7 @@ class Grid:
         """Row heights tall enough for the longest wrapped header or text in the row."""
         out = {}
         for r, row in enumerate(self.rows, start=1):
-            lines = [math.ceil(display_width(item[0]) / max(widths[i] - 2, 2))
+            lines = [line_count(item[0], widths[i])
                      for i, item in enumerate(row)
                      if item is not None and item[1] in WRAP_AT and item[0]]
             if lines and (max(lines) > 1 or any(i and i[1] == "head" for i in row)):

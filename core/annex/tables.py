@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from core.annex.layout import NO_VALUE, Grid, display_width
+from core.annex.layout import NO_VALUE, WRAP_AT, Grid, display_width
 from core.figures import TRAINING_HOURS_EXPECTED, AnnualFigures
 from core.vocab import (
     InspectionCategory, InspectionMethod, InspectionResult, OtherActCategory, PenaltyKind,
@@ -40,6 +40,15 @@ class Col:
 
 def _cols(prefix: str, vocab, suffix: str = "") -> list[Col]:
     return [Col(m.value + suffix, f"{prefix}.{m.key}") for m in vocab]
+
+
+def _broken(header: str) -> str:
+    """A long header with its unit on a line of its own: "法制审核纠错\n（件）" rather than
+    letting the column wrap it as "法制审核纠错（件" + "）"."""
+    if "（" in header and display_width(header) > WRAP_AT["head"]:
+        name, unit = header.rsplit("（", 1)
+        return f"{name}\n（{unit}"
+    return header
 
 
 class TableSheet:
@@ -84,7 +93,7 @@ class TableSheet:
     def block(self, cols: list[Col], first: str = "年度") -> None:
         """Header row, then the year's values, and the previous year's and the change."""
         figs = [self.figs.figure(c.key) for c in cols]
-        self.grid.add([(first, "head", None), *((c.header, "head", None) for c in cols)])
+        self.grid.add([(first, "head", None), *((_broken(c.header), "head", None) for c in cols)])
         self.grid.add([(f"{self.year}年", "label", None),
                        *(self._cell(f.value, f.unit) for f in figs)], height=ROW_HEIGHT)
         if self.figs.has_previous:

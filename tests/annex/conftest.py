@@ -35,7 +35,9 @@ class Annex:
                 headers = row
                 for below in rows[i + 1:i + 4]:
                     if below and below[0] == label:
-                        out.append({h: v for h, v in zip(headers[1:], below[1:]) if h})
+                        # long headers carry their unit on a second line
+                        out.append({h.replace("\n", ""): v for h, v in zip(headers[1:], below[1:])
+                                    if h})
                         break
         return out
 
