@@ -2,7 +2,7 @@
 writing the report takes seconds, and the window must never freeze meanwhile.
 
 `run_task(fn, owner, on_done, on_failed, on_progress)` calls `fn(progress)` on Qt's thread
-pool; the callbacks run on the window's thread. A ZhifaError is something the clerk can act
+pool (reading through `snapshot_session`); the callbacks run on the window's thread. A ZhifaError is something the clerk can act
 on and arrives as its message alone; any other exception is a bug and arrives with its
 traceback (and is logged).
 """
@@ -11,13 +11,32 @@ from __future__ import annotations
 
 import logging
 import traceback
-from typing import Callable
+from contextlib import contextmanager
+from typing import Callable, Iterator
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from sqlalchemy.orm import Session
 
 from core.errors import ZhifaError
 
 log = logging.getLogger(__name__)
+
+
+@contextmanager
+def snapshot_session(store) -> Iterator[Session]:
+    """A read-only session that sees the ledger as it was when it started.
+
+    A background count runs while the clerk keeps saving. pysqlite starts no transaction for
+    SELECTs, so every query of a plain session reads the newest data, and figures counted in
+    two queries could see an inspection whose new unit the first query had not (seen as a
+    KeyError in core.figures). An explicit BEGIN makes all the queries read one snapshot.
+    """
+    with store.engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN")
+        with Session(bind=conn) as session:
+            yield session
+        conn.rollback()
 
 
 class TaskSignals(QObject):

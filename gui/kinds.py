@@ -22,6 +22,7 @@ class Column:
     header: str
     value: Callable[[Any], Any]
     sort: Any = None            # a column to ORDER BY, or None (not sortable)
+    number: bool = False        # right-aligned like a number even without a sort column
 
 
 # Staff links are relationships, not columns: their labels are the clerk's words.
@@ -167,7 +168,7 @@ _add("unit", Kind(
 _add("training", Kind(
     Training, "学法培训",
     (_c(Training, "date", _d), _c(Training, "topic"), _c(Training, "form"),
-     _c(Training, "hours"), Column("参加人数", lambda r: len(r.participants)),
+     _c(Training, "hours"), Column("参加人数", lambda r: len(r.participants), number=True),
      _c(Training, "exam_takers"), _c(Training, "exam_passed")),
     (_f("date", "date", required=True, carry=True), _f("topic", "text", required=True),
      _f("form", "choice", vocab.TrainingForm, carry=True), _f("hours", "float", required=True),

@@ -25,7 +25,7 @@ from core.ledger_io.template import write_template
 from core.outfiles import safe_filename
 from core.paths import data_dir
 from gui import messages
-from gui.background import run_task
+from gui.background import run_task, snapshot_session
 
 SHOWN_PROBLEMS = 2000        # rows of the rejection table; the saved workbook has them all
 
@@ -126,7 +126,7 @@ class LedgerActions:
         self._say("正在导出台账…")
 
         def run(_say):
-            with store.session() as s:
+            with snapshot_session(store) as s:
                 return export_ledger(s, year, target)
 
         run_task(run, self.window, self._exported, _failed(self.window, "导出失败"))
@@ -169,7 +169,7 @@ class ImportDialog(QDialog):
         head.setWordWrap(True)
         self.summary = QPlainTextEdit("\n".join(plan.summary_lines()))
         self.summary.setReadOnly(True)
-        self.summary.setMaximumHeight(200)
+        self.summary.setMaximumHeight(260)
         problems = plan.problems()
         self.problems_label = QLabel(
             f"未导入的行（{len(problems):,} 行）" + (f"，仅显示前 {SHOWN_PROBLEMS:,} 行"

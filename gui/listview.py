@@ -18,11 +18,21 @@ from core.models import Inspection, Unit
 from core.outfiles import atomic_write, safe_filename
 from core.text import excel_text
 from gui import messages
-from gui.background import run_task
-from gui.kinds import Kind
+from gui.background import run_task, snapshot_session
+from gui.kinds import KINDS, Kind
 from gui.tablemodel import PAGE, RecordTableModel, load_records
 
 ALL = "全部"
+
+
+def search_hint(kind: Kind) -> str:
+    """「搜索：检查事项、备注、检查对象」— the columns the search box looks in."""
+    labels = []
+    for col in kind.search:
+        owner = col.class_
+        labels.append(owner.field_label(col.key) if owner is kind.model else
+                      next((k.title for k in KINDS.values() if k.model is owner), ""))
+    return "搜索：" + "、".join(dict.fromkeys(x for x in labels if x))
 
 
 class SortingModel(RecordTableModel):
@@ -48,7 +58,7 @@ class RecordListView(QWidget):
         self.sort_column: int | None = None
         self.sort_order = Qt.SortOrder.AscendingOrder
 
-        self.search = QLineEdit(placeholderText="搜索（名称、事项、文号…）")
+        self.search = QLineEdit(placeholderText=search_hint(kind))
         self.search.setClearButtonEnabled(True)
         self.filter_boxes: dict[str, QComboBox] = {}
         self.date_from = QDateEdit(calendarPopup=True, displayFormat="yyyy-MM-dd")
@@ -96,10 +106,14 @@ class RecordListView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
+        # The arrow starts where the order really is: newest first by the year's date column.
+        first = next((i for i, c in enumerate(kind.columns)
+                      if kind.year_column is not None and c.sort is kind.year_column), -1)
+        self.table.horizontalHeader().setSortIndicator(first, Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicatorShown(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setStretchLastSection(False)
         self.table.verticalHeader().setDefaultSectionSize(26)
         # Column widths from the first rows only: measuring 1,000 rows would fetch them all.
         self.table.horizontalHeader().setResizeContentsPrecision(60)
@@ -345,7 +359,7 @@ def write_xlsx(store, kind: Kind, ids: list[int], tmp: Path, progress=None) -> N
     for i, _col in enumerate(kind.columns, 1):
         ws.column_dimensions[get_column_letter(i)].width = 16
     ws.append([c.header for c in kind.columns])
-    with store.read_session() as s:
+    with snapshot_session(store) as s:
         for start in range(0, len(ids), PAGE * 5):
             chunk = ids[start:start + PAGE * 5]
             found = load_records(s, kind, chunk)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from core.compliance import check_year
 from core.figures import annual_figures
-from gui.background import run_task
+from gui.background import run_task, snapshot_session
 from gui.chart import MonthlyBarChart
 from gui.flaglist import FlagTree, open_flag
 
@@ -147,7 +147,7 @@ class OverviewView(QWidget):
         self.title.setText(f"{year}年度概览（与年度报告所用数字一致）")
 
         def count(_progress):
-            with store.read_session() as s:
+            with snapshot_session(store) as s:
                 return annual_figures(s, year), check_year(s, year)
 
         run_task(count, self, lambda result: self._show_results(generation, *result),

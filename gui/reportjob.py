@@ -8,8 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.report import write_report
+from gui.background import snapshot_session
 
 
 def generate(store, year: int, folder: Path, progress=None):
-    with store.session() as session:
+    # One snapshot: the clerk may go on saving while the report is written.
+    with snapshot_session(store) as session:
         return write_report(session, year, Path(folder), progress=progress)

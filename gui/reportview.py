@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from core.compliance import check_year
 from core.paths import data_dir
-from gui.background import run_task
+from gui.background import run_task, snapshot_session
 from gui.flaglist import FlagTree, open_flag
 from gui.reportjob import generate
 
@@ -137,7 +137,7 @@ class ReportView(QWidget):
         store, year = self.shared.store, self.shared.year
 
         def run(_progress):
-            with store.read_session() as s:
+            with snapshot_session(store) as s:
                 return check_year(s, year)
 
         run_task(run, self, self._checked, self._failed)

@@ -49,7 +49,7 @@ class RecordTableModel(QAbstractTableModel):
         self.ids: list[int] = []
         self._pages: dict[int, list[tuple]] = {}
         # Numbers right-aligned, as in Excel.
-        self._right = [_is_number(c.sort) for c in kind.columns]
+        self._right = [c.number or _is_number(c.sort) for c in kind.columns]
 
     # --- data ------------------------------------------------------------------------
     def set_ids(self, ids: list[int]) -> None:
