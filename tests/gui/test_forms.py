@@ -95,6 +95,15 @@ def test_a_working_session_keeps_none_true_and_false_alive(qtbot, window, show):
         form.widgets["month" if "month" in form.widgets else "campaign_id"].currentData()
         form.close()
         window.fill_years()
+    narrative, report = window.views["narrative"], window.views["report"]
+    for i in range(40):
+        show("overview")
+        narrative.select_block(narrative.blocks.item(i % 7).text().split("（")[0])
+        with qtbot.waitSignal(report.checked, timeout=20000):
+            report.check()
+        if report.flags.topLevelItemCount():
+            report.flags.itemClicked.emit(report.flags.topLevelItem(0), 0)   # a group head
+        window.year_box.setCurrentIndex(i % window.year_box.count())
     for value, count in before.items():
         assert sys.getrefcount(value) > count - 100, value
 
