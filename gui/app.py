@@ -165,9 +165,35 @@ def main(argv: list[str] | None = None) -> int:
             lock.release()
 
     window.on_close = on_close
+    if lock is not None:
+        window.lock_watch = watch_lock(window, lock)
     window.show()
     offer_demo(window, shared)
     return app.exec()
+
+
+LOCK_LOST = ("另一台电脑解除了本机对台账「{name}」的占用并打开了它。\n\n"
+             "为免两处同时录入互相覆盖，请不要在本机继续录入：已保存的记录都在台账中，"
+             "请关闭程序，与对方确认后再打开。")
+
+
+def watch_lock(window, lock, every_ms: int = 60_000):
+    """Tell the clerk once if someone else took over the ledger (cleared our lock)."""
+    from PySide6.QtCore import QTimer
+
+    from gui import messages
+
+    timer = QTimer(window, interval=every_ms)
+
+    def check():
+        if not lock.held:
+            timer.stop()
+            log.warning("ledger lock lost: %s", lock.db_path)
+            messages.warn(window, "台账已被其他电脑打开", LOCK_LOST.format(name=lock.db_path.name))
+
+    timer.timeout.connect(check)
+    timer.start()
+    return timer
 
 
 if __name__ == "__main__":

@@ -107,6 +107,7 @@ class MainWindow(QMainWindow):
         shared.records_changed.connect(self._records_changed)
         shared.open_narrative.connect(self._open_narrative)
         self._restore_settings()
+        self.update_title()
 
     def _make_view(self, key: str) -> QWidget:
         if key == "overview":
@@ -188,7 +189,17 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(keys.index(key))
         return self.views[key]
 
-    def _records_changed(self, _model: str) -> None:
+    def update_title(self) -> None:
+        """「教育行政执法台账 — 示例区教育局」: which bureau's ledger is open."""
+        from core.records import profile
+        with self.shared.store.read_session() as s:
+            p = profile(s)
+            name = p.full_name if p is not None else ""
+        self.setWindowTitle("教育行政执法台账" + (f" — {name}" if name else ""))
+
+    def _records_changed(self, model: str) -> None:
+        if model in ("", "BureauProfile"):
+            self.update_title()
         self._update_undo()
         with self.shared.store.read_session() as s:
             years = set(years_with_data(s))

@@ -217,3 +217,25 @@ def test_a_data_file_on_a_shared_drive_is_warned_about(qtbot, window, answers):
     answers.replies = [True]                   # 仍然使用
     dialog.accept()
     assert window.shared.settings.value("data/location") == "//fileserver/法制科/台账.db"
+
+
+def test_the_window_title_names_the_bureau(qtbot, window):
+    assert window.windowTitle() == "教育行政执法台账 — 示例区教育局"
+    dialog = window.edit_profile()
+    dialog.full_name.setText("天津市示例区教育局")
+    dialog.accept()
+    assert window.windowTitle() == "教育行政执法台账 — 天津市示例区教育局"
+
+
+def test_a_lock_taken_over_by_another_pc_is_told_once(qtbot, window, tmp_path, answers):
+    from core.lock import DatabaseLock
+    from gui.app import watch_lock
+
+    db = tmp_path / "台账.db"
+    db.touch()
+    lock = DatabaseLock.acquire(db, heartbeat=None)
+    timer = watch_lock(window, lock, every_ms=10)
+    lock_path(db).unlink()                     # another PC cleared it (解除占用)
+    qtbot.waitUntil(lambda: not timer.isActive())
+    assert answers.shown == ["台账已被其他电脑打开：" + answers.shown[0].split("：", 1)[1]]
+    assert "台账.db" in answers.shown[0] and "请关闭程序" in answers.shown[0]
