@@ -83,7 +83,25 @@ class RecordForm(QDialog):
             box = QVBoxLayout()
             box.setContentsMargins(0, 0, 0, 0)
             box.setSpacing(2)
-            box.addWidget(widget)
+            if f.widget == "staff" and f.attr == "participants":
+                # A training is often for everyone: one click instead of twenty names.
+                row = QHBoxLayout()
+                row.setContentsMargins(0, 0, 0, 0)
+                row.addWidget(widget, 1)
+                self.all_staff_button = QPushButton("全部在岗人员")
+                self.all_staff_button.setAutoDefault(False)
+                self.all_staff_button.clicked.connect(
+                    lambda _c=False, w=widget: self._all_active_staff(w))
+                row.addWidget(self.all_staff_button)
+                box.addLayout(row)
+            else:
+                box.addWidget(widget)
+            if f.widget == "staff":
+                count = QLabel()
+                count.setObjectName("hint")
+                count.hide()
+                widget.textChanged.connect(lambda text, c=count: self._count_names(c, text))
+                box.addWidget(count)
             if f.widget == "unit":
                 new_row = QHBoxLayout()
                 self._new_unit_label = QLabel("新检查对象，类型：")
@@ -215,6 +233,19 @@ class RecordForm(QDialog):
     def _touched(self, *_):
         self.dirty = True
 
+    @staticmethod
+    def _count_names(label: QLabel, text: str) -> None:
+        n = len(pickers.split_names(text))
+        label.setText(f"共 {n} 人")
+        label.setVisible(n > 1)
+
+    def _all_active_staff(self, widget: QLineEdit) -> None:
+        with self.shared.store.read_session() as s:
+            names = pickers.active_staff_names(s)
+        widget.setText("、".join(names))
+        widget.setCursorPosition(0)
+        self.dirty = True
+
     def _update_title(self) -> None:
         verb = "新增" if self.record_id is None else "编辑"
         self.setWindowTitle(f"{verb}{self.kind.title}")
@@ -241,6 +272,7 @@ class RecordForm(QDialog):
             w.setText(value.name if value is not None else "")
         elif f.widget == "staff":
             w.setText("、".join(p.name for p in value))
+            w.setCursorPosition(0)              # a long list shows its first names
         elif f.widget == "date":
             w.setText(f"{value:%Y-%m-%d}" if value else "")
         elif f.widget == "money":

@@ -54,6 +54,13 @@ def staff_names(session) -> list[str]:
         live(Staff).with_only_columns(Staff.name).order_by(Staff.status, Staff.name))))
 
 
+def active_staff_names(session) -> list[str]:
+    from core.vocab import StaffStatus
+    return list(dict.fromkeys(session.scalars(
+        live(Staff).with_only_columns(Staff.name).where(Staff.status == StaffStatus.ACTIVE.value)
+        .order_by(Staff.name))))
+
+
 def department_names(session) -> list[str]:
     names: dict[str, None] = {}
     for model in (Inspection, Campaign):

@@ -121,3 +121,21 @@ def test_a_background_count_reads_one_moment_while_the_clerk_saves(demo_store):
         assert s.scalar(count) == before
     with snapshot_session(demo_store) as s:
         assert s.scalar(count) == before + 1
+
+
+def test_a_training_for_everyone_takes_one_click(qtbot, window, demo_store):
+    from core.models import Training
+
+    form = window.show_view("training").new_record()
+    form.widgets["date"].setText("2025-12-26")
+    form.widgets["topic"].setText("年终执法案卷评查培训")
+    form.widgets["hours"].setText("3")
+    form.all_staff_button.click()
+    names = form.widgets["participants"].text().split("、")
+    assert len(names) == 20 and "郑华" not in names          # 郑华's certificate is cancelled
+    assert any(label.text() == "共 20 人" and label.isVisibleTo(form)
+               for label in form.findChildren(type(form.hint)))
+    assert form.save()
+    with demo_store.read_session() as s:
+        t = s.scalar(select(Training).where(Training.topic == "年终执法案卷评查培训"))
+        assert len(t.participants) == 20 and t.hours == 3
