@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from sqlalchemy import func, insert, select
 
-from core.models import Inspection, PenaltyCase, Unit
+from core.models import Inspection, Unit
 from gui.tablemodel import PAGE
 
 
