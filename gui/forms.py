@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QFormLayout, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
@@ -228,7 +228,20 @@ class RecordForm(QDialog):
         else:
             raise ValueError(f.widget)
         w.setObjectName(f.attr)
+        # Enter moves on from lists, ticks and numbers too, not only from text fields.
+        targets = w.boxes if f.widget == "kinds" else [w]
+        for t in targets:
+            if isinstance(t, (QComboBox, QCheckBox, QSpinBox)):
+                t.installEventFilter(self)
         return w
+
+    def eventFilter(self, obj, event) -> bool:
+        if (event.type() == QEvent.Type.KeyPress
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and not event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+            self.focusNextChild()
+            return True
+        return super().eventFilter(obj, event)
 
     def _touched(self, *_):
         self.dirty = True

@@ -25,6 +25,11 @@ def test_enter_moves_to_the_next_field_and_never_saves(qtbot, window, demo_store
     assert QApplication.focusWidget() is form.widgets["unit_id"]
     qtbot.keyClick(form.widgets["unit_id"], Qt.Key.Key_Return)
     assert QApplication.focusWidget() is form.widgets["category"]
+    qtbot.keyClick(form.widgets["category"], Qt.Key.Key_Return)      # a list moves on too
+    assert QApplication.focusWidget() is form.widgets["method"]
+    form.widgets["recorded"].setFocus()
+    qtbot.keyClick(form.widgets["recorded"], Qt.Key.Key_Return)      # and a tick box
+    assert QApplication.focusWidget() is form.widgets["published_on"]
     assert form.saved_count == 0 and form.isVisible()
     form.dirty = False
     form.close()
