@@ -111,7 +111,12 @@ def _explain(exc: Exception, location: str) -> StoreError:
 
 def _sqlite_pragmas(journal_mode: str):
     def on_connect(dbapi_conn, _record):
-        # pysqlite's implicit transactions would defer BEGIN; the pragmas must run outside.
+        # pysqlite's own transaction handling begins only before INSERT/UPDATE/DELETE, so
+        # the queries of one count could read two different states of the file, and
+        # SAVEPOINT misbehaves. It is switched off here and BEGIN is emitted by SQLAlchemy
+        # (see _begin): every session is one real SQLite transaction, reads included
+        # (SQLAlchemy's documented recipe for pysqlite).
+        dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
@@ -120,6 +125,12 @@ def _sqlite_pragmas(journal_mode: str):
         cur.close()
 
     return on_connect
+
+
+def _begin(conn) -> None:
+    # Deferred: a reading session takes no write lock, and in WAL mode it reads the
+    # snapshot of its first query while others keep saving.
+    conn.exec_driver_sql("BEGIN")
 
 
 def make_engine(location: str) -> Engine:
@@ -133,6 +144,7 @@ def make_engine(location: str) -> Engine:
             raise StoreError(f"数据库所在文件夹「{path.parent}」不存在。")
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas(journal))
+        event.listen(engine, "begin", _begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
 

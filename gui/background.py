@@ -15,7 +15,6 @@ from contextlib import contextmanager
 from typing import Callable, Iterator
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
-from sqlalchemy.orm import Session
 
 from core.errors import ZhifaError
 
@@ -26,17 +25,17 @@ log = logging.getLogger(__name__)
 def snapshot_session(store) -> Iterator[Session]:
     """A read-only session that sees the ledger as it was when it started.
 
-    A background count runs while the clerk keeps saving. pysqlite starts no transaction for
-    SELECTs, so every query of a plain session reads the newest data, and figures counted in
-    two queries could see an inspection whose new unit the first query had not (seen as a
-    KeyError in core.figures). An explicit BEGIN makes all the queries read one snapshot.
+    A background count runs while the clerk keeps saving; figures counted in two queries
+    must not see an inspection whose new unit the first query had not (once seen as a
+    KeyError in core.figures). core.store begins a real SQLite transaction with every
+    session, so all its queries read one snapshot; nothing is written, so it is rolled back.
     """
-    with store.engine.connect() as conn:
-        if conn.dialect.name == "sqlite":
-            conn.exec_driver_sql("BEGIN")
-        with Session(bind=conn) as session:
-            yield session
-        conn.rollback()
+    session = store.read_session()
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()
 
 
 class TaskSignals(QObject):

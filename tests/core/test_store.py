@@ -124,3 +124,28 @@ def test_an_upgraded_first_schema_file_has_exactly_the_current_tables(tmp_path):
     fresh = tmp_path / "fresh.db"
     open_store(str(fresh)).close()
     assert _columns(copy) == _columns(fresh)
+
+
+def test_a_reading_session_sees_one_state_while_the_clerk_keeps_saving(tmp_path):
+    """A count runs in the background while an entry is saved: every query of the count
+    reads the ledger as it was at its first query (one real SQLite transaction)."""
+    from sqlalchemy import func, select
+
+    from core.models import Unit
+    from core.records import save
+    from core.store import open_store
+
+    store = open_store(str(tmp_path / "ledger.db"))
+    with store.session() as s:
+        save(s, Unit(name="一中", unit_type="公办中小学"))
+    reader = store.read_session()
+    try:
+        assert reader.scalar(select(func.count()).select_from(Unit)) == 1
+        with store.session() as s:
+            save(s, Unit(name="二中", unit_type="公办中小学"))
+        assert reader.scalar(select(func.count()).select_from(Unit)) == 1
+    finally:
+        reader.close()
+    with store.session() as s:
+        assert s.scalar(select(func.count()).select_from(Unit)) == 2
+    store.close()
