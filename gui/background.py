@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from typing import Callable, Iterator
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from sqlalchemy.orm import Session
 
 from core.errors import ZhifaError
 
