@@ -137,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
 
     app = QApplication.instance() or QApplication(argv)
     app.setApplicationName("教育行政执法台账")
+    dress(app)
     setup_logging()
     crash.install()
     if hand_over():
@@ -170,6 +171,25 @@ def main(argv: list[str] | None = None) -> int:
     window.show()
     offer_demo(window, shared)
     return app.exec()
+
+
+def dress(app) -> None:
+    """The program's icon on every window and the taskbar, and Qt's own buttons and dialogs
+    (确定/取消, the file chooser) in Chinese rather than English."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+    from PySide6.QtGui import QIcon
+
+    from core.paths import resources_dir
+
+    icon = resources_dir() / "icons" / "zhifa.ico"
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_",
+                       folder):
+        app.installTranslator(translator)
+    app._zhifa_translator = translator          # kept alive as long as the application
 
 
 LOCK_LOST = ("另一台电脑解除了本机对台账「{name}」的占用并打开了它。\n\n"

@@ -239,3 +239,14 @@ def test_a_lock_taken_over_by_another_pc_is_told_once(qtbot, window, tmp_path, a
     qtbot.waitUntil(lambda: not timer.isActive())
     assert answers.shown == ["台账已被其他电脑打开：" + answers.shown[0].split("：", 1)[1]]
     assert "台账.db" in answers.shown[0] and "请关闭程序" in answers.shown[0]
+
+
+def test_the_program_has_its_icon_and_qt_speaks_chinese(qapp):
+    """Qt's own buttons (Cancel, Yes) come out in Chinese, and windows carry the icon."""
+    from PySide6.QtCore import QCoreApplication
+
+    from gui.app import dress
+
+    dress(qapp)
+    assert not qapp.windowIcon().isNull()
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
