@@ -19,9 +19,6 @@ from PySide6.QtWidgets import (
 
 from core.backups import manual_backup
 from core.errors import OutputError
-from core.ledger_io.exporter import export_ledger
-from core.ledger_io.importer import plan_import
-from core.ledger_io.template import write_template
 from core.outfiles import safe_filename
 from core.paths import data_dir
 from gui import messages
@@ -76,6 +73,7 @@ class LedgerActions:
 
         def plan(say):
             with store.session() as s:          # planning writes nothing
+                from core.ledger_io.importer import plan_import  # openpyxl: loaded when used
                 return plan_import(s, path, say=say)
 
         run_task(plan, self.window, self._show_plan, _failed(self.window, "无法导入"),
@@ -127,6 +125,7 @@ class LedgerActions:
 
         def run(_say):
             with snapshot_session(store) as s:
+                from core.ledger_io.exporter import export_ledger
                 return export_ledger(s, year, target)
 
         run_task(run, self.window, self._exported, _failed(self.window, "导出失败"))
@@ -146,6 +145,7 @@ class LedgerActions:
 
     def template(self, target: Path) -> Path | None:
         try:
+            from core.ledger_io.template import write_template
             path = write_template(target)
         except OutputError as exc:
             messages.warn(self.window, "无法保存模板", str(exc))

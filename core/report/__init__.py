@@ -22,7 +22,6 @@ from core.narrative import load_narratives
 from core.outfiles import atomic_write, report_paths
 from core.records import profile
 from core.report.content import TEMPLATE_FIELDS, ReportContent, compose
-from core.report.layout import write_docx
 from core.report.templates import TemplateSet, templates_dir
 from core.text import clean_text
 
@@ -93,6 +92,10 @@ def write_report(session: Session, year: int, out_dir: Path, *,
     bureau = clean_text(profile(session).full_name, keep_newlines=False).strip()
     docx_path, annex_path = report_paths(bureau, year, Path(out_dir))
     say("正在生成报告正文…")
+    # python-docx loads here: the window's 报告文字 view uses this package's templates
+    # without paying for it at start-up.
+    from core.report.layout import write_docx
+
     atomic_write(docx_path, lambda tmp: write_docx(content, tmp, author=bureau, year=year))
     written_annex = None
     if with_annex:
