@@ -77,6 +77,9 @@ def measure(store, size: int) -> list:
     from core.models import Inspection
     from gui.app import build_window
 
+    # The benchmark runs headless: without a display Qt would abort loading xcb.
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     results = []
     db = str(store.path)
     start = _start_time("start", db)
