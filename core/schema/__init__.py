@@ -9,7 +9,20 @@ from __future__ import annotations
 
 from typing import Callable
 
-CURRENT_VERSION = 1
+CURRENT_VERSION = 2
 MIN_UPGRADABLE_VERSION = 1
 
-UPGRADES: dict[int, Callable] = {}
+
+def upgrade_to_2(op) -> None:
+    """Counting indexes for a city-scale year (docs/PERFORMANCE.md): the (date, unit) index
+    leads with the unit after the date, and a second one follows the reporting dimensions."""
+    op.drop_index("ix_inspection_counting", table_name="inspection")
+    op.create_index("ix_inspection_counting", "inspection",
+                    ["date", "unit_id", "deleted_at", "category", "method", "result", "personnel",
+                     "problems_found", "rectified_on_site", "recorded"])
+    op.create_index("ix_inspection_dimensions", "inspection",
+                    ["category", "method", "result", "date", "deleted_at", "personnel",
+                     "problems_found", "rectified_on_site", "recorded"])
+
+
+UPGRADES: dict[int, Callable] = {2: upgrade_to_2}
