@@ -214,7 +214,9 @@ class RecordListView(QWidget):
     def requery(self) -> None:
         self._stale = False
         with self.shared.store.read_session() as s:
-            ids = list(s.scalars(self.id_query()))
+            # Through the Core connection: the ORM's per-row machinery made fetching 85,000
+            # ids take 0.47 s where the query itself takes 0.08 s.
+            ids = [row[0] for row in s.connection().execute(self.id_query())]
         self.model.set_ids(ids)
         where = "回收站中" if self.recycle.isChecked() else "共"
         self.count_label.setText(f"{where} {len(ids):,} 条")
