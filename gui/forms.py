@@ -16,12 +16,11 @@ from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QFormLayout, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
     QPlainTextEdit, QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget,
 )
-from sqlalchemy import func, select
 
 from core.errors import ValidationError, ZhifaError
 from core.models import Inspection, PenaltyCase, Unit, cents_to_yuan, join_list, split_list
 from core.parsing import parse_date, parse_decimal, parse_int, parse_text
-from core.records import live, staff_by_name, unit_by_name
+from core.records import inspections_same_day, live, staff_by_name, unit_by_name
 from core.undo import snapshot
 from core.vocab import UnitType
 from gui import messages, pickers
@@ -380,11 +379,7 @@ class RecordForm(QDialog):
         if day is None:
             return
         with self.shared.store.read_session() as s:
-            q = select(func.count()).select_from(Inspection).join(Unit).where(
-                Inspection.deleted_at.is_(None), Unit.name == name, Inspection.date == day)
-            if self.record_id is not None:
-                q = q.where(Inspection.id != self.record_id)
-            n = s.scalar(q)
+            n = inspections_same_day(s, name, day, exclude_id=self.record_id)
         if n:
             self.unit_note.setText(f"注意：「{name}」在 {day:%Y-%m-%d} 已有 {n} 条检查记录，"
                                    "同一对象同一天只计为 1 次检查。")

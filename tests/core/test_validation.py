@@ -152,3 +152,23 @@ def test_absurd_numbers_are_refused_by_name_not_hung_on(text):
     for parse in (parse_int, parse_decimal):
         with pytest.raises(ValidationError, match="出动人次"):
             parse(text, "出动人次")
+
+
+def test_the_form_is_told_when_a_unit_was_already_inspected_that_day(session):
+    """Log an inspection of 一中 on 3 March; a second entry for 一中 that day is warned of
+    (it would count once), another day or the record itself is not."""
+    import datetime as dt
+
+    from core.models import Inspection, Staff, Unit
+    from core.records import inspections_same_day
+
+    a = save(session, Staff(name="甲"))
+    unit = save(session, Unit(name="一中", unit_type="公办中小学"))
+    first = save(session, Inspection(date=dt.date(2025, 3, 3), unit=unit, unit_id=unit.id,
+                                     category="日常检查", method="其他", result="合格",
+                                     inspectors=[a]))
+    assert inspections_same_day(session, "一中", dt.date(2025, 3, 3)) == 1
+    assert inspections_same_day(session, "一中", dt.date(2025, 3, 3), exclude_id=first.id) == 0
+    assert inspections_same_day(session, "一中", dt.date(2025, 3, 4)) == 0
+    delete(session, first)
+    assert inspections_same_day(session, "一中", dt.date(2025, 3, 3)) == 0
