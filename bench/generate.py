@@ -36,7 +36,7 @@ from core.store import Store, open_store
 from core.validation import CREDIT_CODE, validate
 from core.vocab import (
     InspectionCategory, InspectionMethod, InspectionResult, NarrativeBlock, OtherActCategory,
-    PartyType, PenaltyKind, PowerCategory, Procedure, ReviewKind, ReviewResult, StaffStatus,
+    PartyType, PowerCategory, Procedure, ReviewKind, ReviewResult, StaffStatus,
     TrainingForm, UnitType, heaviest_penalty,
 )
 

@@ -71,10 +71,8 @@ def _until(app, done, limit: float = 60.0) -> None:
 def measure(store, size: int) -> list:
     from PySide6.QtCore import QAbstractTableModel, Qt
     from PySide6.QtWidgets import QApplication, QTableView
-    from sqlalchemy import select
 
     from bench.run import Result
-    from core.models import Inspection
     from gui.app import build_window
 
     # The benchmark runs headless: without a display Qt would abort loading xcb.

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib.util
 import json
 import os
 import platform
@@ -87,13 +86,6 @@ def python(code: str, *args: str, env: dict | None = None, timeout: int = 600) -
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def has_module(name: str) -> bool:
-    try:
-        return importlib.util.find_spec(name) is not None
-    except ModuleNotFoundError:
-        return False
-
-
 # --- measurements ----------------------------------------------------------------------------
 
 def measure_figures(store, size: int) -> Result:
@@ -142,9 +134,7 @@ def measure_check(store, size: int) -> Result:
     return Result("合规检查 check_year", value, "s", note="无目标，供参考")
 
 
-def measure_report(store, size: int, out: Path) -> Result | None:
-    if not has_module("core.report"):
-        return None
+def measure_report(store, size: int, out: Path) -> Result:
     from bench.outputs import floor_docx, write_report
 
     target = out / f"report-{size}.docx"
@@ -154,9 +144,7 @@ def measure_report(store, size: int, out: Path) -> Result | None:
                   "< 1 s", value < 1.0)
 
 
-def measure_annex(store, size: int, out: Path) -> Result | None:
-    if not has_module("core.annex"):
-        return None
+def measure_annex(store, size: int, out: Path) -> Result:
     from bench.outputs import floor_xlsx, read_cells, write_annex
 
     target = out / f"annex-{size}.xlsx"
@@ -223,14 +211,11 @@ if sys.argv[2] == "open":
         flags = check_year(s, int(sys.argv[3]), today=dt.date(int(sys.argv[3]) + 1, 1, 15))
         # The list pane keeps the ids of the year's records (rows are fetched as shown).
         ids = s.scalars(select(Inspection.id)).all()
-    try:
-        from bench.outputs import write_annex, write_report
-        import pathlib, tempfile
-        out = pathlib.Path(tempfile.mkdtemp())
-        write_report(store, int(sys.argv[3]), out / "r.docx")
-        write_annex(store, int(sys.argv[3]), out / "a.xlsx")
-    except ImportError:
-        pass
+    from bench.outputs import write_annex, write_report
+    import pathlib, tempfile
+    out = pathlib.Path(tempfile.mkdtemp())
+    write_report(store, int(sys.argv[3]), out / "r.docx")
+    write_annex(store, int(sys.argv[3]), out / "a.xlsx")
 def peak_mb():
     # VmHWM belongs to this program image; ru_maxrss may carry the forking parent's peak.
     try:
@@ -254,8 +239,6 @@ def measure_memory(store, size: int) -> Result:
 
 
 def measure_gui(store, size: int) -> list[Result]:
-    if not has_module("bench.gui_probe"):
-        return []
     from bench.gui_probe import measure
 
     return measure(store, size)

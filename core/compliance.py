@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from core.figures import (
     TRAINING_HOURS_EXPECTED, annual_figures, counted_inspection_ids, in_year, valid_on_day,
 )
-from core.models import Inspection, NarrativeText, PenaltyCase, Staff, Unit, inspection_staff
+from core.models import Inspection, PenaltyCase, Staff, Unit, inspection_staff
 from core.narrative import LAST_YEAR, UNCONFIRMED, load_narratives
 from core.records import profile
 from core.vocab import Procedure
@@ -63,7 +63,7 @@ def check_year(session: Session, year: int, today: dt.date | None = None) -> lis
     if not calendar_knows(year) or not calendar_knows(year + 1):
         unknown = year if not calendar_knows(year) else year + 1
         flags.append(Flag("calendar.unknown", "", None, f"{unknown}年节假日",
-                          f"节假日安排尚未收录，公示期限按周一至周五计算，可能不准确。"))
+                          "节假日安排尚未收录，公示期限按周一至周五计算，可能不准确。"))
     return flags
 
 
@@ -163,8 +163,6 @@ def _enterprise_cap_flags(session: Session, year: int) -> list[Flag]:
 def _narrative_flags(session: Session, year: int) -> list[Flag]:
     """The report's paragraphs a person has not confirmed: marked 待确认, or not written
     this year (the report would fall back on last year's text or a template paragraph)."""
-    stored = {n.block: n.id for n in session.scalars(select(NarrativeText).where(
-        NarrativeText.deleted_at.is_(None), NarrativeText.year == year))}
     flags = []
     for block, narrative in load_narratives(session, year).items():
         if narrative.confirmed:
@@ -176,6 +174,6 @@ def _narrative_flags(session: Session, year: int) -> list[Flag]:
             message = f"未填写，报告将沿用{year - 1}年的文字并用黄色标出，需经办人确认或改写。"
         else:
             message = "未填写，报告将使用模板段落并用黄色标出，需经办人确认或改写。"
-        flags.append(Flag("narrative.unconfirmed", "NarrativeText", stored.get(block.value),
+        flags.append(Flag("narrative.unconfirmed", "NarrativeText", narrative.record_id,
                           record, message))
     return flags

@@ -25,7 +25,7 @@ from core.paths import resources_dir
 from core.records import profile, save, set_profile, unit_by_name, staff_by_name
 from core.vocab import (
     InspectionCategory as Cat, InspectionMethod as Method, InspectionResult as Result,
-    OtherActCategory, PartyType, PenaltyKind, PowerCategory, Procedure, ReviewKind,
+    OtherActCategory, PartyType, PowerCategory, Procedure, ReviewKind,
     ReviewResult, StaffStatus, TrainingForm, UnitType,
 )
 from core.workdays import deadline

@@ -36,7 +36,7 @@ from core.models import (
 from core.vocab import (
     CORRECTED_REVIEW_RESULTS, InspectionCategory, InspectionMethod, InspectionResult,
     OtherActCategory, PartyType, PenaltyKind, PowerCategory, Procedure, ReviewKind,
-    ReviewResult, StaffStatus, UnitType,
+    ReviewResult, UnitType,
 )
 
 TRAINING_HOURS_EXPECTED = 60  # Tianjin practice: ≥ 60 学时 of legal training a year
@@ -266,7 +266,7 @@ def _training(session: Session, year: int, f: AnnualFigures) -> None:
           note="持证执法人员年度学时合计 ÷ 持证执法人员数")
     f.add("training.reached_60", f"学时达{TRAINING_HOURS_EXPECTED}学时人数", len(reached), "人",
           SourceSpec(Staff, (Staff.id.in_(reached),)))
-    f.add("training.reached_60_rate", f"学时达标率",
+    f.add("training.reached_60_rate", "学时达标率",
           round(len(reached) / len(rows) * 100, 1) if rows else None, "%")
     f.tables["training.per_person"] = [
         {"staff_id": sid, "姓名": name, "学时": float(h),

@@ -87,6 +87,7 @@ class BureauProfile(Base):
     """单位信息: one row. What the report's title, signature and file names come from."""
 
     __tablename__ = "bureau_profile"
+    KIND = "单位信息"
     id: Mapped[int] = mapped_column(primary_key=True)
     full_name: Mapped[str] = mapped_column(String(100), info=label("单位全称"))
     region: Mapped[str] = mapped_column(String(100), default="", info=label("地区"))

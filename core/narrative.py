@@ -9,7 +9,6 @@ returned as unconfirmed: the report highlights them and warns, `check` lists the
 from __future__ import annotations
 
 from dataclasses import dataclass
-
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -30,6 +29,7 @@ class Narrative:
     block: NarrativeBlock
     paragraphs: list[str]
     origin: str
+    record_id: int | None = None   # this year's stored row, where there is one
 
     @property
     def confirmed(self) -> bool:
@@ -67,16 +67,17 @@ def load_narratives(session: Session, year: int, defaults: TemplateSet | None = 
     out = {}
     for block in NarrativeBlock:
         row = this_year.get(block.value)
+        row_id = row.id if row is not None else None
         if row is not None and paragraphs_of(row.text):
             origin = UNCONFIRMED if row.needs_review else OWN
-            out[block] = Narrative(block, paragraphs_of(row.text), origin)
+            out[block] = Narrative(block, paragraphs_of(row.text), origin, row_id)
             continue
         previous = last_year.get(block.value)
         if previous is not None and paragraphs_of(previous.text):
             moved = previous.text.replace(str(year - 1), str(year))
-            out[block] = Narrative(block, paragraphs_of(moved), LAST_YEAR)
+            out[block] = Narrative(block, paragraphs_of(moved), LAST_YEAR, row_id)
             continue
         text = (defaults.render(block.value, year=year, bureau=bureau)
                 if defaults is not None and block.value in defaults else "")
-        out[block] = Narrative(block, paragraphs_of(text), TEMPLATE)
+        out[block] = Narrative(block, paragraphs_of(text), TEMPLATE, row_id)
     return out

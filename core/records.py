@@ -16,7 +16,7 @@ from core.models import (
     BureauProfile, Inspection, NarrativeText, PenaltyCase, Record, ReviewCase, Staff,
     Training, Unit, inspection_staff, training_staff,
 )
-from core.validation import LONE_SURROGATE, validate
+from core.validation import check_storable_text, validate
 
 
 def live(model):
@@ -93,12 +93,9 @@ def set_profile(session: Session, **fields) -> BureauProfile:
     """Create or update the one bureau profile row."""
     current = profile(session) or BureauProfile(full_name="")
     for key, value in fields.items():
-        if isinstance(value, str) and LONE_SURROGATE.search(value):
-            label = BureauProfile.__table__.c[key].info.get("label", key)
-            raise ValidationError(label, "含有无法保存的残缺字符（可能来自复制粘贴），请删除后重新输入。",
-                                  record="单位信息")
         if value is not None:
             setattr(current, key, value)
+    check_storable_text(current)
     if not (current.full_name or "").strip():
         raise ValidationError("单位全称", "不能为空。", record="单位信息")
     session.add(current)

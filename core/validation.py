@@ -215,16 +215,19 @@ VALIDATORS = {
 
 # A lone UTF-16 surrogate (text pasted from a damaged source into a Qt field) cannot be
 # encoded as UTF-8, so SQLite's driver would fail with UnicodeEncodeError at the INSERT.
-LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _check_storable_text(record: Record) -> None:
+def check_storable_text(record) -> None:
+    """Every text column of a ledger record or the bureau profile can be stored."""
     for column in type(record).__table__.columns:
         value = getattr(record, column.key, None)
-        if isinstance(value, str) and LONE_SURROGATE.search(value):
-            _Checker(record).fail(column.key, "含有无法保存的残缺字符（可能来自复制粘贴），请删除后重新输入。")
+        if isinstance(value, str) and _LONE_SURROGATE.search(value):
+            raise ValidationError(column.info.get("label", column.key),
+                                  "含有无法保存的残缺字符（可能来自复制粘贴），请删除后重新输入。",
+                                  record=type(record).KIND)
 
 
 def validate(record: Record) -> None:
-    _check_storable_text(record)
+    check_storable_text(record)
     VALIDATORS[type(record)](record)

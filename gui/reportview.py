@@ -180,18 +180,17 @@ class ReportView(QWidget):
         self.files = files
         self.progress.hide()
         self.generate_button.setEnabled(True)
-        lines = [f"已生成 {self.shared.year} 年度报告：", f"报告：{files.docx}"]
-        if files.annex:
-            lines.append(f"附件：{files.annex}")
+        lines = [f"已生成 {self.shared.year} 年度报告：", f"报告：{files.docx}",
+                 f"附件：{files.annex}"]
         self.status.setText("\n".join(lines))
         self.warnings.clear()
-        for w in files.warnings or []:
+        for w in files.warnings:
             self.warnings.addItem(w)
         has_warnings = self.warnings.count() > 0
         self.warnings_label.setVisible(has_warnings)
         self.warnings.setVisible(has_warnings)
         self.open_docx.show()
-        self.open_annex.setVisible(bool(files.annex))
+        self.open_annex.show()
         self.open_folder.show()
         self.shared.status.emit("年度报告已生成。")
         self.finished.emit(files)

@@ -31,7 +31,7 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100
 @dataclass
 class ReportFiles:
     docx: Path
-    annex: Path | None
+    annex: Path
     warnings: list[str] = field(default_factory=list)
 
 
@@ -51,8 +51,8 @@ def check_year_arg(year) -> int:
     return year
 
 
-def build_content(session: Session, year: int, *, today: dt.date | None = None,
-                  figures: AnnualFigures | None = None) -> tuple[ReportContent, AnnualFigures]:
+def build_content(session: Session, year: int, *,
+                  today: dt.date | None = None) -> tuple[ReportContent, AnnualFigures]:
     """The report's paragraphs for `year`, without writing anything."""
     year = check_year_arg(year)
     if not ledger_has_year(session, year):
@@ -60,12 +60,13 @@ def build_content(session: Session, year: int, *, today: dt.date | None = None,
                           f"请确认年度是否选对，或先录入、导入{year}年的数据。")
     report_templates, narrative_templates = load_templates()
     bureau_profile = profile(session)
-    bureau = clean_text(bureau_profile.full_name).strip() if bureau_profile else ""
+    bureau = (clean_text(bureau_profile.full_name, keep_newlines=False).strip()
+              if bureau_profile else "")
     if not bureau:
         raise ReportError("尚未填写单位全称，报告标题和署名需要它：请先在“单位信息”中填写。")
     signatory = clean_text(bureau_profile.signatory or "").strip() or bureau
     day = _document_date(bureau_profile.document_date, year, today or dt.date.today())
-    figures = figures or annual_figures(session, year)
+    figures = annual_figures(session, year)
     narratives = load_narratives(session, year, narrative_templates, bureau)
     content = compose(report_templates, figures, narratives, bureau=bureau, signatory=signatory,
                       document_date=day)
@@ -84,27 +85,20 @@ def _document_date(stored: dt.date | None, year: int, today: dt.date) -> dt.date
 
 def write_report(session: Session, year: int, out_dir: Path, *,
                  progress: Callable[[str], None] | None = None,
-                 today: dt.date | None = None, with_annex: bool = True) -> ReportFiles:
+                 today: dt.date | None = None) -> ReportFiles:
     say = progress or (lambda _text: None)
-    year = check_year_arg(year)
     say("正在统计全年数据…")
     content, figures = build_content(session, year, today=today)
-    bureau = clean_text(profile(session).full_name, keep_newlines=False).strip()
-    docx_path, annex_path = report_paths(bureau, year, Path(out_dir))
+    docx_path, annex_path = report_paths(content.bureau, figures.year, Path(out_dir))
     say("正在生成报告正文…")
-    # python-docx loads here: the window's 报告文字 view uses this package's templates
-    # without paying for it at start-up.
+    # python-docx and openpyxl load here: the window's 报告文字 view uses this package's
+    # templates without paying for them at start-up.
+    from core.annex import write_annex
     from core.report.layout import write_docx
 
-    atomic_write(docx_path, lambda tmp: write_docx(content, tmp, author=bureau, year=year))
-    written_annex = None
-    if with_annex:
-        try:
-            from core.annex import write_annex
-        except ImportError:  # a build without the annex builder still writes the report
-            write_annex = None
-        if write_annex is not None:
-            say("正在生成统计附件…")
-            written_annex = write_annex(session, year, annex_path, figures=figures)
+    atomic_write(docx_path, lambda tmp: write_docx(content, tmp, author=content.bureau,
+                                                   year=figures.year))
+    say("正在生成统计附件…")
+    annex = write_annex(session, figures.year, annex_path, figures=figures)
     say("完成。")
-    return ReportFiles(docx_path, written_annex, list(content.warnings))
+    return ReportFiles(docx_path, annex, list(content.warnings))

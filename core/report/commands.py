@@ -17,8 +17,7 @@ def run_report(args, store) -> int:
     with store.session() as session:
         files = write_report(session, args.year, Path(args.out))
     print(f"已生成报告：{files.docx}")
-    if files.annex:
-        print(f"已生成统计附件：{files.annex}")
+    print(f"已生成统计附件：{files.annex}")
     for warning in files.warnings:
         print(f"请注意：{warning}")
     return 0

@@ -18,7 +18,7 @@ from core.figures import TRAINING_HOURS_EXPECTED, AnnualFigures, Figure
 from core.narrative import Narrative
 from core.text import clean_text
 from core.vocab import (
-    InspectionCategory, InspectionMethod, InspectionResult, NarrativeBlock, OtherActCategory,
+    InspectionCategory, InspectionResult, NarrativeBlock, OtherActCategory,
     PenaltyKind, PowerCategory, ReviewKind, ReviewResult, UnitType,
 )
 
@@ -109,13 +109,11 @@ class Paragraph:
 
 @dataclass
 class ReportContent:
+    bureau: str               # 单位全称 on one line, as the title and file names use it
     title: str
     annex_title: str
     paragraphs: list[Paragraph] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-
-    def stated_figures(self) -> set[str]:
-        return {key for p in self.paragraphs for key in p.figures}
 
 
 # --- numbers as a Chinese report writes them ------------------------------------------
@@ -146,11 +144,6 @@ def _counted(figs: AnnualFigures, prefix: str, members, unit: str) -> str:
                    if figs.get(f"{prefix}.{m.key}")])
 
 
-def _strip_internal_dot(name: str) -> str:
-    # "双随机一公开·部门联合" is the ledger's word; a sentence says 部门联合 on its own.
-    return name.split("·")[-1]
-
-
 _PLACEHOLDER = re.compile(r"\{(year|value|unit|name)\}")
 
 
@@ -163,9 +156,8 @@ def _clerk_sentence(sentence: str, **fields) -> str:
 class _Writer:
     """Collects the paragraphs; a tiny helper so the outline below reads top to bottom."""
 
-    def __init__(self, templates, figs: AnnualFigures):
-        self.t, self.figs = templates, figs
-        self.content: ReportContent | None = None
+    def __init__(self, templates, figs: AnnualFigures, content: ReportContent):
+        self.t, self.figs, self.content = templates, figs, content
 
     def say(self, template: str, /, **fields) -> str:
         return self.t.render(template, **fields)
@@ -197,10 +189,10 @@ class _Writer:
 def compose(templates, figs: AnnualFigures, narratives: dict[NarrativeBlock, Narrative], *,
             bureau: str, signatory: str, document_date: dt.date) -> ReportContent:
     year = figs.year
-    w = _Writer(templates, figs)
-    w.content = content = ReportContent(
-        title=w.say("title.report", bureau=bureau, year=year),
-        annex_title=w.say("title.annex", year=year))
+    content = ReportContent(bureau=bureau,
+                            title=templates.render("title.report", bureau=bureau, year=year),
+                            annex_title=templates.render("title.annex", year=year))
+    w = _Writer(templates, figs, content)
     say, add = w.say, w.add
 
     def narrative(block: NarrativeBlock) -> None:

@@ -19,11 +19,12 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_SECTION
-from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX, WD_LINE_SPACING
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from lxml import etree
 
 from core.report.content import Paragraph, ReportContent
 
@@ -147,7 +148,7 @@ def _attachment(doc, paragraph: Paragraph):
     fmt = p.paragraph_format
     fmt.left_indent = Pt(CHAR * 5)
     fmt.first_line_indent = Pt(-CHAR * 3)
-    _chars(p, left=500, first_line=None, hanging=300)
+    _chars(p._p, left=500, first_line=None, hanging=300)
     _text(p, paragraph)
     return p
 
@@ -167,7 +168,7 @@ def _signature_lines(doc, paragraph: Paragraph, content: ReportContent) -> None:
         fmt.first_line_indent = Pt(0)
         fmt.right_indent = Pt(CHAR * right)
         fmt.keep_with_next = text_paragraph is paragraph
-        _chars(p, right=round(right * 100), first_line=0)
+        _chars(p._p, right=round(right * 100), first_line=0)
         _text(p, text_paragraph)
 
 
@@ -201,10 +202,8 @@ def _page_setup(doc) -> None:
     grid.set(qn("w:charSpace"), str(round((pitch_pt - CHAR) * 4096)))
 
 
-def _set_fonts(rpr_parent, east_asia: str, ascii_font: str | None = None) -> None:
-    """Name the font for every script on a style's or run's w:rPr, dropping theme fonts."""
-    rpr = _child(rpr_parent, "w:rPr", first=False) if not hasattr(
-        rpr_parent, "get_or_add_rPr") else rpr_parent.get_or_add_rPr()
+def _set_fonts(rpr, east_asia: str, ascii_font: str | None = None) -> None:
+    """Name the font for every script on a w:rPr, dropping theme fonts."""
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
@@ -240,11 +239,12 @@ def _lang(rpr) -> None:
     lang.set(qn("w:bidi"), "ar-SA")
 
 
-def _chars(p, *, left: int | None = None, right: int | None = None,
+def _chars(element, *, left: int | None = None, right: int | None = None,
            first_line: int | None = 200, hanging: int | None = None) -> None:
-    """Indents in hundredths of a character (w:firstLineChars…): Word and WPS keep them
-    on the character grid even where the point values above are rounded."""
-    ppr = p.get_or_add_pPr() if hasattr(p, "get_or_add_pPr") else p._p.get_or_add_pPr()
+    """Indents of a paragraph's or style's element in hundredths of a character
+    (w:firstLineChars…): Word and WPS keep them on the character grid where the point
+    values are rounded."""
+    ppr = element.get_or_add_pPr()
     ind = ppr.find(qn("w:ind"))
     if ind is None:
         ind = OxmlElement("w:ind")
@@ -260,8 +260,8 @@ def _styles(doc) -> None:
     # Document defaults: what any run without a style falls back to.
     defaults = _child(doc.styles.element, "w:docDefaults")
     rpr_default = _child(defaults, "w:rPrDefault")
-    _set_fonts(rpr_default, BODY_FONT)
     rpr = _child(rpr_default, "w:rPr")
+    _set_fonts(rpr, BODY_FONT)
     _lang(rpr)
     # The character grid's pitch is reckoned from the default font size: left at python-docx's
     # 11 pt, every 16 pt character would take two grid cells (14 characters a line).
@@ -269,7 +269,7 @@ def _styles(doc) -> None:
         _child(rpr, tag, first=False).set(qn("w:val"), str(int(BODY_SIZE.pt * 2)))
 
     normal = styles["Normal"]
-    _set_fonts(normal.element, BODY_FONT)
+    _set_fonts(normal.element.get_or_add_rPr(), BODY_FONT)
     normal.font.size = BODY_SIZE
     normal.font.bold = False
     _lang(normal.element.get_or_add_rPr())
@@ -292,7 +292,7 @@ def _styles(doc) -> None:
 
     title = styles["Title"]
     _reset_style(title, normal)
-    _set_fonts(title.element, TITLE_FONT)
+    _set_fonts(title.element.get_or_add_rPr(), TITLE_FONT)
     title.font.size = TITLE_SIZE
     tfmt = title.paragraph_format
     tfmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -304,7 +304,7 @@ def _styles(doc) -> None:
                               ("Heading 3", BODY_FONT, 2)):
         style = styles[name]
         _reset_style(style, normal)
-        _set_fonts(style.element, font)
+        _set_fonts(style.element.get_or_add_rPr(), font)
         style.font.size = BODY_SIZE
         hfmt = style.paragraph_format
         hfmt.first_line_indent = Pt(CHAR * 2)
@@ -317,10 +317,9 @@ def _styles(doc) -> None:
             style.element.get_or_add_pPr().append(outline)
         outline.set(qn("w:val"), str(level))
 
-    footer = styles["Footer"] if "Footer" in [s.name for s in styles] else styles.add_style(
-        "Footer", WD_STYLE_TYPE.PARAGRAPH)
+    footer = styles["Footer"]                           # in python-docx's template
     footer.base_style = normal
-    _set_fonts(footer.element, PAGE_NUMBER_FONT)
+    _set_fonts(footer.element.get_or_add_rPr(), PAGE_NUMBER_FONT)
     footer.font.size = PAGE_NUMBER_SIZE
     ffmt = footer.paragraph_format
     ffmt.first_line_indent = Pt(0)
@@ -357,15 +356,7 @@ def _reset_style(style, normal) -> None:
 def _font_table(doc) -> None:
     """Declare our fonts with a substitute so a PC without 仿宋_GB2312 shows 仿宋, not a
     random fallback."""
-    part = doc.part.font_table_part if hasattr(doc.part, "font_table_part") else None
-    if part is None:
-        for rel in doc.part.rels.values():
-            if rel.reltype.endswith("/fontTable"):
-                part = rel.target_part
-                break
-    if part is None:
-        return
-    from lxml import etree
+    part = doc.part.part_related_by(RT.FONT_TABLE)   # python-docx's template has one
     root = etree.fromstring(part.blob)
     known = {f.get(qn("w:name")) for f in root.findall(qn("w:font"))}
     for name, substitute in SUBSTITUTES.items():
@@ -404,7 +395,7 @@ def _page_numbers(doc) -> None:
         _field(p, "PAGE")
         p.add_run(" —")
         for run in p.runs:
-            _set_fonts(run._r, PAGE_NUMBER_FONT)
+            _set_fonts(run._r.get_or_add_rPr(), PAGE_NUMBER_FONT)
             run.font.size = PAGE_NUMBER_SIZE
 
 
