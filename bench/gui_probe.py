@@ -1,11 +1,14 @@
 """The window's timings for the benchmark, each beside a bare-Qt floor from the same run.
 
-- cold start: a new process until the main window (on the big ledger) is shown and painted,
-  vs. a new process showing an empty `QMainWindow` (python, PySide6 import, first paint);
+- cold start: a new process running the program's own start (`gui.app.main --db` the big
+  ledger) until the main window is painted, vs. a new process painting an empty
+  `QMainWindow` (python, PySide6 import, first paint); and, for reference, until the ledger
+  is open in it and the view the clerk left last is painted;
 - opening the 100,000-row inspection list, vs. a `QTableView` over a model that answers the
   same row count with constant text (what Qt itself costs);
-- one filter keystroke: the list's query after the search box's 250 ms pause (the pause is
-  deliberate, so typing a word runs one query, and is not counted), vs. the bare id query.
+- one filter keystroke: after the search box's 250 ms pause (deliberate, so typing a word
+  runs one query; not counted) until the first screen of results is painted, and until
+  every id is read, vs. the list's id query itself.
 
 Run by bench/run.py (`measure(store, size)`); `python -m bench.gui_probe start|bare DB` is the
 child process of the cold-start measurement.
@@ -26,40 +29,63 @@ YEAR = 2025
 
 
 def _child(kind: str, db: str) -> None:
-    from PySide6.QtCore import QTimer
+    """One cold start; prints the seconds since the epoch at which the window was painted,
+    and for the program also when the ledger was open and its first view painted."""
+    from PySide6.QtCore import QCoreApplication, QTimer
     from PySide6.QtWidgets import QApplication, QMainWindow
 
-    app = QApplication([])
     if kind == "bare":
-        window = QMainWindow()
+        class Bare(QMainWindow):
+            painted = False
+
+            def paintEvent(self, event):        # as MainWindow.first_painted
+                super().paintEvent(event)
+                if not self.painted:
+                    self.painted = True
+                    print(time.time(), flush=True)
+                    QTimer.singleShot(0, app.quit)
+
+        app = QApplication([])
+        window = Bare()
         window.setWindowTitle("floor")
+        window.resize(1280, 800)
+        window.show()
+        app.exec()
     else:
-        from core.store import open_store
-        from gui.app import build_window
+        import gui.app
 
-        window, _shared = build_window(open_store(db), YEAR)
-    window.resize(1280, 800)
-    window.show()
+        # The program's own start (gui.app.main), told to print when the window is painted
+        # and when the ledger is open and its first view painted.
+        program_launch = gui.app.launch
 
-    def painted():
-        print(time.time(), flush=True)
-        app.quit()
+        def launch(location, show_requested=None):
+            window = program_launch(location, show_requested)
+            window.first_painted.connect(lambda: print(time.time(), flush=True))
 
-    QTimer.singleShot(0, painted)       # runs once the first paint has been processed
-    app.exec()
+            def ready():
+                QCoreApplication.sendPostedEvents()     # the first view's paint
+                print(time.time(), flush=True)
+                QCoreApplication.instance().quit()
+
+            window.ready.connect(ready)
+            return window
+
+        gui.app.launch = launch
+        gui.app.main(["zhifa", "--db", db])
     os._exit(0)                          # not measuring teardown
 
 
-def _start_time(kind: str, db: str, runs: int = 3) -> float:
+def _start_times(kind: str, db: str, runs: int = 5) -> list[float]:
+    """Median seconds from process start to each time the child prints."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT),
            "ZHIFA_DATA_DIR": tempfile.mkdtemp(prefix="bench-gui-")}
-    times = []
+    samples = []
     for _ in range(runs):
         started = time.time()
         out = subprocess.run([sys.executable, "-m", "bench.gui_probe", kind, db], cwd=ROOT,
                              env=env, capture_output=True, text=True, check=True).stdout
-        times.append(float(out.strip().splitlines()[-1]) - started)
-    return statistics.median(times)
+        samples.append([float(x) - started for x in out.split()])
+    return [statistics.median(column) for column in zip(*samples)]
 
 
 def _until(app, done, limit: float = 60.0) -> None:
@@ -69,10 +95,11 @@ def _until(app, done, limit: float = 60.0) -> None:
 
 
 def measure(store, size: int) -> list:
-    from PySide6.QtCore import QAbstractTableModel, Qt
+    from PySide6.QtCore import QAbstractTableModel, QCoreApplication, Qt, QThreadPool
     from PySide6.QtWidgets import QApplication, QTableView
 
     from bench.run import Result
+    from core.listing import list_ids
     from gui.app import build_window
 
     # The benchmark runs headless: without a display Qt would abort loading xcb.
@@ -80,10 +107,12 @@ def measure(store, size: int) -> list:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     results = []
     db = str(store.path)
-    start = _start_time("start", db)
-    bare = _start_time("bare", db)
-    results.append(Result("冷启动到主窗口显示（新进程）", start, "s", bare,
-                          "新进程显示空白 QMainWindow", "≤ 2 × 基准", start <= 2 * bare))
+    shown, ready = _start_times("start", db)
+    [bare] = _start_times("bare", db)
+    results.append(Result("冷启动到主窗口显示（新进程）", shown, "s", bare,
+                          "新进程显示空白 QMainWindow", "≤ 2 × 基准", shown <= 2 * bare))
+    results.append(Result("冷启动到台账打开、上次的页面显示", ready, "s",
+                          note="无目标，供参考：窗口先显示，台账随后在窗口中打开"))
 
     app = QApplication.instance() or QApplication([])
     os.environ.setdefault("ZHIFA_DATA_DIR", tempfile.mkdtemp(prefix="bench-gui-"))
@@ -92,12 +121,25 @@ def measure(store, size: int) -> list:
     window.resize(1280, 800)
     window.show()
     app.processEvents()
-
-    t = time.perf_counter()
-    view = window.show_view("inspection")
-    _until(app, lambda: view.model.rowCount() > 0)
+    # The overview counts the year in the background for ~2 s after start; the list is
+    # timed once that is done (while it runs, both share the interpreter and a 2-core VM).
+    QThreadPool.globalInstance().waitForDone()
     app.processEvents()
-    opened = time.perf_counter() - t
+
+    def first_screen_and_all(action) -> tuple[float, float]:
+        """Seconds until the list's first screen is painted, and until all its ids are read.
+        The paint is posted by the reset; the rest is read on a timer after it
+        (gui.listview), so delivering posted events alone paints the first screen."""
+        t = time.perf_counter()
+        action()
+        QCoreApplication.sendPostedEvents()
+        first = time.perf_counter() - t
+        _until(app, lambda: view._reading is None)
+        app.processEvents()
+        return first, time.perf_counter() - t
+
+    view = window.views["inspection"]
+    open_first, opened = first_screen_and_all(lambda: window.show_view("inspection"))
     rows = view.model.rowCount()
 
     class Constant(QAbstractTableModel):
@@ -118,26 +160,32 @@ def measure(store, size: int) -> list:
     app.processEvents()
     floor_open = time.perf_counter() - t
     table.close()
-    results.append(Result(f"打开行政检查列表（{rows:,} 行）", opened * 1000, "ms",
+    results.append(Result("打开行政检查列表（全部读入）", opened * 1000, "ms",
                           floor_open * 1000, "QTableView 显示同样行数的常量模型",
-                          "< 200 ms", opened < 0.2))
+                          "< 200 ms", opened < 0.2,
+                          note=f"{rows:,} 行；第一屏 {open_first * 1000:.0f} ms 即显示"))
 
-    keystrokes = []
-    for text in ("安全", "招生", "收费"):
-        view.search.blockSignals(True)          # the 250 ms pause is the box's, not counted
-        view.search.setText(text)
-        view.search.blockSignals(False)
-        t = time.perf_counter()
-        view.requery()
-        app.processEvents()
-        keystrokes.append(time.perf_counter() - t)
-    keystroke = statistics.median(keystrokes)
-    with store.read_session() as s:
-        t = time.perf_counter()
-        s.connection().execute(view.id_query()).all()
-        floor_query = time.perf_counter() - t
-    results.append(Result("筛选一次按键（搜索框停顿后的查询与重绘）", keystroke * 1000, "ms",
-                          floor_query * 1000, "同一条 id 查询本身", "< 50 ms", keystroke < 0.05))
+    firsts, wholes = [], []
+    for _ in range(5):
+        for text in ("安全", "招生", "收费"):
+            view.search.blockSignals(True)      # the 250 ms pause is the box's, not counted
+            view.search.setText(text)
+            view.search.blockSignals(False)
+            first, whole = first_screen_and_all(view.requery)
+            firsts.append(first)
+            wholes.append(whole)
+    keystroke, whole = statistics.median(firsts), statistics.median(wholes)
+    floors = []
+    for _ in range(5):
+        with store.read_session() as s:
+            t = time.perf_counter()
+            list_ids(s, view.list_query())
+            floors.append(time.perf_counter() - t)
+    floor_query = statistics.median(floors)
+    results.append(Result("筛选一次按键（停顿后到第一屏结果显示）", keystroke * 1000, "ms",
+                          floor_query * 1000, "同一搜索的全部 id 查询本身", "< 50 ms",
+                          keystroke < 0.05,
+                          note=f"全部结果读入并显示条数 {whole * 1000:.0f} ms"))
     window.on_close = None
     window.close()
     return results

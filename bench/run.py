@@ -268,8 +268,8 @@ def run_size(size: int, workdir: Path, *, full: bool, log=print) -> Run:
         ]
         if full:
             steps += [lambda: measure_check(store, size),
-                      lambda: measure_memory(store, size),
-                      lambda: measure_gui(store, size)]
+                      lambda: measure_memory(store, size)]
+        steps.append(lambda: measure_gui(store, size))
         steps.append(lambda: measure_save(store, size))   # last: it adds records
         for step in steps:
             got = step()
@@ -319,8 +319,9 @@ def table(runs: list[Run]) -> str:
              "|---|---|---|---|---|---|"]
     for r in big.results:
         floor = f"{fmt(r.floor, r.unit)}：{r.floor_name}" if r.floor else r.note
+        value = fmt(r.value, r.unit) + (f"（{r.note}）" if r.floor and r.note else "")
         ok = "" if r.ok is None else ("是" if r.ok else "**否**")
-        lines.append(f"| {r.name} | {fmt(r.value, r.unit)} | {floor} | {r.ratio()} | "
+        lines.append(f"| {r.name} | {value} | {floor} | {r.ratio()} | "
                      f"{r.target} | {ok} |")
     if len(runs) > 1:
         names = [r.name for r in runs[0].results]

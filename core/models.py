@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from sqlalchemy import (
     Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, String, Table, Text,
-    UniqueConstraint, func,
+    UniqueConstraint, func, text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 from sqlalchemy.orm.decl_base import _declarative_constructor
@@ -239,6 +239,14 @@ class Inspection(Record, Base):
         Index("ix_inspection_dimensions", "category", "method", "result", "date", "deleted_at",
               "personnel", "problems_found", "rectified_on_site", "recorded"),
         Index("ix_inspection_unit_date", "unit_id", "date"),
+        # The inspection list (core/listing.py, schema 3): in the list's order (date, id),
+        # with the texts its search box looks in, so opening or searching a city year reads
+        # this index alone, with no sort and no row fetched (search 0.19 s -> 0.03 s).
+        # Partial on a condition that is always true but only the list states
+        # (core.listing.LIST_INDEX): SQLite then never picks it for counting, where it lacks
+        # the columns the counting indexes filter on (joint inspections 15 ms -> 150 ms).
+        Index("ix_inspection_list", "date", "id", "deleted_at", "unit_id", "items", "note",
+              sqlite_where=text("items IS NOT NULL")),
     )
 
     def describe(self) -> str:

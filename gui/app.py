@@ -1,7 +1,8 @@
 """`zhifa`: start the desktop program.
 
 Start-up order: logging and the crash hook first (so nothing fails silently), then the
-hand-over to a running instance, then the ledger (lock, daily backup), then the window.
+hand-over to a running instance, then the window's shell, on screen at once, and once it is
+painted the ledger (lock, daily backup) and the view the clerk left last (`launch`).
 `zhifa --self-test` runs the installer's smoke test instead (gui.selftest).
 """
 
@@ -108,16 +109,71 @@ def apply_font() -> None:
 
 
 def build_window(store, year: int | None = None):
+    """The main window on an open ledger, in one step (tests, the self-test, benchmarks)."""
     from gui.mainwindow import MainWindow
-    from gui.shared import Shared, app_settings
 
     apply_font()
+    window = MainWindow()
+    shared = make_shared(store, year)
+    window.attach(shared)
+    return window, shared
 
-    settings = app_settings()
+
+def make_shared(store, year: int | None = None):
+    from gui.shared import Shared, app_settings
+
     if year is None:
-        year = int(settings.value("window/year", dt.date.today().year))
-    shared = Shared(store, year)
-    return MainWindow(shared), shared
+        year = int(app_settings().value("window/year", dt.date.today().year))
+    return Shared(store, year)
+
+
+def launch(location: str, show_requested=None):
+    """Show the main window at once and open the ledger once it is painted.
+
+    Opening the ledger needs SQLAlchemy and the models (0.3–0.5 s to import) and an
+    integrity check of the file; a clerk double-clicking the icon should see the window
+    meanwhile, not nothing (docs/PERFORMANCE.md, cold start). If the ledger cannot be
+    opened the clerk is told why and the program ends with exit code 1."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from gui.mainwindow import MainWindow
+
+    apply_font()
+    window = MainWindow()
+    window.statusBar().showMessage(f"正在打开台账「{location}」…")
+
+    def open_into_window():
+        store, lock = open_ledger(location, window)
+        if store is None:
+            QApplication.instance().exit(1)
+            window.close()
+            return
+        shared = make_shared(store)
+
+        def on_close():                 # after the window's backup on close
+            shared.store.close()
+            if lock is not None:
+                lock.release()
+
+        window.on_close = on_close
+        window.attach(shared)
+        window.daily_backup()
+        if lock is not None:
+            window.lock_watch = watch_lock(window, lock)
+        offer_demo(window, shared)
+
+    def bring_forward():
+        window.showNormal()
+        window.raise_()
+        window.activateWindow()
+
+    if show_requested is not None:
+        show_requested.connect(bring_forward)
+    # Queued: the slot runs after the paint has been delivered to the screen.
+    window.first_painted.connect(open_into_window, Qt.ConnectionType.QueuedConnection)
+    window.show()
+    return window
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -145,31 +201,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     server = InstanceServer()
 
-    settings = app_settings()
-    location = args.db or settings.value("data/location", "") or default_db_location()
-    store, lock = open_ledger(location)
-    if store is None:
-        return 1
-    window, shared = build_window(store)
-    window.daily_backup()
-
-    def bring_forward():
-        window.showNormal()
-        window.raise_()
-        window.activateWindow()
-
-    server.show_requested.connect(bring_forward)
-
-    def on_close():                     # after the window's backup on close
-        shared.store.close()
-        if lock is not None:
-            lock.release()
-
-    window.on_close = on_close
-    if lock is not None:
-        window.lock_watch = watch_lock(window, lock)
-    window.show()
-    offer_demo(window, shared)
+    location = args.db or app_settings().value("data/location", "") or default_db_location()
+    window = launch(location, server.show_requested)  # noqa: F841 (kept alive by the name)
     return app.exec()
 
 

@@ -11,10 +11,8 @@ from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QHeaderView,
     QLabel, QLineEdit, QMenu, QPushButton, QTableView, QVBoxLayout, QWidget,
 )
-from sqlalchemy import or_, select
-
 from core.errors import ZhifaError
-from core.models import Inspection, Unit
+from core.listing import FIRST_SCREEN, ListQuery, id_batches
 from core.outfiles import atomic_write, safe_filename
 from core.text import excel_text
 from gui import messages
@@ -67,6 +65,10 @@ class RecordListView(QWidget):
         self.count_label = QLabel()
         self._stale = True
         self._sized = False
+        self._reading = None            # (session, id batches) while the rest is unread
+        # The rest of a long list is read once the first screen has been painted.
+        self._rest_timer = QTimer(self, singleShot=True, interval=0)
+        self._rest_timer.timeout.connect(self.read_all)
 
         bar = QHBoxLayout()
         bar.addWidget(self.search, 2)
@@ -169,6 +171,10 @@ class RecordListView(QWidget):
         else:
             self._stale = True
         self._sized = False
+        self._reading = None            # (session, id batches) while the rest is unread
+        # The rest of a long list is read once the first screen has been painted.
+        self._rest_timer = QTimer(self, singleShot=True, interval=0)
+        self._rest_timer.timeout.connect(self.read_all)
 
     # --- query -----------------------------------------------------------------------
     def reset_dates(self) -> None:
@@ -181,52 +187,79 @@ class RecordListView(QWidget):
             box.blockSignals(False)
         self.refresh()
 
-    def id_query(self):
-        kind, m = self.kind, self.kind.model
-        q = select(m.id)
-        if m is Inspection:
-            q = q.join(Unit, Inspection.unit_id == Unit.id)
-        deleted = self.recycle.isChecked()
-        q = q.where(m.deleted_at.is_not(None) if deleted else m.deleted_at.is_(None))
-        if kind.year_column is not None:
-            if kind.has_dates:
-                start = self.date_from.date().toPython()
-                end = self.date_to.date().toPython()
-                q = q.where(kind.year_column.between(start, end))
-            else:
-                q = q.where(kind.year_column == self.shared.year)
-        text = self.search.text().strip()
-        if text and kind.search:
-            q = q.where(or_(*[c.contains(text, autoescape=True) for c in kind.search]))
-        for attr, box in self.filter_boxes.items():
-            if box.currentData():
-                q = q.where(getattr(m, attr) == box.currentData())
-        col = self.kind.columns[self.sort_column].sort if self.sort_column is not None else None
-        if col is not None:
-            desc = self.sort_order == Qt.SortOrder.DescendingOrder
-            q = q.order_by(col.desc() if desc else col.asc(), m.id.desc() if desc else m.id)
-        elif kind.year_column is not None:
-            q = q.order_by(kind.year_column.desc(), m.id.desc())
-        else:
-            q = q.order_by(m.id)
-        return q
+    def list_query(self) -> ListQuery:
+        """The search box, filters, dates, recycle bin and sorted column, for core.listing."""
+        kind = self.kind
+        sort = self.kind.columns[self.sort_column].sort if self.sort_column is not None else None
+        return ListQuery(
+            kind.model, kind.year_column,
+            date_range=((self.date_from.date().toPython(), self.date_to.date().toPython())
+                        if kind.year_column is not None and kind.has_dates else None),
+            year=self.shared.year, search=self.search.text(), search_columns=kind.search,
+            filters={attr: box.currentData() for attr, box in self.filter_boxes.items()},
+            sort=sort, descending=self.sort_order == Qt.SortOrder.DescendingOrder,
+            recycle_bin=self.recycle.isChecked())
 
     def requery(self) -> None:
+        """Show the list for the chosen search, filters and order.
+
+        A city year's inspection list is 85,000 ids: the first screenful is shown at once
+        and the rest read right after it is painted (core.listing.id_batches), so opening
+        the list or typing in the search box answers in the time of one screen."""
         self._stale = False
-        with self.shared.store.read_session() as s:
-            # Through the Core connection: the ORM's per-row machinery made fetching 85,000
-            # ids take 0.47 s where the query itself takes 0.08 s.
-            ids = [row[0] for row in s.connection().execute(self.id_query())]
-        self.model.set_ids(ids)
-        where = "回收站中" if self.recycle.isChecked() else "共"
-        self.count_label.setText(f"{where} {len(ids):,} 条")
-        if ids and not self._sized:
+        self.stop_reading()
+        session = self.shared.store.read_session()
+        batches = id_batches(session, self.list_query())
+        try:
+            first = next(batches)
+        except BaseException:
+            batches.close()
+            session.close()
+            raise
+        self.model.set_ids(first)
+        if len(first) < FIRST_SCREEN:
+            batches.close()
+            session.close()
+            self._show_count()
+        else:
+            self._reading = (session, batches)
+            self.count_label.setText("正在读取…")
+            self._rest_timer.start()
+        if first and not self._sized:
             # Widths from the first rows, once: the clerk may widen columns after that.
             self._sized = True
             self.table.resizeColumnsToContents()
             for c in range(self.model.columnCount()):
                 if self.table.columnWidth(c) > 260:
                     self.table.setColumnWidth(c, 260)
+
+    def read_all(self) -> None:
+        """Read the rest of the list now (before exporting it, for instance)."""
+        self._rest_timer.stop()
+        if self._reading is None:
+            return
+        session, batches = self._reading
+        self._reading = None
+        try:
+            rest = next(batches, [])
+        finally:
+            batches.close()
+            session.close()
+        self.model.append_ids(rest)
+        self._show_count()
+
+    def stop_reading(self) -> None:
+        """Forget an unread rest (a new search, or the ledger is about to be replaced)."""
+        self._rest_timer.stop()
+        if self._reading is not None:
+            session, batches = self._reading
+            self._reading = None
+            batches.close()
+            session.close()
+
+    def _show_count(self) -> None:
+        where = "回收站中" if self.recycle.isChecked() else "共"
+        self.count_label.setText(f"{where} {len(self.model.ids):,} 条")
 
     def _sort(self, column: int, order) -> None:
         if not 0 <= column < len(self.kind.columns):
@@ -327,6 +360,7 @@ class RecordListView(QWidget):
                 return False
             target = Path(name)
         target = Path(target)
+        self.read_all()
         if target.suffix.lower() != ".xlsx":
             target = target.with_name(target.name + ".xlsx")
         store, kind, ids = self.shared.store, self.kind, list(self.model.ids)

@@ -1,5 +1,12 @@
 """The main window 「教育行政执法台账」: year selector, navigation list, one view per task,
-menus for settings, backups and undo. Geometry, year and last view are remembered."""
+menus for settings, backups and undo. Geometry, year and last view are remembered.
+
+The window is built in two steps so that it is on screen at once (docs/PERFORMANCE.md,
+cold start): `MainWindow()` is the shell — navigation, menus, remembered size — and needs
+only Qt; `attach(shared)` runs once the ledger is open and fills it in. What needs the
+ledger (core, SQLAlchemy, the views) is imported there, not when this module loads, and
+each view is built the first time it is shown.
+"""
 
 from __future__ import annotations
 
@@ -7,25 +14,17 @@ import datetime as dt
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QTimer, QUrl, Signal
+from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox, QFileDialog, QHBoxLayout, QLabel, QListWidget, QMainWindow, QSplitter,
     QStackedWidget, QVBoxLayout, QWidget,
 )
 
-from core.backups import auto_backup, daily_backup_due, manual_backup
 from core.errors import ZhifaError
 from core.paths import default_backup_dir, log_dir
-from core.records import years_with_data
-from core.store import open_store, restore_sqlite, verify_backup
 from gui import messages
-from gui.forms import RecordForm
-from gui.kinds import KINDS
-from gui.listview import RecordListView
-from gui.narrative import NarrativeView
-from gui.overview import OverviewView
-from gui.reportview import ReportView
+from gui.shared import app_settings
 
 log = logging.getLogger(__name__)
 
@@ -54,20 +53,34 @@ QPushButton#primary { font-size: 15px; padding: 6px 18px; }
 """
 
 
+class Views(dict):
+    """The views by navigation key, each built the first time it is asked for."""
+
+    def __init__(self, build):
+        super().__init__()
+        self._build = build
+
+    def __missing__(self, key: str) -> QWidget:
+        view = self[key] = self._build(key)
+        return view
+
+
 class MainWindow(QMainWindow):
     imported = Signal(object)          # the committed core.ledger_io ImportPlan
     exported = Signal(object)          # the path of an exported 台账 workbook
+    first_painted = Signal()           # the shell is on screen: time to open the ledger
+    ready = Signal()                   # the ledger is attached and its first view shown
 
-    def __init__(self, shared, parent=None):
+    def __init__(self, shared=None, parent=None):
         super().__init__(parent)
-        self.shared = shared
+        self.shared = None
         self.setWindowTitle("教育行政执法台账")
         self.setStyleSheet(STYLE)
         self.on_close = None           # set by app.main: closes the ledger, releases the lock
+        self._painted = False
         # The day's automatic backup also when the program stays open overnight.
         self.backup_timer = QTimer(self, interval=60 * 60 * 1000)
         self.backup_timer.timeout.connect(self.daily_backup)
-        self.backup_timer.start()
 
         self.year_box = QComboBox()
         self.year_box.setMinimumWidth(110)
@@ -75,13 +88,14 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("navigation")
         self.nav.setMinimumWidth(150)
         self.nav.setMaximumWidth(200)
-        self.stack = QStackedWidget()
-        self.views: dict[str, QWidget] = {}
-        for label, key in NAVIGATION:
+        for label, _key in NAVIGATION:
             self.nav.addItem(label)
-            view = self._make_view(key)
-            self.views[key] = view
-            self.stack.addWidget(view)
+        self.stack = QStackedWidget()
+        self.opening = QLabel("正在打开台账…")
+        self.opening.setObjectName("hint")
+        self.opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack.addWidget(self.opening)
+        self.views = Views(self._make_view)
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -97,8 +111,26 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
         self.setCentralWidget(splitter)
-        self.statusBar().showMessage("就绪")
+        self.statusBar().showMessage("正在打开台账…")
 
+        # The menus are there from the first paint (no jump when they fill in); their
+        # entries need the ledger and are added by attach().
+        self.menus = {name: self.menuBar().addMenu(name) for name in ("文件", "编辑", "数据", "帮助")}
+        for menu in self.menus.values():
+            menu.setEnabled(False)
+        self._restore_geometry()
+        if shared is not None:
+            self.attach(shared)
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            self.first_painted.emit()
+
+    def attach(self, shared) -> None:
+        """The ledger is open: fill the window in and show the view the clerk left last."""
+        self.shared = shared
         self._build_menus()
         self.fill_years()
         self.year_box.currentIndexChanged.connect(self._year_chosen)
@@ -106,17 +138,34 @@ class MainWindow(QMainWindow):
         shared.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
         shared.records_changed.connect(self._records_changed)
         shared.open_narrative.connect(self._open_narrative)
-        self._restore_settings()
+        keys = [k for _l, k in NAVIGATION]
+        last = shared.settings.value("window/view", "overview")
+        self.nav.setCurrentRow(keys.index(last) if last in keys else 0)
+        self._show_view(self.nav.currentRow())
+        self.stack.removeWidget(self.opening)
+        self.opening.deleteLater()
         self.update_title()
+        self.statusBar().showMessage("就绪")
+        self.backup_timer.start()
+        self.ready.emit()
 
     def _make_view(self, key: str) -> QWidget:
+        from gui.kinds import KINDS
+        from gui.listview import RecordListView
+        from gui.narrative import NarrativeView
+        from gui.overview import OverviewView
+        from gui.reportview import ReportView
+
         if key == "overview":
-            return OverviewView(self.shared)
-        if key == "narrative":
-            return NarrativeView(self.shared)
-        if key == "report":
-            return ReportView(self.shared)
-        return RecordListView(self.shared, key, KINDS[key])
+            view = OverviewView(self.shared)
+        elif key == "narrative":
+            view = NarrativeView(self.shared)
+        elif key == "report":
+            view = ReportView(self.shared)
+        else:
+            view = RecordListView(self.shared, key, KINDS[key])
+        self.stack.addWidget(view)
+        return view
 
     # --- menus -----------------------------------------------------------------------
     def _action(self, menu, text, slot, shortcut=None) -> QAction:
@@ -128,22 +177,23 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("文件")
+        for menu in self.menus.values():
+            menu.setEnabled(True)
+        file_menu = self.menus["文件"]
         self._action(file_menu, "单位信息…", self.edit_profile)
         self._action(file_menu, "数据文件与备份位置…", self.edit_locations)
         file_menu.addSeparator()
         self._add_ledger_io(file_menu)
         self._action(file_menu, "退出", self.close, "Ctrl+Q")
-        edit = bar.addMenu("编辑")
+        edit = self.menus["编辑"]
         self.undo_action = self._action(edit, "撤销", self.undo, QKeySequence.StandardKey.Undo)
         self.redo_action = self._action(edit, "重做", self.redo, QKeySequence.StandardKey.Redo)
-        data = bar.addMenu("数据")
+        data = self.menus["数据"]
         self._action(data, "立即备份", self.backup_now)
         self._action(data, "从备份恢复…", self.restore_backup)
         self._action(data, "检查数据库", self.check_database)
         self._action(data, "打开备份文件夹", lambda: self._open_path(self.backup_folder()))
-        help_menu = bar.addMenu("帮助")
+        help_menu = self.menus["帮助"]
         self._action(help_menu, "打开日志文件夹", lambda: self._open_path(log_dir()))
         self._action(help_menu, "关于", lambda: messages.info(
             self, "关于", "教育行政执法台账\n记录行政检查、行政处罚等执法活动，一键生成年度行政执法工作报告。"))
@@ -162,6 +212,7 @@ class MainWindow(QMainWindow):
 
     # --- year and views --------------------------------------------------------------
     def fill_years(self) -> None:
+        from core.records import years_with_data
         with self.shared.store.read_session() as s:
             years = set(years_with_data(s))
         years |= {dt.date.today().year, self.shared.year}
@@ -182,7 +233,7 @@ class MainWindow(QMainWindow):
 
     def _show_view(self, row: int) -> None:
         if row >= 0:
-            self.stack.setCurrentIndex(row)
+            self.stack.setCurrentWidget(self.views[NAVIGATION[row][1]])
 
     def show_view(self, key: str) -> QWidget:
         keys = [k for _l, k in NAVIGATION]
@@ -198,6 +249,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("教育行政执法台账" + (f" — {name}" if name else ""))
 
     def _records_changed(self, model: str) -> None:
+        from core.records import years_with_data
         if model in ("", "BureauProfile"):
             self.update_title()
         self._update_undo()
@@ -255,6 +307,7 @@ class MainWindow(QMainWindow):
     def daily_backup(self) -> Path | None:
         """The day's first automatic copy, thinned to daily/weekly/monthly by core.backups.
         A failure goes to the status bar and the log: it is tried again within the hour."""
+        from core.backups import auto_backup, daily_backup_due
         path = self.shared.store.path
         if path is None or not path.exists():
             return None
@@ -269,6 +322,9 @@ class MainWindow(QMainWindow):
         return None
 
     def backup_on_close(self) -> Path | None:
+        from core.backups import auto_backup
+        if self.shared is None:
+            return None
         path = self.shared.store.path
         if path is None or not path.exists():
             return None
@@ -281,6 +337,7 @@ class MainWindow(QMainWindow):
             return None
 
     def backup_now(self) -> Path | None:
+        from core.backups import manual_backup
         try:
             target = manual_backup(self.shared.store.path, self.backup_folder())
         except ZhifaError as exc:
@@ -290,6 +347,8 @@ class MainWindow(QMainWindow):
         return target
 
     def restore_backup(self, backup: Path | None = None) -> bool:
+        from core.store import open_store, restore_sqlite, verify_backup
+        from gui.listview import RecordListView
         if backup is None:
             name, _ = QFileDialog.getOpenFileName(self, "选择备份文件", str(self.backup_folder()),
                                                   "台账备份 (*.db)")
@@ -307,6 +366,9 @@ class MainWindow(QMainWindow):
             return False
         store = self.shared.store
         live, location = store.path, store.location
+        for view in self.views.values():
+            if isinstance(view, RecordListView):
+                view.stop_reading()          # its read session is on the file replaced
         try:
             store.close()
             safety = restore_sqlite(backup, live)
@@ -327,6 +389,7 @@ class MainWindow(QMainWindow):
         return True
 
     def check_database(self) -> bool:
+        from core.store import verify_backup
         try:
             verify_backup(self.shared.store.path)
         except ZhifaError as exc:
@@ -340,16 +403,18 @@ class MainWindow(QMainWindow):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
     # --- remembered state ------------------------------------------------------------
-    def _restore_settings(self) -> None:
-        st = self.shared.settings
-        geometry = st.value("window/geometry", QByteArray())
+    def _restore_geometry(self) -> None:
+        geometry = app_settings().value("window/geometry", QByteArray())
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
             self.resize(1280, 800)
         keys = [k for _l, k in NAVIGATION]
-        last = st.value("window/view", "overview")
+        last = app_settings().value("window/view", "overview")
+        # Highlighted in the shell already; the view itself is built by attach().
+        self.nav.blockSignals(True)
         self.nav.setCurrentRow(keys.index(last) if last in keys else 0)
+        self.nav.blockSignals(False)
 
     def save_settings(self) -> None:
         st = self.shared.settings
@@ -358,10 +423,16 @@ class MainWindow(QMainWindow):
         st.setValue("window/year", self.shared.year)
         st.sync()
 
+    def _forms(self) -> list:
+        if self.shared is None:
+            return []
+        from gui.forms import RecordForm
+        return self.findChildren(RecordForm)
+
     def unsaved_work(self) -> list[str]:
-        out = [f.windowTitle() for f in self.findChildren(RecordForm)
-               if f.isVisible() and f.dirty]
-        if self.views["narrative"].dirty:
+        out = [f.windowTitle() for f in self._forms() if f.isVisible() and f.dirty]
+        narrative = self.views.get("narrative")
+        if narrative is not None and narrative.dirty:
             out.append("报告文字")
         return out
 
@@ -372,12 +443,13 @@ class MainWindow(QMainWindow):
                 + "\n\n确定不保存就退出吗？", yes="不保存，退出", no="返回"):
             event.ignore()
             return
-        for form in self.findChildren(RecordForm):
+        for form in self._forms():
             form.dirty = False
             form.close()
-        self.save_settings()
-        self.backup_timer.stop()
-        self.backup_on_close()
+        if self.shared is not None:         # closed before the ledger opened: nothing to keep
+            self.save_settings()
+            self.backup_timer.stop()
+            self.backup_on_close()
         if self.on_close is not None:
             self.on_close()
         event.accept()

@@ -6,7 +6,6 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QSettings, Signal
 
 from core.paths import data_dir
-from core.undo import UndoHistory
 
 
 def app_settings() -> QSettings:
@@ -21,6 +20,10 @@ class Shared(QObject):
     status = Signal(str)               # a short message for the status bar
 
     def __init__(self, store, year: int):
+        # Here, not at the top: the window's shell imports app_settings before the ledger
+        # (and SQLAlchemy, which the undo history needs) is loaded.
+        from core.undo import UndoHistory
+
         super().__init__()
         self.store = store
         self.year = year

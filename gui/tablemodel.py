@@ -12,8 +12,15 @@ from sqlalchemy.orm import selectinload
 
 from gui.kinds import Kind
 
-PAGE = 200
-CACHE_PAGES = 20
+PAGE = 50             # about two screens: the rows a repaint after a search needs, no more
+CACHE_PAGES = 80
+
+# data() runs for every cell and role at each repaint (~1,300 calls): roles and alignment
+# as plain ints, computed once (combining Qt flags builds an enum object each time).
+_DISPLAY = Qt.ItemDataRole.DisplayRole.value
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
+_ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole.value
+_RIGHT = (Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value
 
 
 def load_records(session, kind: Kind, ids: list[int]) -> dict:
@@ -58,6 +65,16 @@ class RecordTableModel(QAbstractTableModel):
         self._pages.clear()
         self.endResetModel()
 
+    def append_ids(self, ids: list[int]) -> None:
+        """More rows after those shown (the rest of a list read in two parts)."""
+        if not ids:
+            return
+        start = len(self.ids)
+        self.beginInsertRows(QModelIndex(), start, start + len(ids) - 1)
+        self.ids.extend(ids)
+        self._pages.pop(start // PAGE, None)       # a page cut short by the first part
+        self.endInsertRows()
+
     def refresh_rows(self) -> None:
         """Drop cached rows (after an edit); ids stay."""
         self._pages.clear()
@@ -90,13 +107,11 @@ class RecordTableModel(QAbstractTableModel):
     def columnCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.kind.columns)
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self.row_values(index.row())[index.column()]
-        if role == Qt.ItemDataRole.TextAlignmentRole and self._right[index.column()]:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    def data(self, index, role=_DISPLAY):
+        if role == _DISPLAY or role == _TOOLTIP:
+            return self.row_values(index.row())[index.column()] if index.isValid() else None
+        if role == _ALIGNMENT and self._right[index.column()]:
+            return _RIGHT
         return None
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):

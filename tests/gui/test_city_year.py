@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
+from core.listing import FIRST_SCREEN, list_ids
 from gui.tablemodel import PAGE
 
 pytestmark = pytest.mark.slow
@@ -39,8 +40,13 @@ def test_a_city_year_stays_quick(qtbot, city_window, store):
     assert overview.flags.topLevelItemCount() >= 1
 
     view = city_window.show_view("inspection")
+    assert view.model.rowCount() == FIRST_SCREEN     # a screenful at once, the rest after
+    assert view.count_label.text() == "正在读取…"
+    qtbot.waitUntil(lambda: view.model.rowCount() > 80_000)
     rows = view.model.rowCount()
-    assert rows > 80_000
+    assert view.count_label.text() == f"共 {rows:,} 条"
+    with store.read_session() as s:
+        assert view.model.ids == list_ids(s, view.list_query())
     assert len(view.model._pages) <= 2               # only what is on screen was read
     view.table.scrollToBottom()
     qtbot.waitUntil(lambda: (rows - 1) // PAGE in view.model._pages)

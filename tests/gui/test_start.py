@@ -1,0 +1,70 @@
+"""Starting the program (gui.app.launch): the window is on screen before the ledger is
+opened in it, the ledger then fills it in, and a ledger that cannot be opened ends the start
+with a message and exit code 1."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_window_shell_needs_only_qt():
+    """What runs before the first paint imports no SQLAlchemy, no models, no document
+    libraries: those cost 0.3–0.5 s and come after the window is on screen."""
+    code = ("import sys, gui.app, gui.mainwindow, gui.shared, gui.crash, gui.single_instance\n"
+            "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('sqlalchemy', 'docx', 'openpyxl', 'alembic') or m in ('core.models', 'core.store'))\n"
+            "print(heavy)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                         text=True, check=True, env={"PYTHONPATH": str(ROOT),
+                                                     "QT_QPA_PLATFORM": "offscreen"})
+    assert out.stdout.strip() == "[]"
+
+
+def test_the_window_shows_first_then_the_ledger_opens_in_it(qtbot, demo_store, answers):
+    from gui.app import launch
+
+    location = str(demo_store.path)
+    demo_store.close()                   # the program opens it itself
+    window = launch(location)
+    qtbot.addWidget(window)
+    # On screen, still without the ledger: navigation and menus, a line saying what happens.
+    assert window.shared is None
+    assert window.nav.count() == 13
+    assert not window.menus["文件"].isEnabled()
+    assert "正在打开台账" in window.statusBar().currentMessage()
+    with qtbot.waitSignal(window.ready, timeout=30000):
+        pass
+    assert window.shared is not None and window.menus["文件"].isEnabled()
+    assert window.windowTitle() == "教育行政执法台账 — 示例区教育局"
+    assert window.stack.currentWidget() is window.views["overview"]
+    assert window.statusBar().currentMessage().startswith("已自动备份到")   # the day's copy
+    # Only the view on screen was built; another is built when it is first shown.
+    assert set(window.views) == {"overview"}
+    view = window.show_view("penalty")
+    window.year_box.setCurrentIndex(window.year_box.findData(2025))    # the demo year
+    assert view.model.rowCount() == 4
+    assert answers.shown == []
+    window.close()                       # closes the ledger and releases its lock
+    assert window.lock_watch is not None
+
+
+def test_a_damaged_ledger_ends_the_start_with_a_message(qtbot, tmp_path, answers, monkeypatch):
+    from gui.app import launch
+
+    damaged = tmp_path / "台账.db"
+    damaged.write_bytes(b"not a database" * 1000)
+    codes = []
+    monkeypatch.setattr(QCoreApplication, "exit", staticmethod(lambda code=0: codes.append(code)))
+    window = launch(str(damaged))
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: codes == [1], timeout=30000)
+    assert answers.shown and answers.shown[0].startswith("无法打开台账")
+    assert "台账.db" in answers.shown[0]
+    assert not window.isVisible()
+    assert damaged.read_bytes() == b"not a database" * 1000
