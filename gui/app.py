@@ -134,7 +134,7 @@ def launch(location: str, show_requested=None):
     integrity check of the file; a clerk double-clicking the icon should see the window
     meanwhile, not nothing (docs/PERFORMANCE.md, cold start). If the ledger cannot be
     opened the clerk is told why and the program ends with exit code 1."""
-    from PySide6.QtCore import Qt
+    from PySide6.QtCore import Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
     from gui.mainwindow import MainWindow
@@ -144,6 +144,9 @@ def launch(location: str, show_requested=None):
     window.statusBar().showMessage(f"正在打开台账「{location}」…")
 
     def open_into_window():
+        if window.shared is not None or window.opening_ledger:
+            return                      # already opened (the paint, or the fallback timer)
+        window.opening_ledger = True
         store, lock = open_ledger(location, window)
         if store is None:
             QApplication.instance().exit(1)
@@ -170,8 +173,10 @@ def launch(location: str, show_requested=None):
 
     if show_requested is not None:
         show_requested.connect(bring_forward)
-    # Queued: the slot runs after the paint has been delivered to the screen.
+    # Queued: the slot runs after the paint has been delivered to the screen. The timer is
+    # for a window that is never painted (started minimised, say): the ledger opens anyway.
     window.first_painted.connect(open_into_window, Qt.ConnectionType.QueuedConnection)
+    QTimer.singleShot(2000, window, open_into_window)
     window.show()
     return window
 

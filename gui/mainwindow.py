@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
         self.setStyleSheet(STYLE)
         self.on_close = None           # set by app.main: closes the ledger, releases the lock
         self._painted = False
+        self.opening_ledger = False     # set by gui.app.launch while the ledger opens
         # The day's automatic backup also when the program stays open overnight.
         self.backup_timer = QTimer(self, interval=60 * 60 * 1000)
         self.backup_timer.timeout.connect(self.daily_backup)
