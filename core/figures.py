@@ -33,6 +33,7 @@ from core.models import (
     Campaign, CustomFigure, Inspection, OtherAct, PenaltyCase, PowerItem, ReviewCase, Staff,
     Training, Unit, cents_to_yuan, split_list, training_staff,
 )
+from core.store import plain_rows
 from core.vocab import (
     CORRECTED_REVIEW_RESULTS, InspectionCategory, InspectionMethod, InspectionResult,
     OtherActCategory, PartyType, PenaltyKind, PowerCategory, Procedure, ReviewKind,
@@ -149,17 +150,6 @@ def year_bounds(year: int) -> tuple[dt.date, dt.date]:
 def in_year(column, year: int):
     start, end = year_bounds(year)
     return column.between(start, end)
-
-
-def plain_rows(session: Session, statement) -> list[tuple]:
-    """The rows as the database driver returns them: tuples, without SQLAlchemy's Row
-    objects and type processing (a date stays "YYYY-MM-DD" text, a boolean 0/1). For
-    queries over a whole city year, where that per-row work cost more than the query."""
-    result = session.connection().execute(statement)
-    try:
-        return result.cursor.fetchall()
-    finally:
-        result.close()
 
 
 def _month_of(day) -> int:

@@ -96,6 +96,18 @@ class Store:
         self.engine.dispose()
 
 
+def plain_rows(session: Session, statement) -> list[tuple]:
+    """The rows as the database driver returns them: tuples, without SQLAlchemy's Row
+    objects and type processing (a date stays "YYYY-MM-DD" text in SQLite, a boolean 0/1).
+    For queries over a whole city year (the year's figures, a list's ids), where that
+    per-row work cost more than the query itself (docs/PERFORMANCE.md)."""
+    result = session.connection().execute(statement)
+    try:
+        return result.cursor.fetchall()
+    finally:
+        result.close()
+
+
 def _explain(exc: Exception, location: str) -> StoreError:
     msg = str(exc).lower()
     if "locked" in msg or "busy" in msg:

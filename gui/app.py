@@ -143,10 +143,13 @@ def launch(location: str, show_requested=None):
     window = MainWindow()
     window.statusBar().showMessage(f"正在打开台账「{location}」…")
 
+    started = False
+
     def open_into_window():
-        if window.shared is not None or window.opening_ledger:
-            return                      # already opened (the paint, or the fallback timer)
-        window.opening_ledger = True
+        nonlocal started
+        if started:                     # the paint came first, or the fallback timer
+            return
+        started = True
         store, lock = open_ledger(location, window)
         if store is None:
             QApplication.instance().exit(1)

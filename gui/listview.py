@@ -210,19 +210,16 @@ class RecordListView(QWidget):
         self.stop_reading()
         session = self.shared.store.read_session()
         batches = id_batches(session, self.list_query())
+        self._reading = (session, batches)
         try:
             first = next(batches)
         except BaseException:
-            batches.close()
-            session.close()
+            self.stop_reading()
             raise
         self.model.set_ids(first)
         if len(first) < FIRST_SCREEN:
-            batches.close()
-            session.close()
-            self._show_count()
+            self.read_all()             # nothing more to read: closes it, shows the count
         else:
-            self._reading = (session, batches)
             self.count_label.setText("正在读取…")
             self._rest_timer.start()
         if first and not self._sized:
@@ -238,18 +235,15 @@ class RecordListView(QWidget):
         self._rest_timer.stop()
         if self._reading is None:
             return
-        session, batches = self._reading
-        self._reading = None
         try:
-            rest = next(batches, [])
+            rest = next(self._reading[1], [])
         finally:
-            batches.close()
-            session.close()
+            self.stop_reading()
         self.model.append_ids(rest)
         self._show_count()
 
     def stop_reading(self) -> None:
-        """Forget an unread rest (a new search, or the ledger is about to be replaced)."""
+        """Close the list's reading (done, a new search, or the ledger is to be replaced)."""
         self._rest_timer.stop()
         if self._reading is not None:
             session, batches = self._reading

@@ -71,14 +71,13 @@ class MainWindow(QMainWindow):
     first_painted = Signal()           # the shell is on screen: time to open the ledger
     ready = Signal()                   # the ledger is attached and its first view shown
 
-    def __init__(self, shared=None, parent=None):
+    def __init__(self, parent=None):
         super().__init__(parent)
         self.shared = None
         self.setWindowTitle("教育行政执法台账")
         self.setStyleSheet(STYLE)
         self.on_close = None           # set by app.main: closes the ledger, releases the lock
         self._painted = False
-        self.opening_ledger = False     # set by gui.app.launch while the ledger opens
         # The day's automatic backup also when the program stays open overnight.
         self.backup_timer = QTimer(self, interval=60 * 60 * 1000)
         self.backup_timer.timeout.connect(self.daily_backup)
@@ -120,8 +119,6 @@ class MainWindow(QMainWindow):
         for menu in self.menus.values():
             menu.setEnabled(False)
         self._restore_geometry()
-        if shared is not None:
-            self.attach(shared)
 
     def paintEvent(self, event) -> None:
         super().paintEvent(event)
@@ -139,10 +136,7 @@ class MainWindow(QMainWindow):
         shared.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
         shared.records_changed.connect(self._records_changed)
         shared.open_narrative.connect(self._open_narrative)
-        keys = [k for _l, k in NAVIGATION]
-        last = shared.settings.value("window/view", "overview")
-        self.nav.setCurrentRow(keys.index(last) if last in keys else 0)
-        self._show_view(self.nav.currentRow())
+        self._show_view(self.nav.currentRow())      # the view left last (_restore_geometry)
         self.stack.removeWidget(self.opening)
         self.opening.deleteLater()
         self.update_title()
@@ -405,13 +399,14 @@ class MainWindow(QMainWindow):
 
     # --- remembered state ------------------------------------------------------------
     def _restore_geometry(self) -> None:
-        geometry = app_settings().value("window/geometry", QByteArray())
+        settings = app_settings()
+        geometry = settings.value("window/geometry", QByteArray())
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
             self.resize(1280, 800)
         keys = [k for _l, k in NAVIGATION]
-        last = app_settings().value("window/view", "overview")
+        last = settings.value("window/view", "overview")
         # Highlighted in the shell already; the view itself is built by attach().
         self.nav.blockSignals(True)
         self.nav.setCurrentRow(keys.index(last) if last in keys else 0)
