@@ -16,7 +16,7 @@ from sqlalchemy import func, not_, select
 from sqlalchemy.orm import Session
 
 from core.figures import (
-    TRAINING_HOURS_EXPECTED, annual_figures, counted_inspection_ids, in_year, valid_on_day,
+    TRAINING_HOURS_EXPECTED, annual_figures, counted_inspections, in_year, valid_on_day,
 )
 from core.models import Inspection, PenaltyCase, Staff, Unit, inspection_staff
 from core.narrative import LAST_YEAR, UNCONFIRMED, load_narratives
@@ -153,7 +153,7 @@ def _enterprise_cap_flags(session: Session, year: int) -> list[Flag]:
     cap = p.enterprise_inspection_cap if p and p.enterprise_inspection_cap else 2
     q = (select(Unit.id, Unit.name, func.count())
          .join(Inspection, Inspection.unit_id == Unit.id)
-         .where(Inspection.id.in_(counted_inspection_ids(year)), Unit.is_enterprise.is_(True))
+         .where(*counted_inspections(year), Unit.is_enterprise.is_(True))
          .group_by(Unit.id, Unit.name).having(func.count() > cap).order_by(Unit.name))
     return [Flag("enterprise.cap", "Unit", uid, f"检查对象「{name}」",
                  f"{year}年涉企检查 {n} 次，超过年度上限 {cap} 次，宜以联合检查代替重复检查。")

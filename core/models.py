@@ -223,6 +223,11 @@ class Inspection(Record, Base):
     campaign_id: Mapped[int | None] = mapped_column(
         ForeignKey("campaign.id", ondelete="SET NULL"), info=label("专项行动"))
     note: Mapped[str] = mapped_column(Text, default="", info=label("备注"))
+    # Whether this is the entry that counts for its unit and day (one unit on one day is one
+    # inspection): derived, kept current by core.inspection_days (schema 4). Not mapped, so
+    # the ORM never holds a stale copy of it; queries use `FIRST_OF_DAY` below.
+    first_of_day = Column(Boolean, nullable=False, server_default=text("0"))
+    __mapper_args__ = {"exclude_properties": ["first_of_day"]}
 
     unit: Mapped[Unit] = relationship(lazy="joined")
     campaign: Mapped[Campaign | None] = relationship()
@@ -232,12 +237,19 @@ class Inspection(Record, Base):
     __table_args__ = (
         # Cover every column the yearly counting reads, so counting a year of 100,000
         # inspections reads indexes alone, never the table (core/figures.py): one in
-        # (date, unit) order for "one unit on one day counts once", one in the order of the
-        # reporting dimensions so grouping by them needs no temporary sort (schema 2).
-        Index("ix_inspection_counting", "date", "unit_id", "deleted_at", "category", "method",
-              "result", "personnel", "problems_found", "rectified_on_site", "recorded"),
-        Index("ix_inspection_dimensions", "category", "method", "result", "date", "deleted_at",
-              "personnel", "problems_found", "rectified_on_site", "recorded"),
+        # (date, unit) order for the counts per unit, one in the order of the reporting
+        # dimensions so grouping by them needs no temporary sort. Both lead with the date:
+        # SQLite then takes them for a year's range by itself, with no ANALYZE statistics,
+        # which a clerk's file never has (schema 4).
+        Index("ix_inspection_counting", "date", "unit_id", "deleted_at", "first_of_day",
+              "category", "method", "result", "personnel", "problems_found",
+              "rectified_on_site", "recorded"),
+        Index("ix_inspection_dimensions", "date", "category", "method", "result",
+              "first_of_day", "deleted_at", "personnel", "problems_found", "rectified_on_site",
+              "recorded"),
+        # The report names joint inspections' partner departments and units (schema 4).
+        Index("ix_inspection_joint", "method", "date", "id", "first_of_day", "unit_id",
+              "partner_departments"),
         Index("ix_inspection_unit_date", "unit_id", "date"),
         # The inspection list (core/listing.py, schema 3): in the list's order (date, id),
         # with the texts its search box looks in, so opening or searching a city year reads
@@ -252,6 +264,9 @@ class Inspection(Record, Base):
     def describe(self) -> str:
         unit = self.unit.name if self.unit else f"对象#{self.unit_id}"
         return f"行政检查 {self.date:%Y-%m-%d}「{unit}」"
+
+
+FIRST_OF_DAY = Inspection.__table__.c.first_of_day
 
 
 class PenaltyCase(Record, Base):

@@ -22,6 +22,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from core import inspection_days
 from core.errors import NotADatabaseError, OutputError, SchemaTooNewError, StoreError
 from core.models import Base
 from core.schema import CURRENT_VERSION, MIN_UPGRADABLE_VERSION, UPGRADES
@@ -64,6 +65,7 @@ class Store:
 
     def __post_init__(self):
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        inspection_days.watch(self._sessions)
 
     @property
     def is_sqlite(self) -> bool:

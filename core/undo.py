@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from core import records
 from core.models import Inspection, Staff, Training
 
-# Columns undo never writes back: identity and bookkeeping.
-_SKIP = {"id", "created_at", "updated_at"}
+# Columns undo never writes back: identity, bookkeeping, and first_of_day (derived, unmapped).
+_SKIP = {"id", "created_at", "updated_at", "first_of_day"}
 # Many-to-many staff links that belong to a record's state.
 _LINKS = {Inspection: "inspectors", Training: "participants"}
 

@@ -11,7 +11,7 @@ from typing import Callable
 
 import sqlalchemy as sa
 
-CURRENT_VERSION = 3
+CURRENT_VERSION = 4
 MIN_UPGRADABLE_VERSION = 1
 
 
@@ -35,4 +35,26 @@ def upgrade_to_3(op) -> None:
                     sqlite_where=sa.text("items IS NOT NULL"))
 
 
-UPGRADES: dict[int, Callable] = {2: upgrade_to_2, 3: upgrade_to_3}
+def upgrade_to_4(op) -> None:
+    """Which entry counts when a unit is logged twice on one day, stored with each inspection
+    (core.inspection_days) and in the counting indexes, so a city year is counted in one
+    pass; the dimensions index leads with the date, so SQLite takes it without ANALYZE
+    statistics; an index for the report's joint-inspection names (docs/PERFORMANCE.md)."""
+    from core.inspection_days import mark_first_of_day
+
+    op.add_column("inspection", sa.Column("first_of_day", sa.Boolean, nullable=False,
+                                          server_default=sa.text("0")))
+    mark_first_of_day(op.get_bind())
+    for name in ("ix_inspection_counting", "ix_inspection_dimensions"):
+        op.drop_index(name, table_name="inspection")
+    op.create_index("ix_inspection_counting", "inspection",
+                    ["date", "unit_id", "deleted_at", "first_of_day", "category", "method",
+                     "result", "personnel", "problems_found", "rectified_on_site", "recorded"])
+    op.create_index("ix_inspection_dimensions", "inspection",
+                    ["date", "category", "method", "result", "first_of_day", "deleted_at",
+                     "personnel", "problems_found", "rectified_on_site", "recorded"])
+    op.create_index("ix_inspection_joint", "inspection",
+                    ["method", "date", "id", "first_of_day", "unit_id", "partner_departments"])
+
+
+UPGRADES: dict[int, Callable] = {2: upgrade_to_2, 3: upgrade_to_3, 4: upgrade_to_4}

@@ -147,6 +147,23 @@ def test_the_list_reads_its_index_alone_and_counting_never_uses_it(store, logged
     assert not [sql for sql, plan in counting if "ix_inspection_list" in plan]
 
 
+def test_counting_the_year_reads_indexes_alone_in_a_file_without_statistics(store, logged):
+    """Every year-wide query over inspections in annual_figures reads a covering index (no
+    table row), and the grouping by the report's dimensions needs no temporary sort, in a
+    ledger that has never been ANALYZEd, as a clerk's file never is (docs/PERFORMANCE.md)."""
+    with store.engine.connect() as conn:
+        assert not conn.execute(text(
+            "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")).first()
+    counting = [(sql, plan) for sql, plan in _plans(store, lambda s: annual_figures(s, YEAR))
+                if "FROM inspection" in sql and "GROUP BY" in sql]
+    # By the dimensions and per unit, for this year and for last year's comparison.
+    assert len(counting) == 4, [sql for sql, _ in counting]
+    for sql, plan in counting:
+        assert "USING COVERING INDEX" in plan, (sql, plan)
+        if "inspection.category" in sql:
+            assert "TEMP B-TREE" not in plan, plan
+
+
 def test_an_upgraded_ledger_has_the_list_index(tmp_path):
     import shutil
     from pathlib import Path
