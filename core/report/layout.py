@@ -65,16 +65,16 @@ def write_docx(content: ReportContent, path: Path, *, author: str, year: int) ->
             # paragraph of the text is kept with them.
             if last is not None:
                 last.paragraph_format.keep_with_next = True
-            _kept(doc.add_paragraph(style="Normal"))       # 正文下空一行编排附件说明
+            _kept(_normal(doc))                # 正文下空一行编排附件说明
             _kept(_attachment(doc, paragraph))
         elif paragraph.role == "signature":
-            _kept(doc.add_paragraph(style="Normal"))
-            _kept(doc.add_paragraph(style="Normal"))
+            _kept(_normal(doc))
+            _kept(_normal(doc))
             _signature_lines(doc, paragraph, content)
         elif paragraph.role != "date":                     # the date is written with the signature
             style = {"h1": "Heading 1", "h2": "Heading 2", "h3": "Heading 3"}.get(
-                paragraph.role, "Normal")
-            last = doc.add_paragraph(style=style)
+                paragraph.role)
+            last = doc.add_paragraph(style=style) if style else _normal(doc)
             _text(last, paragraph)
 
     _schema_order(doc)
@@ -134,7 +134,14 @@ def _text(p, paragraph: Paragraph) -> None:
 def _title(doc, paragraph: Paragraph) -> None:
     p = doc.add_paragraph(style="Title")
     _text(p, paragraph)
-    doc.add_paragraph(style="Normal")                  # 标题下空一行
+    _normal(doc)                                       # 标题下空一行
+
+
+def _normal(doc):
+    # A body paragraph in the default style. python-docx's add_paragraph(style="Normal")
+    # looks the default style up among all the styles for every paragraph (about 1 ms each;
+    # 0.4 s of a city year's report) only to leave it out; the XML written is the same.
+    return doc.add_paragraph()
 
 
 def _kept(p):
@@ -143,7 +150,7 @@ def _kept(p):
 
 
 def _attachment(doc, paragraph: Paragraph):
-    p = doc.add_paragraph(style="Normal")
+    p = _normal(doc)
     # "附件：" then the name; a wrapped name aligns under the name (hanging indent).
     fmt = p.paragraph_format
     fmt.left_indent = Pt(CHAR * 5)
@@ -162,7 +169,7 @@ def _signature_lines(doc, paragraph: Paragraph, content: ReportContent) -> None:
     for text_paragraph, right in ((paragraph, sig_indent), (date, 4)):
         if text_paragraph is None:
             continue
-        p = doc.add_paragraph(style="Normal")
+        p = _normal(doc)
         fmt = p.paragraph_format
         fmt.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         fmt.first_line_indent = Pt(0)
