@@ -108,6 +108,9 @@ inspection_staff = Table(
     "inspection_staff", Base.metadata,
     Column("inspection_id", ForeignKey("inspection.id", ondelete="CASCADE"), primary_key=True),
     Column("staff_id", ForeignKey("staff.id", ondelete="RESTRICT"), primary_key=True),
+    # From a person to their inspections: the certificate check reads the inspections of
+    # the few staff whose certificate lapses within the year (core/compliance.py, schema 4).
+    Index("ix_inspection_staff_staff", "staff_id", "inspection_id"),
 )
 
 training_staff = Table(

@@ -39,7 +39,8 @@ def upgrade_to_4(op) -> None:
     """Which entry counts when a unit is logged twice on one day, stored with each inspection
     (core.inspection_days) and in the counting indexes, so a city year is counted in one
     pass; the dimensions index leads with the date, so SQLite takes it without ANALYZE
-    statistics; an index for the report's joint-inspection names (docs/PERFORMANCE.md)."""
+    statistics; indexes for the report's joint-inspection names and for the inspections of
+    one member of staff (docs/PERFORMANCE.md)."""
     from core.inspection_days import mark_first_of_day
 
     op.add_column("inspection", sa.Column("first_of_day", sa.Boolean, nullable=False,
@@ -55,6 +56,7 @@ def upgrade_to_4(op) -> None:
                      "personnel", "problems_found", "rectified_on_site", "recorded"])
     op.create_index("ix_inspection_joint", "inspection",
                     ["method", "date", "id", "first_of_day", "unit_id", "partner_departments"])
+    op.create_index("ix_inspection_staff_staff", "inspection_staff", ["staff_id", "inspection_id"])
 
 
 UPGRADES: dict[int, Callable] = {2: upgrade_to_2, 3: upgrade_to_3, 4: upgrade_to_4}

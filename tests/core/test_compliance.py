@@ -45,6 +45,23 @@ def test_an_expired_certificate_on_the_inspection_day_is_flagged(session):
     assert len(flags) == 1 and "2025-07-01" in flags[0].record and "乙" in flags[0].message
 
 
+def test_a_certificate_issued_or_cancelled_within_the_year_is_checked_day_by_day(session):
+    """The check reads only staff whose certificate is not valid all year: these edge days
+    prove it still judges each inspection day, on both sides of each date."""
+    unit = save(session, Unit(name="一中", unit_type="公办中小学"))
+    always = staff(session, "甲")
+    new = save(session, Staff(name="乙", certificate_no="N乙", certificate_issued=D(2025, 6, 1)))
+    left = save(session, Staff(name="丙", certificate_no="N丙", certificate_issued=D(2020, 1, 1),
+                               status="注销", cancelled_on=D(2025, 9, 1)))
+    for day in (D(2025, 5, 31), D(2025, 6, 1)):
+        inspect(session, unit, day, [always, new])
+    for day in (D(2025, 8, 31), D(2025, 9, 1)):
+        inspect(session, unit, day, [always, left])
+    flags = [f for f in check_year(session, 2025, today=LATER) if f.rule == "inspection.certificate"]
+    assert [(f.record[5:15], f.message[0]) for f in flags] == [("2025-05-31", "乙"),
+                                                               ("2025-09-01", "丙")]
+
+
 def test_late_or_missing_publication_of_inspection_results(session):
     unit = save(session, Unit(name="一中", unit_type="公办中小学"))
     people = [staff(session, "甲"), staff(session, "乙")]
