@@ -148,9 +148,15 @@ def measure_annex(store, size: int, out: Path) -> Result:
     from bench.outputs import floor_xlsx, read_cells, write_annex
 
     target = out / f"annex-{size}.xlsx"
-    value = timed(lambda: write_annex(store, YEAR, target), repeat=1)
+    write_annex(store, YEAR, target)                        # warm-up, and the cells to copy
     cells = read_cells(target)
-    floor = timed(lambda: floor_xlsx(cells, out / "floor.xlsx"), repeat=1)
+    # Taken in turns, best of each: over the minute a city year's pair takes, the shared
+    # machine's load drifts, and one run of each put the ratio anywhere from 1.2 to 1.5.
+    ours, floors = [], []
+    for _ in range(2):
+        ours.append(timed(lambda: write_annex(store, YEAR, target), repeat=1, warmup=0))
+        floors.append(timed(lambda: floor_xlsx(cells, out / "floor.xlsx"), repeat=1, warmup=0))
+    value, floor = min(ours), min(floors)
     rows = sum(len(sheet_rows) for _, sheet_rows in cells)
     return Result("统计附件 .xlsx", value, "s", floor,
                   f"openpyxl write_only 写同样的 {rows} 行", "≤ 1.5 × 基准",

@@ -8,6 +8,7 @@ in Excel (formula injection). Every string written to .docx or .xlsx passes thro
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 # XML 1.0 forbids C0 controls but tab, LF, CR; also lone surrogates and U+FFFE/U+FFFF.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -34,4 +35,19 @@ def excel_text(value) -> str:
     text = clean_text(value).replace("\r", "")
     if text.startswith(_FORMULA_START):
         text = "'" + text
+    return text
+
+
+def excel_texts() -> Callable[[object], str]:
+    """`excel_text` remembering its answers, for one workbook: the same texts come back row
+    after row in the ledgers and the sources sheet (categories, results, unit and staff
+    names; over a million cells in a city year)."""
+    safe: dict[object, str] = {}
+
+    def text(value) -> str:
+        out = safe.get(value)
+        if out is None:
+            out = safe[value] = excel_text(value)
+        return out
+
     return text

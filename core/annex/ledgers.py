@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from core.annex.layout import FORMATS, display_width, setup_print, sheet_title, styled
 from core.ledger_io.columns import LEDGER_SHEETS, LedgerSheet, ledger_rows
-from core.text import excel_text
+from core.text import excel_texts
 
 
 def write_ledgers(wb, taken: set[str], session: Session, year: int, bureau: str,
@@ -43,16 +43,7 @@ def write_ledger(ws, session: Session, year: int, sheet: LedgerSheet) -> int:
     ws.append([styled(ws, c.header, "head") for c in columns])
     money = [i for i, c in enumerate(columns) if c.kind == "money"]
     count = 0
-    # The same texts come back on row after row (categories, results, unit and staff
-    # names): each is made safe once (1.4 million cells in a city year).
-    safe: dict[str, str] = {}
-
-    def text(value: str) -> str:
-        out = safe.get(value)
-        if out is None:
-            out = safe[value] = excel_text(value)
-        return out
-
+    text = excel_texts()
     for values in ledger_rows(session, year, sheet):
         row = [text(v) if isinstance(v, str) else v for v in values]
         for i in money:

@@ -17,7 +17,7 @@ from core.annex.layout import NO_VALUE, fit_width, styled
 from core.annex.tables import value_kind
 from core.annex.tracing import trace_figures
 from core.figures import AnnualFigures, Figure
-from core.text import excel_text
+from core.text import excel_text, excel_texts
 
 SOURCE_ROWS_PER_FIGURE = 2000
 
@@ -74,6 +74,7 @@ def write_sources(ws, session: Session, figs: AnnualFigures, bureau: str) -> Non
     ws.append([styled(ws, h, "head") for h in HEADERS])
     row = 2
     traces = trace_figures(session, figs.figures.values(), limit=SOURCE_ROWS_PER_FIGURE)
+    text = excel_texts()
 
     def lead(values: list, unit: str) -> list:
         """A figure's first row: bold, with a rule above it, so each figure stands apart."""
@@ -100,8 +101,8 @@ def write_sources(ws, session: Session, figs: AnnualFigures, bureau: str) -> Non
                 ws.append(lead([*head, n, r.kind, r.reference, r.date, r.unit, r.record_id,
                                 key], fig.unit))
             else:
-                ws.append([*rest, n, excel_text(r.kind), excel_text(r.reference), r.date,
-                           excel_text(r.unit), r.record_id, key])
+                ws.append([*rest, n, text(r.kind), text(r.reference), r.date, text(r.unit),
+                           r.record_id, key])
             row += 1
         if trace.total > len(trace.rows):
             kind = trace.rows[0].kind
