@@ -3,9 +3,10 @@
 One inspected unit on one day is one inspection (DOMAIN.md): of the live entries for a
 (unit, day), the first logged (the lowest id) counts, the others do not. Every inspection
 carries that fact in `Inspection.first_of_day`, kept current here whenever a flush adds,
-changes, deletes or restores inspections. Counting a year is then one pass over an index
-with `first_of_day` in it (core/figures.py), instead of finding the repeated entries among
-100,000 rows every time the figures are asked for (docs/PERFORMANCE.md).
+changes, deletes or restores inspections, in the same transaction. Counting a year then
+reads the indexes that hold `first_of_day` (core/figures.py), instead of finding the
+repeated entries among 100,000 rows every time the figures are asked for
+(docs/PERFORMANCE.md).
 
 `watch(sessions)` is applied by core.store to every session it makes; writes that bypass
 the ORM (the benchmark generator's bulk insert, a schema upgrade) call `mark_first_of_day`
@@ -24,7 +25,9 @@ from core.models import Inspection
 
 Day = tuple[int, dt.date]      # (unit_id, date)
 
-_PENDING = "inspection_days.pending"     # key in Session.info: days whose entries changed
+# Key in Session.info: the days whose entries this flush changes. Should a flush fail, its
+# days stay there and are marked again by the next one, which does no harm.
+_PENDING = "inspection_days.pending"
 
 
 def mark_first_of_day(connection, days: Iterable[Day] | None = None) -> None:
