@@ -107,14 +107,15 @@ def _inspection_flags(session: Session, year: int, today: dt.date) -> list[Flag]
     doubtful = list(session.scalars(select(Staff.id).where(
         Staff.deleted_at.is_(None), not_(and_(valid_on_day(first), valid_on_day(last))))))
     invalid: dict[int, list] = defaultdict(list)
-    for iid, day, unit, name in session.execute(
-            select(Inspection.id, Inspection.date, Unit.name, Staff.name)
-            .join(Unit, Unit.id == Inspection.unit_id)
-            .join(inspection_staff, inspection_staff.c.inspection_id == Inspection.id)
-            .join(Staff, Staff.id == inspection_staff.c.staff_id)
-            .where(*live, Staff.id.in_(doubtful), not_(valid_on_day(Inspection.date)))
-            .order_by(Inspection.id, Staff.id)) if doubtful else ():
-        invalid[iid].append((day, unit, name))
+    if doubtful:          # an empty IN () would still walk the year's links to find nothing
+        for iid, day, unit, name in session.execute(
+                select(Inspection.id, Inspection.date, Unit.name, Staff.name)
+                .join(Unit, Unit.id == Inspection.unit_id)
+                .join(inspection_staff, inspection_staff.c.inspection_id == Inspection.id)
+                .join(Staff, Staff.id == inspection_staff.c.staff_id)
+                .where(*live, Staff.id.in_(doubtful), not_(valid_on_day(Inspection.date)))
+                .order_by(Inspection.id, Staff.id)):
+            invalid[iid].append((day, unit, name))
     for iid, people in invalid.items():
         day, unit, _ = people[0]
         note("inspection.certificate", iid, day, unit,
@@ -125,21 +126,22 @@ def _inspection_flags(session: Session, year: int, today: dt.date) -> list[Flag]
     # the year's entries published in time without handing them to Python.
     limit_of_day = [(day, deadline(day, OTHER_PUBLICATION_DAYS)[0]) for day in
                     session.scalars(select(Inspection.date).where(*live).distinct())]
-    limits = values(column("day", Date), column("last_day", Date), name="limits").data(
-        limit_of_day or [(None, None)]).cte()   # a CTE: SQLite has no (VALUES …) AS t(a, b)
-    messages: dict[tuple, str] = {}
-    for iid, day, unit, published in session.execute(
-            select(Inspection.id, Inspection.date, Unit.name, Inspection.published_on)
-            .join(Unit, Unit.id == Inspection.unit_id)
-            .join(limits, limits.c.day == Inspection.date)
-            .where(*live, or_(Inspection.published_on.is_(None),
-                              Inspection.published_on > limits.c.last_day))
-            ) if limit_of_day else ():
-        key = (day, published)
-        if key not in messages:
-            messages[key] = _publication(day, published, OTHER_PUBLICATION_DAYS, today)
-        if messages[key]:
-            note("inspection.publication", iid, day, unit, messages[key])
+    if limit_of_day:
+        # A CTE: SQLite has no (VALUES …) AS t(a, b).
+        limits = values(column("day", Date), column("last_day", Date),
+                        name="limits").data(limit_of_day).cte()
+        messages: dict[tuple, str] = {}
+        for iid, day, unit, published in session.execute(
+                select(Inspection.id, Inspection.date, Unit.name, Inspection.published_on)
+                .join(Unit, Unit.id == Inspection.unit_id)
+                .join(limits, limits.c.day == Inspection.date)
+                .where(*live, or_(Inspection.published_on.is_(None),
+                                  Inspection.published_on > limits.c.last_day))):
+            key = (day, published)
+            if key not in messages:
+                messages[key] = _publication(day, published, OTHER_PUBLICATION_DAYS, today)
+            if messages[key]:
+                note("inspection.publication", iid, day, unit, messages[key])
 
     found.sort(key=lambda t: (t[0], t[1], list(RULES).index(t[2])))
     return [Flag(rule, "Inspection", iid, record, message)

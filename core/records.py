@@ -127,11 +127,7 @@ def years_with_data(session: Session) -> list[int]:
 def inspections_same_day(session: Session, unit_name: str, day, exclude_id: int | None = None) -> int:
     """How many live inspections of the unit named `unit_name` are logged on `day` (besides
     `exclude_id`, the one being edited): the form warns, since one unit on one day counts
-    as one inspection (core.figures)."""
-    from sqlalchemy import func
-
-    from core.models import Inspection, Unit
-
+    as one inspection (core.inspection_days)."""
     q = (select(func.count()).select_from(Inspection).join(Unit, Inspection.unit_id == Unit.id)
          .where(Inspection.deleted_at.is_(None), Unit.name == unit_name, Inspection.date == day))
     if exclude_id is not None:

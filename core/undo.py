@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
 from core import records
 from core.models import Inspection, Staff, Training
 
-# Columns undo never writes back: identity, bookkeeping, and first_of_day (derived, unmapped).
-_SKIP = {"id", "created_at", "updated_at", "first_of_day"}
+# Columns undo never writes back: identity and bookkeeping.
+_SKIP = {"id", "created_at", "updated_at"}
 # Many-to-many staff links that belong to a record's state.
 _LINKS = {Inspection: "inspectors", Training: "participants"}
 
@@ -33,7 +34,9 @@ class Snapshot:
 def snapshot(record) -> Snapshot:
     """The state of `record` now (call before changing it, and after saving it)."""
     model = type(record)
-    values = {c.key: getattr(record, c.key) for c in model.__table__.columns
+    # The record's mapped columns: a derived column the ORM does not map
+    # (Inspection.first_of_day) is kept by core.inspection_days, never by undo.
+    values = {c.key: getattr(record, c.key) for c in sa_inspect(model).column_attrs
               if c.key not in _SKIP}
     link = _LINKS.get(model)
     links = tuple(s.id for s in getattr(record, link)) if link else None
