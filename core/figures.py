@@ -161,6 +161,14 @@ def _month(column):
     return extract("month", column)
 
 
+def in_month(column, year: int, month: int):
+    """`column` falls in that month: a date range, which SQLite reads off an index, where
+    the month of each row (strftime) would be worked out row by row."""
+    first = dt.date(year, month, 1)
+    last = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+    return column.between(first, last)
+
+
 def counted_inspections(year: int) -> tuple:
     """The conditions selecting the inspections that count in `year`: one unit on one day
     is one inspection, so only the first live entry of each (unit, day) counts
@@ -351,7 +359,7 @@ def _inspections(session: Session, year: int, f: AnnualFigures) -> None:
         by_month[_month_of(r[3])] += r[4]
     for m in range(1, 13):
         f.add(f"inspection.month.{m:02d}", f"{m}月行政检查", by_month[m], "次",
-              spec(_month(Inspection.date) == m))
+              spec(in_month(Inspection.date, year, m)))
 
     # Repeated entries never change which units were inspected.
     f.add("inspection.units", "检查对象", len(per_unit), "家", spec(), aggregate="distinct")
@@ -424,7 +432,7 @@ def _penalties(session: Session, year: int, f: AnnualFigures) -> None:
         by_month[r[6]] += r[7]
     for m in range(1, 13):
         f.add(f"penalty.month.{m:02d}", f"{m}月行政处罚", by_month[m], "件",
-              spec(_month(PenaltyCase.decided_on) == m))
+              spec(in_month(PenaltyCase.decided_on, year, m)))
 
 
 # --- aggregate acts, campaigns, powers, reviews, custom figures ---------------------------

@@ -38,16 +38,19 @@ def excel_text(value) -> str:
     return text
 
 
-def excel_texts() -> Callable[[object], str]:
+def excel_texts() -> Callable[[object], str | None]:
     """`excel_text` remembering its answers, for one workbook: the same texts come back row
     after row in the ledgers and the sources sheet (categories, results, unit and staff
-    names; over a million cells in a city year)."""
-    safe: dict[object, str] = {}
+    names; over a million cells in a city year). An empty text comes back as None, an empty
+    cell: openpyxl skips None but writes "" as a cell of its own, which reads back as None
+    anyway."""
+    safe: dict[object, str | None] = {}
 
-    def text(value) -> str:
-        out = safe.get(value)
-        if out is None:
-            out = safe[value] = excel_text(value)
-        return out
+    def text(value) -> str | None:
+        try:
+            return safe[value]
+        except KeyError:
+            out = safe[value] = excel_text(value) or None
+            return out
 
     return text

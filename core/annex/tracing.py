@@ -1,13 +1,13 @@
 """Which records each figure counted: `core.figures.figure_sources` for all the year's figures
 at once, for the 数据来源 sheet.
 
-Asking figure by figure costs a query each, and every inspection figure's conditions include
-the "one unit on one day" subquery, which SQLite works out again per query: at city scale
-(100,000 inspections) that alone took longer than writing the whole sheet. So the figures
+Asking figure by figure costs a pass over the year's records each: at city scale (100,000
+inspections, some 40 inspection figures) that alone took longer than writing the sheet. So the figures
 are grouped by the records they select from; each group is read in ONE query, ordered as
 figure_sources orders it, with the conditions all its figures share in the WHERE clause and,
-per figure, a CASE column saying whether the record counts for it. The rows are plain columns,
-not ORM objects. tests/annex checks the result equals figure_sources for every figure.
+per figure, a CASE saying whether the record counts for it (packed as bits). SQLite counts the
+totals; the rows are read as plain columns, not ORM objects, only until every figure has its
+first `limit`. tests/annex checks the result equals figure_sources for every figure.
 """
 
 from __future__ import annotations
@@ -69,7 +69,11 @@ def trace_figures(session: Session, figures: Iterable[Figure],
     groups: dict[tuple, list[Figure]] = defaultdict(list)
     for fig in figures:
         if fig.source is not None:
-            groups[(fig.source.model, tuple(fig.source.joins))].append(fig)
+            model = fig.source.model
+            # A join the shown columns make anyway (inspection → unit, inner) does not set a
+            # figure apart: one pass over the year's inspections serves them all.
+            shown = {t for t, _, outer in (_source_columns(model) or ((), ()))[1] if not outer}
+            groups[(model, tuple(j for j in fig.source.joins if j not in shown))].append(fig)
     traces: dict[str, Trace] = {}
     for (model, joins), members in groups.items():
         shape = _source_columns(model)
@@ -87,6 +91,9 @@ def _shared(condition, conditions) -> bool:
     return any(condition is c for c in conditions)
 
 
+_BITS = 62                  # flags per SQLite integer (64-bit, signed)
+
+
 def _trace_group(session, model, joins, members, shape, limit) -> dict[str, Trace]:
     columns, extra_joins = shape
     common = [c for c in members[0].source.conditions
@@ -95,22 +102,47 @@ def _trace_group(session, model, joins, members, shape, limit) -> dict[str, Trac
     for fig in members:
         own = [c for c in fig.source.conditions if not _shared(c, common)]
         flags.append(case((and_(*own), 1), else_=0) if own else literal(1))
-    q = select(model.id, *columns, *flags).select_from(model)
-    for target in joins:
-        q = q.join(target)
-    for target, on, outer in extra_joins:
-        if target not in joins:
-            q = q.join(target, on, isouter=outer)
-    q = (q.where(model.deleted_at.is_(None), *common)
-         .order_by(*(c for c in (_ORDER.get(model), model.id) if c is not None)))
+
+    def selecting(*what):
+        q = select(*what).select_from(model)
+        for target in joins:
+            q = q.join(target)
+        for target, on, outer in extra_joins:
+            if target not in joins:
+                q = q.join(target, on, isouter=outer)
+        return q.where(model.deleted_at.is_(None), *common)
+
     traces = [Trace() for _ in members]
-    for rid, ref, day, unit, *hits in session.execute(q.execution_options(yield_per=2000)):
-        row = None
-        for trace, hit in zip(traces, hits):
-            if not hit:
-                continue
-            trace.total += 1
-            if limit is None or len(trace.rows) < limit:
-                row = row or SourceRow(model.KIND, rid, ref or "", day, unit or "")
-                trace.rows.append(row)
+    # The totals are counted by SQLite (in C, one pass); Python then only looks at the flags
+    # of figures still short of `limit` rows, and stops reading once every figure has them:
+    # at city scale most figures fill up in the first weeks of the year.
+    totals = session.execute(selecting(*(func.sum(f) for f in flags))).one()
+    for trace, total in zip(traces, totals):
+        trace.total = total or 0
+    if limit is not None and limit <= 0:
+        return {fig.key: trace for fig, trace in zip(members, traces)}
+    # The flags travel as the bits of a few integers rather than a column each (40 columns a
+    # row through the result machinery cost more than the rest of the pass), and a figure's
+    # bit is dropped from `wanted` once it has its rows.
+    parts = [range(j, min(j + _BITS, len(flags))) for j in range(0, len(flags), _BITS)]
+    masks = [sum((flags[i] * (1 << (i - part[0])) for i in part), literal(0)) for part in parts]
+    wanted = [sum(1 << (i - part[0]) for i in part if traces[i].total) for part in parts]
+    q = selecting(model.id, *columns, *masks).order_by(
+        *(c for c in (_ORDER.get(model), model.id) if c is not None))
+    first = len(columns) + 1
+    for row in session.execute(q.execution_options(yield_per=2000)):
+        source = None
+        for n, mask in enumerate(row[first:]):
+            mask &= wanted[n]
+            while mask:
+                bit = mask & -mask
+                mask ^= bit
+                source = source or SourceRow(model.KIND, row[0], row[1] or "", row[2],
+                                             row[3] or "")
+                trace = traces[n * _BITS + bit.bit_length() - 1]
+                trace.rows.append(source)
+                if len(trace.rows) == limit or len(trace.rows) == trace.total:
+                    wanted[n] ^= bit
+        if not any(wanted):
+            break
     return {fig.key: trace for fig, trace in zip(members, traces)}

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from core.cli import main
 from core.ledger_io.columns import LEDGER_SHEETS, ledger_rows
 from core.models import Inspection
@@ -74,25 +76,29 @@ def test_annex_command_refuses_an_empty_year_in_words(demo_store, tmp_path, caps
     assert list(tmp_path.glob("*.xlsx")) == []
 
 
-def test_sources_traced_in_one_pass_are_the_rows_figure_sources_gives(demo_store):
-    """The annex reads every figure's records in one query per record kind; it must list
-    exactly what figure_sources lists, in the same order, and count them all."""
-    from core.annex.tracing import trace_figures
+@pytest.mark.parametrize("bits", [62, 5, 1])
+def test_sources_traced_in_one_pass_are_the_rows_figure_sources_gives(demo_store, monkeypatch,
+                                                                      bits):
+    """The annex reads every figure's records in one query per record kind, the figures'
+    flags packed as bits of integers (`bits` a number: 5 and 1 make a kind's 40 figures take
+    several); it must list exactly what figure_sources lists, in the same order, and count
+    them all, however few rows it is asked for."""
+    import core.annex.tracing as tracing
     from core.figures import annual_figures, figure_sources
 
+    monkeypatch.setattr(tracing, "_BITS", bits)
     with demo_store.session() as s:
         figs = annual_figures(s, 2025)
-        everything = trace_figures(s, figs.figures.values())
-        first_three = trace_figures(s, figs.figures.values(), limit=3)
+        traced = {limit: tracing.trace_figures(s, figs.figures.values(), limit=limit)
+                  for limit in (None, 3, 1, 0)}
         for fig in figs.figures.values():
             if fig.source is None:
-                assert fig.key not in everything
+                assert fig.key not in traced[None]
                 continue
             expected = figure_sources(s, fig)
-            assert everything[fig.key].rows == expected, fig.key
-            assert everything[fig.key].total == len(expected), fig.key
-            assert first_three[fig.key].rows == expected[:3], fig.key
-            assert first_three[fig.key].total == len(expected), fig.key
+            for limit, traces in traced.items():
+                assert traces[fig.key].rows == expected[:limit], (fig.key, limit)
+                assert traces[fig.key].total == len(expected), (fig.key, limit)
 
 
 def test_a_figure_with_very_many_records_lists_the_first_and_says_how_many_more(

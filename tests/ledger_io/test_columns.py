@@ -69,3 +69,41 @@ def test_the_format_document_lists_every_sheet_and_header():
         section = doc.split(f". {sheet.title}\n", 1)[1].split("###", 1)[0]
         for column in sheet.columns:
             assert f"| {column.header} |" in section, (sheet.title, column.header)
+
+
+def test_inspections_read_as_columns_are_the_cells_each_record_shows(demo_store):
+    """The 行政检查 sheet is read as plain columns merged with a second cursor of inspectors
+    (a city year would not fit as ORM objects); every cell must be what the record itself
+    shows: a team of three, an inspection with nobody, no campaign, a deleted one left out."""
+    from sqlalchemy import select
+
+    from core.ledger_io.columns import cell_value
+    from core.models import Inspection, Staff, Unit
+    from core.records import delete, save
+
+    sheet = SHEET_BY_TITLE["行政检查"]
+    with demo_store.session() as s:
+        unit = s.scalars(select(Unit)).first()
+        three = s.scalars(select(Staff).order_by(Staff.id.desc()).limit(3)).all()
+        day = dt.date(2025, 6, 18)
+        save(s, Inspection(date=day, unit=unit, category="日常检查", method="其他", result="合格",
+                           personnel=3, inspectors=list(three), items="校园安全、食品安全"))
+        save(s, Inspection(date=day, unit=unit, category="专项检查", method="其他", result="合格",
+                           personnel=1, inspectors=[]))
+        gone = Inspection(date=day, unit=unit, category="日常检查", method="其他", result="合格",
+                          personnel=1, inspectors=[three[0]])
+        save(s, gone)
+        delete(s, gone)
+        s.commit()
+
+        rows = list(ledger_rows(s, 2025, sheet))
+        records = s.scalars(select(Inspection).where(Inspection.deleted_at.is_(None),
+                                                     Inspection.date.between("2025-01-01",
+                                                                             "2025-12-31"))
+                            .order_by(Inspection.date, Inspection.id)).all()
+        expected = [[cell_value(sheet, c, r) for c in sheet.columns] for r in records]
+    assert rows == expected
+    by_header = [dict(zip([c.header for c in sheet.columns], r)) for r in rows]
+    assert any(len(r["执法人员"].split("、")) == 3 for r in by_header)
+    assert any(r["执法人员"] == "" for r in by_header)
+    assert gone.id not in [r.id for r in records]
