@@ -1,4 +1,5 @@
-"""Making the clerk's text safe for documents: control characters out, formulas defused.
+"""Making the clerk's text safe for documents: control characters out, formulas defused,
+cells no longer than Excel holds.
 
 python-docx raises ValueError on XML-illegal characters and openpyxl raises
 IllegalCharacterError on \\x00-\\x1f; a cell starting with = + - @ would run as a formula
@@ -14,6 +15,11 @@ from collections.abc import Callable
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
+# Excel holds at most 32,767 characters (UTF-16 units) in a cell and "repairs" a file with a
+# longer one; a pasted 100,000-character note is cut there, and says so.
+EXCEL_CELL_LIMIT = 32_767
+EXCEL_CUT = "……（以下超出 Excel 单元格 32767 字的上限，未写入）"
+
 
 def clean_text(value, *, keep_newlines: bool = True) -> str:
     """The text without characters that a Word or Excel file cannot hold."""
@@ -26,15 +32,17 @@ def clean_text(value, *, keep_newlines: bool = True) -> str:
 
 
 def excel_text(value) -> str:
-    """A string for an .xlsx cell: cleaned, and never taken as a formula.
-
-    A leading apostrophe-free guard: the text is prefixed with a zero-width-safe single quote
-    only where it would otherwise start a formula. Callers must still write it as a string
-    cell (openpyxl: cell.data_type = "s").
-    """
+    """A string for an .xlsx cell: cleaned, never taken as a formula (a ' goes before text
+    that would start one; the importer takes it off again), and cut to what a cell holds.
+    Callers must still write it as a string cell (openpyxl: cell.data_type = "s")."""
     text = clean_text(value).replace("\r", "")
     if text.startswith(_FORMULA_START):
         text = "'" + text
+    if len(text) > EXCEL_CELL_LIMIT // 2:          # only then can it be too long
+        units = text.encode("utf-16-le")
+        if len(units) > 2 * EXCEL_CELL_LIMIT:
+            keep = units[:2 * (EXCEL_CELL_LIMIT - len(EXCEL_CUT))]
+            text = keep.decode("utf-16-le", errors="ignore") + EXCEL_CUT
     return text
 
 
