@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from itertools import groupby
-from operator import itemgetter
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import groupby
+from operator import itemgetter
 from typing import Callable, Iterator
 
 from sqlalchemy import and_, func, or_, select
@@ -311,9 +311,11 @@ def cell_value(sheet: LedgerSheet, column: Column, record):
 
 
 def cell_converter(column: Column) -> Callable | None:
-    """`stored_to_cell` for one column, remembering its answers (the same lists, amounts and
-    texts come back row after row); None where the stored value is the cell."""
-    if column.kind not in ("money", "bool", "list", "number", "text"):
+    """`stored_to_cell` for one column, remembering its answers (the same lists and amounts
+    come back row after row); None where the stored value is the cell."""
+    if column.kind == "text":
+        return _text_cell          # nothing worth remembering, and notes are mostly unique
+    if column.kind not in ("money", "bool", "list", "number"):
         return None
     cells: dict = {}
 
@@ -325,6 +327,10 @@ def cell_converter(column: Column) -> Callable | None:
             return cell
 
     return convert
+
+
+def _text_cell(value):
+    return value or ""
 
 
 def stored_to_cell(column: Column, value):
