@@ -62,6 +62,7 @@ def atomic_write(target: Path, write: Callable[[Path], None]) -> Path:
     try:
         write(tmp)
         _fsync(tmp)
+        os.chmod(tmp, _mode_for(target))
         os.replace(tmp, target)
     except OSError as exc:
         raise OutputError(_explain(exc, folder, target)) from exc
@@ -69,6 +70,27 @@ def atomic_write(target: Path, write: Callable[[Path], None]) -> Path:
         with contextlib.suppress(OSError):
             tmp.unlink()
     return target
+
+
+def _new_file_mode() -> int:
+    # Read once, at import (the main thread): os.umask can only be read by setting it, and
+    # that must not race a background thread creating a file.
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+_NEW_FILE_MODE = _new_file_mode()
+
+
+def _mode_for(target: Path) -> int:
+    """The permissions the finished file gets: those of the file it replaces, else those of
+    any file the clerk saves there. mkstemp makes the temporary file private to its owner
+    (0600), which would leave a report in a shared folder unreadable to colleagues."""
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        return _NEW_FILE_MODE
 
 
 def _fsync(path: Path) -> None:
