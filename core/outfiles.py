@@ -62,7 +62,8 @@ def atomic_write(target: Path, write: Callable[[Path], None]) -> Path:
     try:
         write(tmp)
         _fsync(tmp)
-        os.chmod(tmp, _mode_for(target))
+        with contextlib.suppress(OSError):     # some shares refuse chmod; the file is fine
+            os.chmod(tmp, _mode_for(target))
         os.replace(tmp, target)
     except OSError as exc:
         raise OutputError(_explain(exc, folder, target)) from exc
