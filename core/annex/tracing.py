@@ -66,17 +66,21 @@ def trace_figures(session: Session, figures: Iterable[Figure],
                   limit: int | None = None) -> dict[str, Trace]:
     """For each figure with a source: its first `limit` records (all when None) and the
     number of records in all. Figures without a source are left out."""
+    shapes: dict[type, tuple | None] = {}
     groups: dict[tuple, list[Figure]] = defaultdict(list)
     for fig in figures:
-        if fig.source is not None:
-            model = fig.source.model
-            # A join the shown columns make anyway (inspection → unit, inner) does not set a
-            # figure apart: one pass over the year's inspections serves them all.
-            shown = {t for t, _, outer in (_source_columns(model) or ((), ()))[1] if not outer}
-            groups[(model, tuple(j for j in fig.source.joins if j not in shown))].append(fig)
+        if fig.source is None:
+            continue
+        model = fig.source.model
+        if model not in shapes:
+            shapes[model] = _source_columns(model)
+        # A join the shown columns make anyway (inspection → unit, inner) does not set a
+        # figure apart: one pass over the year's inspections serves them all.
+        shown = {t for t, _, outer in shapes[model][1] if not outer} if shapes[model] else set()
+        groups[(model, tuple(j for j in fig.source.joins if j not in shown))].append(fig)
     traces: dict[str, Trace] = {}
     for (model, joins), members in groups.items():
-        shape = _source_columns(model)
+        shape = shapes[model]
         if shape is None:
             for fig in members:
                 rows = figure_sources(session, fig)
