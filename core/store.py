@@ -19,7 +19,8 @@ from typing import Iterator
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError, DatabaseError, DBAPIError, NoSuchModuleError, OperationalError)
 from sqlalchemy.orm import Session, sessionmaker
 
 from core import inspection_days
@@ -45,13 +46,25 @@ def _is_network_path(path: Path) -> bool:
     return False
 
 
+def shown_location(location: str) -> str:
+    """The location as told to the clerk and written to the log: a database URL's password
+    is replaced by ***, so an error message can be copied into a support e-mail."""
+    if "://" not in location:
+        return location
+    try:
+        return make_url(location).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):   # make_url raises ValueError on a bad port
+        return location.split("://", 1)[0] + "://…"
+
+
 def database_url(location: str) -> str:
     """A SQLAlchemy URL for a path or URL the clerk gave."""
     if "://" in location:
         try:
             make_url(location)
-        except ArgumentError as exc:
-            raise StoreError(f"数据库地址「{location}」无法识别：{exc}") from exc
+        except (ArgumentError, ValueError) as exc:
+            raise StoreError(f"数据库地址「{shown_location(location)}」无法识别，"
+                             f"应形如 postgresql://用户@服务器/数据库，或直接给出 .db 文件的路径。") from exc
         return location
     return "sqlite:///" + str(Path(location).expanduser().resolve())
 
@@ -110,8 +123,17 @@ def plain_rows(session: Session, statement) -> list[tuple]:
         result.close()
 
 
+def _driver_says(exc: Exception) -> str:
+    """The database driver's own first line, without SQLAlchemy's statement and web link."""
+    text_ = str(getattr(exc, "orig", None) or exc).strip()
+    return text_.splitlines()[0] if text_ else type(exc).__name__
+
+
 def _explain(exc: Exception, location: str) -> StoreError:
     msg = str(exc).lower()
+    location = shown_location(location)
+    if "unable to open database file" in msg:
+        return StoreError(f"无法打开数据库文件「{location}」：该路径是文件夹，或没有读写权限。")
     if "locked" in msg or "busy" in msg:
         return StoreError(f"数据库「{location}」正被其他程序占用，请稍后再试。")
     if "readonly" in msg or "read-only" in msg:
@@ -120,7 +142,9 @@ def _explain(exc: Exception, location: str) -> StoreError:
         return StoreError(f"磁盘空间已满，数据库「{location}」无法保存。请清理磁盘后重试。")
     if "malformed" in msg or "not a database" in msg:
         return NotADatabaseError(f"数据库文件「{location}」已损坏，请从备份恢复。")
-    return StoreError(f"数据库「{location}」操作失败：{exc}")
+    if "://" in location and not location.startswith("sqlite") and isinstance(exc, OperationalError):
+        return StoreError(f"无法连接数据库「{location}」：{_driver_says(exc)}")
+    return StoreError(f"数据库「{location}」操作失败：{_driver_says(exc)}")
 
 
 def _sqlite_pragmas(journal_mode: str):
@@ -155,12 +179,21 @@ def make_engine(location: str) -> Engine:
         # file gets the rollback journal instead, and the GUI warns the clerk.
         journal = "DELETE" if _is_network_path(path) else "WAL"
         if path.parent and not path.parent.exists():
-            raise StoreError(f"数据库所在文件夹「{path.parent}」不存在。")
+            raise StoreError(f"数据库所在文件夹「{path.parent}」不存在（移动硬盘或共享盘是否已连接？）。")
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas(journal))
         event.listen(engine, "begin", _begin)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    try:
+        return create_engine(url, pool_pre_ping=True)
+    except NoSuchModuleError as exc:
+        raise StoreError(f"数据库地址「{shown_location(location)}」的类型"
+                         f"「{make_url(url).drivername}」无法识别。请给出 .db 文件的路径。") from exc
+    except ImportError as exc:
+        # The installed program carries SQLite only; a server database needs its driver.
+        raise StoreError(f"数据库地址「{shown_location(location)}」需要的数据库驱动"
+                         f"（{exc.name or exc}）未随本程序安装。本程序使用本机的 SQLite 数据库文件："
+                         f"请给出 .db 文件的路径。") from exc
 
 
 def read_version(engine: Engine) -> int | None:
@@ -193,21 +226,72 @@ def open_store(location: str, *, create: bool = True) -> Store:
         version = read_version(engine)
         if version is None:
             if not create:
-                raise NotADatabaseError(f"「{location}」中没有执法台账数据。")
+                raise NotADatabaseError(f"「{shown_location(location)}」中没有执法台账数据。")
             _create_schema(engine)
         elif version > CURRENT_VERSION:
             raise SchemaTooNewError(
-                f"数据库「{location}」由更新版本的程序创建（数据版本 {version}，"
+                f"数据库「{shown_location(location)}」由更新版本的程序创建（数据版本 {version}，"
                 f"本程序支持到 {CURRENT_VERSION}）。请安装最新版本后再打开，以免数据受损。")
         elif version < CURRENT_VERSION:
             _upgrade(engine, location, version)
-    except (DatabaseError, sqlite3.DatabaseError) as exc:
+    except (DBAPIError, sqlite3.DatabaseError) as exc:
         engine.dispose()
         raise _explain(exc, location) from exc
     except BaseException:
         engine.dispose()
         raise
     return Store(engine, location)
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def probe_location(location: str) -> bool:
+    """Whether a ledger already exists at `location` (True) or an empty one would be made
+    there (False), told before the clerk makes it the data file for the next start. Raises
+    StoreError in words where neither can be: an empty entry, a folder, a folder that does
+    not exist, a file that is no ledger, one from a newer program. Only reads: nothing is
+    created, upgraded or locked."""
+    location = location.strip()
+    if not location:
+        raise StoreError("请填写台账数据文件的路径。")
+    if "://" in location:
+        make_engine(location).dispose()      # an unknown kind or a missing driver, in words
+        return True
+    path = Path(location).expanduser()
+    if path.is_dir():
+        raise StoreError(f"「{path}」是文件夹。请在其中选择或新建一个数据文件，"
+                         f"如「{path / '执法台账.db'}」。")
+    if not path.parent.is_dir():
+        raise StoreError(f"数据文件所在的文件夹「{path.parent}」不存在（移动硬盘或共享盘是否已连接？）。")
+    if not path.exists():
+        return False
+    try:
+        with open(path, "rb") as f:
+            head = f.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise StoreError(f"无法读取「{path}」：{exc.strerror or exc}") from exc
+    if not head:
+        return False                          # an empty file: SQLite makes the ledger in it
+    if head != SQLITE_HEADER:
+        raise NotADatabaseError(f"「{path.name}」不是执法台账数据文件。")
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if not names:
+                return False
+            if VERSION_TABLE not in names:
+                raise NotADatabaseError(f"「{path.name}」中已有数据表，但不是执法台账数据文件。")
+            row = conn.execute(f"SELECT version FROM {VERSION_TABLE}").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise NotADatabaseError(f"「{path.name}」已损坏，或不是执法台账数据文件。") from exc
+    if row and int(row[0]) > CURRENT_VERSION:
+        raise SchemaTooNewError(f"「{path.name}」由更新版本的程序创建（数据版本 {row[0]}，"
+                                f"本程序支持到 {CURRENT_VERSION}），请先安装最新版本。")
+    return True
 
 
 def _check_sqlite_file(engine: Engine, location: str) -> None:

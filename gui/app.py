@@ -24,8 +24,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return args
 
 
-def open_ledger(location: str, parent=None):
-    """Open the ledger and take its lock; None (after telling the clerk why) if it cannot be."""
+def open_ledger(location: str, parent=None, fallback: str | None = None):
+    """Open the ledger and take its lock; None (after telling the clerk why) if it cannot be.
+
+    `fallback` is the default data file when `location` came from the settings: a data file
+    on a drive that is not connected, or mistyped, would otherwise stop every start with no
+    window in which to change it. The setting is kept (the drive may be back tomorrow)."""
     from core.errors import DatabaseInUseError, ZhifaError
     from core.lock import DatabaseLock
     from core.store import open_store
@@ -34,6 +38,12 @@ def open_ledger(location: str, parent=None):
     try:
         store = open_store(location)
     except ZhifaError as exc:
+        if fallback and fallback != location and messages.choose(
+                parent, "无法打开台账",
+                f"{exc}\n\n设置中的台账数据文件是「{location}」。可以先打开默认位置的台账「{fallback}」，"
+                f"再在「文件 → 数据文件与备份位置」中更改。",
+                ["打开默认位置的台账", "退出"]) == 0:
+            return open_ledger(fallback, parent)
         messages.warn(parent, "无法打开台账", str(exc))
         return None, None
     lock = None
@@ -127,7 +137,7 @@ def make_shared(store, year: int | None = None):
     return Shared(store, year)
 
 
-def launch(location: str, show_requested=None):
+def launch(location: str, show_requested=None, fallback: str | None = None):
     """Show the main window at once and open the ledger once it is painted.
 
     Opening the ledger needs SQLAlchemy and the models (0.3–0.5 s to import) and an
@@ -150,7 +160,7 @@ def launch(location: str, show_requested=None):
         if started:                     # the paint came first, or the fallback timer
             return
         started = True
-        store, lock = open_ledger(location, window)
+        store, lock = open_ledger(location, window, fallback)
         if store is None:
             QApplication.instance().exit(1)
             window.close()
@@ -209,8 +219,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     server = InstanceServer()
 
-    location = args.db or app_settings().value("data/location", "") or default_db_location()
-    window = launch(location, server.show_requested)  # noqa: F841 (kept alive by the name)
+    chosen = app_settings().value("data/location", "")
+    location = args.db or chosen or default_db_location()
+    fallback = default_db_location() if chosen and not args.db else None
+    window = launch(location, server.show_requested, fallback)  # noqa: F841 (kept alive by the name)
     return app.exec()
 
 

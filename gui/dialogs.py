@@ -120,11 +120,24 @@ class LocationsDialog(QDialog):
     def accept(self) -> None:
         from pathlib import Path
 
-        from core.store import _is_network_path
+        from core.store import _is_network_path, probe_location
         from gui import messages
         from gui.app import SHARED_DRIVE_WARNING
 
         db = self.db.text().strip()
+        current = self.shared.settings.value("data/location", "") or default_db_location()
+        if db and db != current:
+            # Checked now: a data file that cannot be opened would stop the next start.
+            try:
+                exists = probe_location(db)
+            except ZhifaError as exc:
+                messages.warn(self, "无法使用这个数据文件", str(exc))
+                return
+            if not exists and not messages.ask(
+                    self, "新建台账", f"「{db}」中还没有台账数据。重新启动后将在这里新建一个空台账；"
+                    f"原来的台账文件「{current}」留在原处，不会被移动或复制。",
+                    yes="使用新位置", no="重新选择"):
+                return
         if db and _is_network_path(Path(db)) and not messages.ask(
                 self, "数据文件在共享盘上", SHARED_DRIVE_WARNING.format(path=db),
                 yes="仍然使用", no="重新选择"):

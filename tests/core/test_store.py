@@ -6,12 +6,14 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
-from core.errors import NotADatabaseError, SchemaTooNewError
+from core.errors import NotADatabaseError, SchemaTooNewError, StoreError
 from core.models import Unit
 from core.records import save
 from core.schema import CURRENT_VERSION
-from core.store import backup_sqlite, open_store, restore_sqlite, verify_backup
+from core.store import (
+    SQLITE_HEADER, _explain, backup_sqlite, open_store, probe_location, restore_sqlite, verify_backup)
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 
@@ -149,3 +151,97 @@ def test_a_reading_session_sees_one_state_while_the_clerk_keeps_saving(tmp_path)
     with store.session() as s:
         assert s.scalar(select(func.count()).select_from(Unit)) == 2
     store.close()
+
+
+# A clerk (or a colleague "helping") types a database address instead of a file path. The
+# installed program carries SQLite only: whatever the address, a sentence in Chinese, and the
+# password never printed (error messages get copied into e-mails and the log).
+
+@pytest.mark.parametrize("address, expected", [
+    ("postgresql://zhang:s3cret@db.edu.local/zhifa", "需要的数据库驱动（psycopg2）未随本程序安装"),
+    ("mysql://zhang:s3cret@db.edu.local/zhifa", "需要的数据库驱动"),
+    ("foo://zhang:s3cret@host/x", "的类型「foo」无法识别"),
+    ("postgresql://zhang:s3cret@[::1", "无法识别，应形如"),
+])
+def test_a_database_address_that_cannot_be_used_is_told_without_its_password(address, expected):
+    with pytest.raises(StoreError) as caught:
+        open_store(address)
+    message = str(caught.value)
+    assert expected in message
+    assert "s3cret" not in message and "sqlalche.me" not in message
+
+
+def test_a_folder_given_as_the_database_file(tmp_path):
+    folder = tmp_path / "台账.db"
+    folder.mkdir()
+    with pytest.raises(StoreError, match="该路径是文件夹，或没有读写权限"):
+        open_store(str(folder))
+
+
+def test_a_server_that_refuses_the_connection_is_told_in_the_drivers_words_without_the_password():
+    refused = OperationalError("SELECT 1", {}, Exception(
+        'connection to server at "10.0.0.5", port 5432 failed: Connection refused\n\tIs the server running?'))
+    error = _explain(refused, "postgresql://zhang:s3cret@10.0.0.5/zhifa")
+    assert str(error) == ("无法连接数据库「postgresql://zhang:***@10.0.0.5/zhifa」："
+                          'connection to server at "10.0.0.5", port 5432 failed: Connection refused')
+
+
+# 「数据文件与备份位置」: the clerk types where the ledger is to be from the next start. What
+# they typed is checked now, in words, not at the next start when the window cannot open.
+
+def test_choosing_a_data_file_tells_a_ledger_from_a_new_one_and_refuses_the_rest(tmp_path, store):
+    assert probe_location(str(store.path)) is True                 # the ledger open right now
+    assert probe_location(str(tmp_path / "新台账.db")) is False     # made at the next start
+    (tmp_path / "空文件.db").write_bytes(b"")
+    assert probe_location(str(tmp_path / "空文件.db")) is False
+    store.close()
+    assert probe_location(str(store.path)) is True                  # closed, WAL checkpointed
+
+
+def _a_folder(d: Path) -> Path:
+    d.mkdir()
+    return d
+
+
+def _a_csv(d: Path) -> Path:
+    d.write_text("姓名,日期", encoding="utf-8")
+    return d
+
+
+def _a_foreign_database(d: Path) -> Path:
+    conn = sqlite3.connect(d)
+    conn.execute("CREATE TABLE moz_places (id INTEGER, url TEXT)")
+    conn.commit()
+    conn.close()
+    return d
+
+
+def _a_damaged_database(d: Path) -> Path:
+    d.write_bytes(SQLITE_HEADER + b"\0" * 100)
+    return d
+
+
+@pytest.mark.parametrize("make, expected", [
+    (_a_folder, "是文件夹。请在其中选择或新建一个数据文件"),
+    (lambda d: d / "拔掉的U盘" / "台账.db", "不存在（移动硬盘或共享盘是否已连接？）"),
+    (_a_csv, "不是执法台账数据文件"),
+    (_a_foreign_database, "已有数据表，但不是执法台账数据文件"),
+    (_a_damaged_database, "已损坏，或不是执法台账数据文件"),
+    (lambda d: Path(" "), "请填写台账数据文件的路径"),
+], ids=["folder", "missing-folder", "csv", "foreign-sqlite", "damaged", "blank"])
+def test_a_data_file_that_cannot_be_used_is_refused_in_words_and_left_alone(tmp_path, make, expected):
+    target = make(tmp_path / "台账.db")
+    before = target.read_bytes() if target.is_file() else None
+    with pytest.raises(StoreError, match=expected):
+        probe_location(str(target))
+    assert (target.read_bytes() if target.is_file() else None) == before
+    assert not (tmp_path / "台账.db-wal").exists()
+
+
+def test_a_data_file_from_a_newer_program_is_refused_before_it_is_chosen(tmp_path, store):
+    with store.engine.begin() as conn:
+        conn.execute(text("UPDATE schema_info SET version = :v"), {"v": CURRENT_VERSION + 1})
+    store.close()
+    with pytest.raises(SchemaTooNewError, match="更新版本的程序"):
+        probe_location(str(store.path))
+

@@ -1,7 +1,8 @@
 """GUI fixtures: the main window on the demo year, with every dialog answered by the test.
 
 Message boxes never block (QMessageBox.exec is patched, as novelWriter's conftest does);
-`answers` lists what gui.messages.ask should reply, in order (default: yes).
+`answers` lists what gui.messages.ask should reply, in order (default: yes), and for
+gui.messages.choose the text of the button clicked (default: the first).
 """
 
 from __future__ import annotations
@@ -28,10 +29,15 @@ def answers(monkeypatch):
         a.asked.append(f"{title}：{text}")
         return a.replies.pop(0) if a.replies else True
 
+    def choose(parent, title, text, options):
+        a.asked.append(f"{title}：{text}")
+        return options.index(a.replies.pop(0)) if a.replies else 0
+
     def shown(parent, title, text):
         a.shown.append(f"{title}：{text}")
 
     monkeypatch.setattr("gui.messages.ask", ask)
+    monkeypatch.setattr("gui.messages.choose", choose)
     monkeypatch.setattr("gui.messages.warn", shown)
     monkeypatch.setattr("gui.messages.info", shown)
     monkeypatch.setattr(QMessageBox, "exec", lambda self: 0)

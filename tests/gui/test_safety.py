@@ -207,16 +207,39 @@ def test_geometry_year_and_last_view_are_remembered(qtbot, window, demo_store):
     again.on_close = None
 
 
-def test_a_data_file_on_a_shared_drive_is_warned_about(qtbot, window, answers):
+def test_a_data_file_on_a_shared_drive_is_warned_about(qtbot, window, answers, tmp_path):
+    # A path starting // is a UNC path (\\\\server\\share) to the program; on Linux it is
+    # also a real folder, so the file can be checked like any other.
+    shared_file = "/" + str(tmp_path / "台账.db")
     dialog = window.edit_locations()
-    dialog.db.setText("//fileserver/法制科/台账.db")
-    answers.replies = [False]                  # 重新选择
+    dialog.db.setText(shared_file)
+    answers.replies = [True, False]            # 使用新位置 (a new ledger), 重新选择
     dialog.accept()
     assert dialog.isVisible() and "共享盘" in answers.asked[-1]
-    assert window.shared.settings.value("data/location", "") != "//fileserver/法制科/台账.db"
-    answers.replies = [True]                   # 仍然使用
+    assert window.shared.settings.value("data/location", "") != shared_file
+    answers.replies = [True, True]             # 使用新位置, 仍然使用
     dialog.accept()
-    assert window.shared.settings.value("data/location") == "//fileserver/法制科/台账.db"
+    assert window.shared.settings.value("data/location") == shared_file
+
+
+def test_a_data_file_that_cannot_be_opened_is_refused_when_chosen(qtbot, window, answers,
+                                                                   tmp_path):
+    dialog = window.edit_locations()
+    dialog.db.setText(str(tmp_path))           # the folder, not a file in it
+    dialog.accept()
+    assert dialog.isVisible()
+    assert answers.shown[-1].startswith("无法使用这个数据文件：") and "是文件夹" in answers.shown[-1]
+    assert window.shared.settings.value("data/location", "") == ""
+    dialog.db.setText(str(tmp_path / "新台账.db"))
+    answers.replies = [False]                  # 重新选择
+    dialog.accept()
+    assert "还没有台账数据" in answers.asked[-1] and "不会被移动或复制" in answers.asked[-1]
+    assert dialog.isVisible() and window.shared.settings.value("data/location", "") == ""
+    answers.replies = [True]                   # 使用新位置
+    dialog.accept()
+    assert not dialog.isVisible()
+    assert window.shared.settings.value("data/location") == str(tmp_path / "新台账.db")
+    assert not (tmp_path / "新台账.db").exists()   # made at the next start, not now
 
 
 def test_the_window_title_names_the_bureau(qtbot, window):

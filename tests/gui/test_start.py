@@ -68,3 +68,33 @@ def test_a_damaged_ledger_ends_the_start_with_a_message(qtbot, tmp_path, answers
     assert "台账.db" in answers.shown[0]
     assert not window.isVisible()
     assert damaged.read_bytes() == b"not a database" * 1000
+
+
+def test_a_data_file_on_a_drive_not_connected_offers_the_default_ledger(qtbot, tmp_path, demo_store,
+                                                                        answers, monkeypatch):
+    """The settings name a data file on a USB drive left at home: without a way out, every
+    start would end at the message, with no window in which to change the setting."""
+    from gui.app import launch
+
+    default = str(demo_store.path)
+    demo_store.close()
+    unplugged = str(tmp_path / "U盘" / "台账.db")
+    codes = []
+    monkeypatch.setattr(QCoreApplication, "exit", staticmethod(lambda code=0: codes.append(code)))
+    answers.replies = ["打开默认位置的台账"]
+    window = launch(unplugged, fallback=default)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.ready, timeout=30000):
+        pass
+    assert answers.asked[0].startswith("无法打开台账：数据库所在文件夹")
+    assert unplugged in answers.asked[0] and default in answers.asked[0]
+    assert window.windowTitle() == "教育行政执法台账 — 示例区教育局" and codes == []
+    window.close()
+
+    answers.asked.clear()
+    answers.replies = ["退出"]
+    window = launch(unplugged, fallback=default)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: codes == [1], timeout=30000)
+    assert answers.asked and answers.shown[-1].startswith("无法打开台账：数据库所在文件夹")
+    assert not window.isVisible()
