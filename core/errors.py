@@ -6,6 +6,8 @@ the log file instead of the screen.
 
 from __future__ import annotations
 
+import errno
+
 
 class ZhifaError(Exception):
     """Base of every error whose message is meant for the clerk."""
@@ -58,3 +60,28 @@ class ImportFileError(ZhifaError):
 
 class ReportError(ZhifaError):
     """The report cannot be made for this year (no records, a year out of range)."""
+
+
+# What the operating system said, in Chinese: on a Chinese Windows strerror is already
+# Chinese, but on Linux and in a few Windows cases it is English ("Not a directory").
+_OS_REASONS = {
+    errno.ENOENT: "文件或文件夹不存在",
+    errno.ENOTDIR: "路径中有一项是文件，不是文件夹",
+    errno.EISDIR: "这是文件夹，不是文件",
+    errno.EACCES: "没有访问权限",
+    errno.EPERM: "没有访问权限",
+    errno.EROFS: "所在位置只读",
+    errno.ENOSPC: "磁盘空间已满",
+    errno.EDQUOT: "超出磁盘配额",
+    errno.ENAMETOOLONG: "路径或文件名过长",
+    errno.EBUSY: "文件正被占用",
+    errno.EIO: "读写出错（磁盘或网络故障）",
+}
+_WINDOWS_SHARING = (32, 33)   # ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file operation failed, in words a clerk reads: 「没有访问权限」."""
+    if getattr(exc, "winerror", None) in _WINDOWS_SHARING:
+        return "文件正被其他程序打开"
+    return _OS_REASONS.get(exc.errno) or exc.strerror or str(exc)

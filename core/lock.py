@@ -34,7 +34,7 @@ import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from core.errors import DatabaseInUseError, StoreError
+from core.errors import DatabaseInUseError, StoreError, os_reason
 
 HEARTBEAT = 60                       # seconds between heartbeats of a live holder
 STALE_AFTER = dt.timedelta(minutes=10)
@@ -98,7 +98,7 @@ def read_lock(db_path: Path | str) -> LockInfo | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise StoreError(f"无法读取锁文件「{path}」：{exc.strerror or exc}") from exc
+        raise StoreError(f"无法读取锁文件「{path}」：{os_reason(exc)}") from exc
     try:
         data = json.loads(raw)
         info = LockInfo(**{k: data[k] for k in LockInfo.__dataclass_fields__})
@@ -258,7 +258,7 @@ def _create_exclusive(path: Path, content: str) -> bool:
     except FileExistsError:
         return False
     except OSError as exc:
-        raise StoreError(f"无法在「{path.parent}」创建锁文件：{exc.strerror or exc}。"
+        raise StoreError(f"无法在「{path.parent}」创建锁文件：{os_reason(exc)}。"
                          f"请检查该文件夹是否可写。") from exc
     try:
         os.write(fd, content.encode("utf-8"))
@@ -287,7 +287,7 @@ def _remove_if_unchanged(db_path: Path | str, holder: LockInfo) -> bool:
     except FileNotFoundError:
         return True
     except OSError as exc:
-        raise StoreError(f"无法解除锁文件「{path}」：{exc.strerror or exc}") from exc
+        raise StoreError(f"无法解除锁文件「{path}」：{os_reason(exc)}") from exc
     try:
         moved = aside.read_text("utf-8")
         if holder.token and _token_of(moved) != holder.token:

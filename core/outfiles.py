@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
-from core.errors import OutputError
+from core.errors import OutputError, os_reason
 
 # Also the bidirectional controls: U+202E in a name displays "报告\u202excod.exe" as
 # "报告exe.docx" in Explorer, the classic spoofing trick.
@@ -109,7 +109,7 @@ def _explain(exc: OSError, folder: Path, target: Path) -> str:
         return f"没有权限写入文件夹「{folder}」，请换一个保存位置。"
     if getattr(exc, "winerror", None) in (32, 33):  # sharing / lock violation on Windows
         return f"文件「{target}」正被其他程序打开，请关闭该文件后重试。"
-    return f"无法写入「{target}」：{exc.strerror or exc}"
+    return f"无法写入「{target}」：{os_reason(exc)}"
 
 
 def report_paths(bureau: str, year: int, out_dir: Path) -> tuple[Path, Path]:

@@ -24,7 +24,7 @@ from sqlalchemy.exc import (
 from sqlalchemy.orm import Session, sessionmaker
 
 from core import inspection_days
-from core.errors import NotADatabaseError, OutputError, SchemaTooNewError, StoreError
+from core.errors import NotADatabaseError, OutputError, SchemaTooNewError, StoreError, os_reason
 from core.models import Base
 from core.schema import CURRENT_VERSION, MIN_UPGRADABLE_VERSION, UPGRADES
 
@@ -270,7 +270,7 @@ def probe_location(location: str) -> bool:
         with open(path, "rb") as f:
             head = f.read(len(SQLITE_HEADER))
     except OSError as exc:
-        raise StoreError(f"无法读取「{path}」：{exc.strerror or exc}") from exc
+        raise StoreError(f"无法读取「{path}」：{os_reason(exc)}") from exc
     if not head:
         return False                          # an empty file: SQLite makes the ledger in it
     if head != SQLITE_HEADER:
@@ -339,7 +339,7 @@ def backup_sqlite(source: Path, dest_dir: Path, tag: str = "") -> Path:
     try:
         dest_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"无法创建备份文件夹「{dest_dir}」：{exc.strerror or exc}") from exc
+        raise OutputError(f"无法创建备份文件夹「{dest_dir}」：{os_reason(exc)}") from exc
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     name = f"执法台账备份-{stamp}{('-' + tag) if tag else ''}.db"
     target = dest_dir / name
@@ -360,7 +360,8 @@ def backup_sqlite(source: Path, dest_dir: Path, tag: str = "") -> Path:
     except (OSError, sqlite3.Error) as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
-        raise OutputError(f"备份写入「{dest_dir}」失败：{exc}") from exc
+        reason = os_reason(exc) if isinstance(exc, OSError) else str(exc)
+        raise OutputError(f"备份写入「{dest_dir}」失败：{reason}") from exc
     return target
 
 
@@ -378,7 +379,7 @@ def verify_backup(path: Path) -> int:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        raise NotADatabaseError(f"「{path}」不是执法台账的备份文件：{exc}") from exc
+        raise NotADatabaseError(f"「{path}」不是执法台账的备份文件，或已损坏。") from exc
     if not row:
         raise NotADatabaseError(f"「{path}」不是执法台账的备份文件。")
     if row[0] > CURRENT_VERSION:
@@ -412,7 +413,7 @@ def restore_sqlite(backup: Path, live: Path) -> Path | None:
     except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
-        raise OutputError(f"恢复到「{live}」失败：{exc.strerror or exc}") from exc
+        raise OutputError(f"恢复到「{live}」失败：{os_reason(exc)}") from exc
     return safety
 
 
@@ -430,5 +431,5 @@ def _copy_damaged(live: Path, dest_dir: Path) -> Path:
         if Path(str(live) + "-wal").exists():
             shutil.copyfile(str(live) + "-wal", str(target) + "-wal")
     except OSError as exc:
-        raise OutputError(f"无法保留损坏文件的副本到「{dest_dir}」：{exc.strerror or exc}") from exc
+        raise OutputError(f"无法保留损坏文件的副本到「{dest_dir}」：{os_reason(exc)}") from exc
     return target

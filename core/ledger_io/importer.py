@@ -30,7 +30,7 @@ from typing import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.errors import ImportFileError, ValidationError
+from core.errors import ImportFileError, ValidationError, os_reason
 from core.ledger_io.columns import Column, LedgerSheet, SHEET_BY_TITLE
 from core.ledger_io.reader import SheetSource, data_rows, open_workbook, scan_sheet, sheets_of
 from core.models import (
@@ -177,7 +177,7 @@ def _digest(path: Path) -> str:
             for block in iter(lambda: f.read(1 << 20), b""):
                 h.update(block)
     except OSError as exc:
-        raise ImportFileError(f"无法读取「{path.name}」：{exc.strerror or exc}") from exc
+        raise ImportFileError(f"无法读取「{path.name}」：{os_reason(exc)}") from exc
     return h.hexdigest()
 
 

@@ -20,7 +20,7 @@ from typing import Iterator
 
 from openpyxl.utils import column_index_from_string
 
-from core.errors import ImportFileError
+from core.errors import ImportFileError, os_reason
 from core.ledger_io.columns import LEDGER_SHEETS, Column, LedgerSheet, normalise_header
 
 log = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ def check_file(path: Path) -> None:
             if head == OLE_MAGIC:
                 _refuse_ole(name, head + f.read())
     except OSError as exc:
-        raise ImportFileError(f"无法读取「{name}」：{exc.strerror or exc}（文件是否正被其他程序打开？）") from exc
+        raise ImportFileError(f"无法读取「{name}」：{os_reason(exc)}（文件是否正被其他程序打开？）") from exc
     if not zipfile.is_zipfile(path):
         raise ImportFileError(f"「{name}」不是 Excel 工作簿（.xlsx）。如果是 CSV 或文本文件，请先用 "
                               f"Excel 或 WPS 打开，另存为“Excel 工作簿（*.xlsx）”后再导入。")

@@ -14,7 +14,7 @@ import string
 import tomllib
 from pathlib import Path
 
-from core.errors import TemplateError
+from core.errors import TemplateError, os_reason
 from core.paths import resources_dir
 
 _HEADER = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]\s*(#.*)?$")
@@ -76,8 +76,10 @@ class TemplateSet:
             text = self.path.read_text("utf-8")
         except FileNotFoundError as exc:
             raise TemplateError(f"找不到报告模板文件「{self.path}」，请重新安装程序。") from exc
-        except (OSError, UnicodeDecodeError) as exc:
-            raise TemplateError(f"报告模板文件「{self.path}」无法读取：{exc}") from exc
+        except UnicodeDecodeError as exc:
+            raise TemplateError(f"报告模板文件「{self.path}」不是 UTF-8 编码，请重新安装程序。") from exc
+        except OSError as exc:
+            raise TemplateError(f"报告模板文件「{self.path}」无法读取：{os_reason(exc)}") from exc
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
