@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import and_, case, extract, func, literal, or_, select
 from sqlalchemy.orm import Session
 
+from core.errors import ReportError
 from core.models import (
     FIRST_OF_DAY, Campaign, CustomFigure, Inspection, OtherAct, PenaltyCase, PowerItem,
     ReviewCase, Staff, Training, Unit, cents_to_yuan, split_list, training_staff,
@@ -40,6 +41,7 @@ from core.vocab import (
     ReviewResult, UnitType,
 )
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100   # the years a ledger counts and reports on
 TRAINING_HOURS_EXPECTED = 60  # Tianjin practice: ≥ 60 学时 of legal training a year
 
 # The date (or year) column that decides which year a record counts in; used for the year
@@ -174,6 +176,18 @@ def counted_inspections(year: int) -> tuple:
     is one inspection, so only the first live entry of each (unit, day) counts
     (`first_of_day`, kept by core.inspection_days; never set on a deleted entry)."""
     return FIRST_OF_DAY.is_(True), in_year(Inspection.date, year)
+
+
+def statistical_year(value) -> int:
+    """The year the clerk asked for (a number, or text typed on a command line) as a year
+    the program counts, or a ReportError saying why it is not one."""
+    try:
+        year = int(str(value).strip())
+    except ValueError:
+        raise ReportError(f"年度「{value}」不是有效的年份，请填写四位数字，例如 2025。") from None
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ReportError(f"年度「{year}」超出范围（{FIRST_YEAR}—{LAST_YEAR}年）。")
+    return year
 
 
 def annual_figures(session: Session, year: int, *, with_previous: bool = True) -> AnnualFigures:

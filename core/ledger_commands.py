@@ -10,14 +10,15 @@ from core.commands import Command
 from core.compliance import check_year
 from core.demo import load_demo
 from core.errors import StoreError
-from core.figures import annual_figures
+from core.figures import annual_figures, statistical_year
 from core.paths import default_backup_dir
 from core.records import profile, set_profile
 from core.store import backup_sqlite, restore_sqlite
 
 
 def _year(parser: argparse.ArgumentParser, required: bool = True):
-    parser.add_argument("--year", "-y", type=int, required=required, help="年度，例如 2025")
+    # Not type=int: argparse would refuse 「abc」 in English; statistical_year says it in Chinese.
+    parser.add_argument("--year", "-y", required=required, help="年度，例如 2025")
 
 
 def run_init(args, store) -> int:
@@ -33,6 +34,7 @@ def run_init(args, store) -> int:
 
 
 def run_demo(args, store) -> int:
+    args.year = statistical_year(args.year)
     with store.session() as s:
         load_demo(s, args.year)
     print(f"已载入示例数据：{args.year - 1}年、{args.year}年（示例区教育局）。")
@@ -40,6 +42,7 @@ def run_demo(args, store) -> int:
 
 
 def run_figures(args, store) -> int:
+    args.year = statistical_year(args.year)
     with store.session() as s:
         figures = annual_figures(s, args.year)
     if args.json:
@@ -54,6 +57,7 @@ def run_figures(args, store) -> int:
 
 
 def run_check(args, store) -> int:
+    args.year = statistical_year(args.year)
     with store.session() as s:
         flags = check_year(s, args.year)
     if not flags:

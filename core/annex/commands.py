@@ -7,10 +7,9 @@ from pathlib import Path
 from core.annex import bureau_name, write_annex
 from core.commands import Command
 from core.errors import ReportError
-from core.figures import ledger_has_year
+from core.figures import ledger_has_year, statistical_year
 from core.outfiles import report_paths
 
-FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 def _configure(parser) -> None:
@@ -18,18 +17,8 @@ def _configure(parser) -> None:
     parser.add_argument("--out", "-o", default=".", help="保存到的文件夹（默认当前文件夹）")
 
 
-def _year(text) -> int:
-    try:
-        year = int(str(text).strip())
-    except ValueError:
-        raise ReportError(f"年度「{text}」不是有效的年份，请填写四位数字，例如 2025。") from None
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise ReportError(f"年度「{year}」超出范围（{FIRST_YEAR}—{LAST_YEAR}年）。")
-    return year
-
-
 def run_annex(args, store) -> int:
-    year = _year(args.year)
+    year = statistical_year(args.year)
     with store.session() as session:
         if not ledger_has_year(session, year):
             raise ReportError(f"台账中没有{year}年的任何执法记录，无法生成该年度统计附件。"

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from core.commands import Command
 from core.errors import OutputError
+from core.figures import statistical_year
 from core.ledger_io.exporter import export_ledger
 from core.ledger_io.importer import plan_import
 from core.ledger_io.template import write_template
@@ -53,6 +54,8 @@ def _write_rejections(plan) -> Path:
 
 
 def run_export(args, store) -> int:
+    if args.year is not None:
+        args.year = statistical_year(args.year)
     with store.session() as s:
         path, counts = export_ledger(s, args.year, _xlsx(args.file))
     scope = f"{args.year}年度" if args.year else "全部年度"
@@ -70,6 +73,6 @@ COMMANDS = [
         p.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入台账")),
         run_import),
     Command("export", "把台账导出为 Excel（与导入模板格式相同）", lambda p: (
-        p.add_argument("--year", "-y", type=int, help="年度，例如 2025；不填则导出全部年度"),
+        p.add_argument("--year", "-y", help="年度，例如 2025；不填则导出全部年度"),
         p.add_argument("file", help="保存位置，例如 台账2025.xlsx")), run_export),
 ]

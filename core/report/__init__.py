@@ -17,7 +17,7 @@ from typing import Callable
 from sqlalchemy.orm import Session
 
 from core.errors import ReportError
-from core.figures import AnnualFigures, annual_figures, ledger_has_year
+from core.figures import AnnualFigures, annual_figures, ledger_has_year, statistical_year
 from core.narrative import load_narratives
 from core.outfiles import atomic_write, report_paths
 from core.records import profile
@@ -25,7 +25,6 @@ from core.report.content import TEMPLATE_FIELDS, ReportContent, compose
 from core.report.templates import TemplateSet, templates_dir
 from core.text import clean_text
 
-FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 @dataclass
@@ -41,20 +40,10 @@ def load_templates() -> tuple[TemplateSet, TemplateSet]:
             TemplateSet(folder / "narrative.toml"))
 
 
-def check_year_arg(year) -> int:
-    try:
-        year = int(year)
-    except (TypeError, ValueError):
-        raise ReportError(f"年度「{year}」不是有效的年份，请填写四位数字，例如 2025。") from None
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise ReportError(f"年度「{year}」超出范围（{FIRST_YEAR}—{LAST_YEAR}年）。")
-    return year
-
-
 def build_content(session: Session, year: int, *,
                   today: dt.date | None = None) -> tuple[ReportContent, AnnualFigures]:
     """The report's paragraphs for `year`, without writing anything."""
-    year = check_year_arg(year)
+    year = statistical_year(year)
     if not ledger_has_year(session, year):
         raise ReportError(f"台账中没有{year}年的任何执法记录，无法生成该年度报告。"
                           f"请确认年度是否选对，或先录入、导入{year}年的数据。")

@@ -92,3 +92,19 @@ def test_a_database_url_is_accepted(capsys, tmp_path):
     code, out, _ = run(capsys, "--db", url, "figures", "--year", "2024")
     assert code == 0 and "行政检查" in out
     assert (tmp_path / "by-url.db").exists()
+
+
+@pytest.mark.parametrize("command", [["figures"], ["check"], ["demo"], ["report", "--out", "{tmp}"],
+                                     ["annex", "--out", "{tmp}"], ["export", "{tmp}/台账.xlsx"]])
+@pytest.mark.parametrize("year, expected", [
+    ("0", "年度「0」超出范围（2000—2100年）"),          # once an internal error in figures
+    ("99999", "年度「99999」超出范围"),
+    ("1999", "年度「1999」超出范围"),
+    ("abc", "年度「abc」不是有效的年份"),              # once argparse's English
+])
+def test_a_wrong_year_is_told_in_chinese_by_every_command(capsys, db, tmp_path, command, year,
+                                                          expected):
+    command = [part.format(tmp=tmp_path) for part in command]
+    assert main(["--db", db, *command, "--year", year]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("错误：") and expected in err, err
