@@ -26,4 +26,7 @@ def setup_logging(level: int = logging.INFO) -> Path:
     handler._zhifa = True
     root.addHandler(handler)
     root.setLevel(level)
+    # A library's warning (openpyxl on an odd cell of an imported workbook) is for the
+    # maintainer, not English on the clerk's terminal: it goes to the log with the rest.
+    logging.captureWarnings(True)
     return path

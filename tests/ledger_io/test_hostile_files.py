@@ -185,3 +185,32 @@ def test_formulas_without_a_saved_result_are_pointed_out(store, tmp_path):
     assert plan.imported == 2
     assert any("工作表「检查对象」有 2 个公式单元格没有保存计算结果" in line
                for line in plan.summary_lines())
+
+
+def test_a_library_warning_goes_to_the_log_not_the_clerks_terminal(tmp_path):
+    """A date cell holding a serial past 9999-12-31: openpyxl warns in English while
+    reading. The clerk's terminal shows only the preview; the warning is in the log."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "执法人员"
+    sheet.append(["姓名", "科室", "发证日期"])
+    sheet.append(["张三", "法制科", 2958466])
+    sheet["C2"].number_format = "yyyy-mm-dd"
+    book.save(tmp_path / "人员.xlsx")
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "ZHIFA_DATA_DIR": str(tmp_path / "data"), "PYTHONPATH": str(root)}
+    done = subprocess.run([sys.executable, "-m", "core.cli", "--db", str(tmp_path / "l.db"),
+                           "import", "--dry-run", str(tmp_path / "人员.xlsx")],
+                          capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert "执法人员：将导入 0 行，重复跳过 0 行，未导入 1 行" in done.stdout
+    log = (tmp_path / "data" / "logs" / "zhifa.log").read_text("utf-8")
+    assert "outside the limits for dates" in log
