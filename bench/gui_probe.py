@@ -58,8 +58,8 @@ def _child(kind: str, db: str) -> None:
         # and when the ledger is open and its first view painted.
         program_launch = gui.app.launch
 
-        def launch(location, show_requested=None):
-            window = program_launch(location, show_requested)
+        def launch(*args, **kwargs):
+            window = program_launch(*args, **kwargs)
             window.first_painted.connect(lambda: print(time.time(), flush=True))
 
             def ready():
@@ -82,8 +82,10 @@ def _start_times(kind: str, db: str, runs: int = 5) -> list[float]:
     samples = []
     for _ in range(runs):
         started = time.time()
+        # The timeout: a start that fails shows the (modal) bug dialog and would wait for ever.
         out = subprocess.run([sys.executable, "-m", "bench.gui_probe", kind, db], cwd=ROOT,
-                             env=env, capture_output=True, text=True, check=True).stdout
+                             env=env, capture_output=True, text=True, check=True,
+                             timeout=300).stdout
         samples.append([float(x) - started for x in out.split()])
     return [statistics.median(column) for column in zip(*samples)]
 

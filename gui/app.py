@@ -168,6 +168,9 @@ def launch(location: str, show_requested=None, fallback: str | None = None):
         shared = make_shared(store)
 
         def on_close():                 # after the window's backup on close
+            watch = getattr(window, "lock_watch", None)
+            if watch is not None:
+                watch.stop()                # else it would take our own release for a takeover
             shared.store.close()
             if lock is not None:
                 lock.release()

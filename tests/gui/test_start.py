@@ -50,8 +50,11 @@ def test_the_window_shows_first_then_the_ledger_opens_in_it(qtbot, demo_store, a
     window.year_box.setCurrentIndex(window.year_box.findData(2025))    # the demo year
     assert view.model.rowCount() == 4
     assert answers.shown == []
+    assert window.lock_watch.isActive()
     window.close()                       # closes the ledger and releases its lock
-    assert window.lock_watch is not None
+    # The watch stops with the ledger: a minute later it would take the program's own
+    # release for another PC taking the ledger over, and say so.
+    assert not window.lock_watch.isActive()
 
 
 def test_a_damaged_ledger_ends_the_start_with_a_message(qtbot, tmp_path, answers, monkeypatch):
