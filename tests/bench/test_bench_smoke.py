@@ -4,9 +4,6 @@ benchmark's business (docs/PERFORMANCE.md), this only keeps the command working.
 
 from __future__ import annotations
 
-import pytest
-
-
 from sqlalchemy import func, select
 
 from bench.generate import check_rows, generate, plan, _Ledger
@@ -16,9 +13,6 @@ from core.models import Inspection, PenaltyCase, Unit
 from core.store import open_store
 
 
-# The window timings run offscreen, where Qt says it cannot pass size hints to a window
-# manager: noise, not a fault (the GUI tests ignore it the same way).
-@pytest.mark.qt_log_ignore(r"This plugin does not support (raise|propagateSizeHints)")
 def test_the_small_benchmark_runs_and_writes_its_table(tmp_path, capsys):
     out = tmp_path / "PERFORMANCE.md"
     assert main(["--small", "--out", str(out), "--workdir", str(tmp_path / "work")]) == 0

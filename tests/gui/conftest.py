@@ -81,16 +81,3 @@ def show(qtbot, window):
             qtbot.waitUntil(lambda: view.figures is not None and view.busy.isHidden())
         return view
     return show_view
-
-
-# The offscreen platform says it cannot raise windows, grab the keyboard or pass size hints
-# to a window manager it does not have. Only those lines are ignored; any other Qt warning
-# still fails the test (pyproject: qt_log_level_fail = WARNING).
-OFFSCREEN_NOISE = r"This plugin does not support (raise|grabbing the keyboard|propagateSizeHints)"
-
-
-def pytest_collection_modifyitems(config, items):
-    here = str(__file__).rsplit("/", 1)[0]
-    for item in items:
-        if str(item.fspath).startswith(here):
-            item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
