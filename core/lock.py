@@ -19,6 +19,12 @@ A lock is stale when
   PC crashed, lost power or left the network) goes stale without anyone guessing about pids.
 A holder whose lock was cleared by someone else (its PC slept past STALE_AFTER) notices at
 the next heartbeat: `held` turns False and the GUI must stop saving.
+
+A stale lock is cleared only after the clerk confirms, with one exception: a lock left on
+this PC by this same Windows/Linux user whose process is gone (the program was killed, the
+PC lost power) is taken over at once. Nobody can be writing through it, and a question after
+every power cut would teach the clerk to click 「解除占用」 unread, the one answer that
+matters when the holder is really on another PC.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ import contextlib
 import datetime as dt
 import getpass
 import json
+import logging
 import os
 import socket
 import threading
@@ -35,6 +42,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from core.errors import DatabaseInUseError, StoreError, os_reason
+
+log = logging.getLogger(__name__)
 
 HEARTBEAT = 60                       # seconds between heartbeats of a live holder
 STALE_AFTER = dt.timedelta(minutes=10)
@@ -145,6 +154,12 @@ def is_stale(info: LockInfo, now: dt.datetime | None = None) -> bool:
     return now - info.heartbeat_at > STALE_AFTER
 
 
+def abandoned_here(info: LockInfo) -> bool:
+    """Left by this user's own program on this PC, which no longer runs (see the module's
+    docstring): taken over without asking."""
+    return info.on_this_pc and info.user == _user() and info.pid > 0 and not pid_alive(info.pid)
+
+
 def in_use_error(db_path: Path | str, info: LockInfo) -> DatabaseInUseError:
     """The error the second writer gets: who holds the ledger and what to do."""
     stale = is_stale(info)
@@ -182,7 +197,8 @@ class DatabaseLock:
         """Take the lock, or raise DatabaseInUseError naming its holder.
 
         A stale lock is not taken silently: the clerk is told, and `force=True` (after the
-        clerk confirmed 「解除占用」) clears it. A lock this very process holds is taken over.
+        clerk confirmed 「解除占用」) clears it. A lock this very process holds, or one this
+        user's program left on this PC when it was killed, is taken over.
         """
         db_path = Path(db_path)
         now = _now().isoformat()
@@ -195,8 +211,11 @@ class DatabaseLock:
             if holder is None:
                 continue                                # released meanwhile: try again
             ours = holder.on_this_pc and holder.pid == os.getpid()
-            if not (ours or force):
+            if not (ours or force or abandoned_here(holder)):
                 raise in_use_error(db_path, holder)
+            if not ours:
+                log.info("clearing the lock of %s (%s)", db_path,
+                         "confirmed by the clerk" if force else "its process is gone")
             _remove_if_unchanged(db_path, holder)
         raise in_use_error(db_path, read_lock(db_path) or info)
 

@@ -79,13 +79,24 @@ def test_a_clerk_on_another_pc_through_a_shared_folder_is_named(db):
     assert read_lock(db).host == "FAZHIKE-PC2"
 
 
-def test_a_killed_instance_leaves_a_stale_lock_that_can_be_cleared(db):
-    """Proves: after SIGKILL the lock survives, is recognised as stale (its process is gone),
-    the second clerk is told it can be cleared, and clearing lets them in."""
+def test_the_lock_of_a_killed_instance_is_taken_over_by_the_next_start_of_the_same_clerk(db):
+    """Proves: after SIGKILL (or a power cut) the lock survives; the same user starting the
+    program again on this PC gets the ledger without a question, since its holder is gone."""
     holder = python(HOLD, str(db), stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     assert holder.stdout.readline().strip() == "held"
     holder.send_signal(signal.SIGKILL)
     holder.communicate(timeout=30)
+    assert read_lock(db).pid == holder.pid                    # left behind
+    with DatabaseLock.acquire(db, heartbeat=None) as lock:
+        assert lock.held and read_lock(db).pid == os.getpid()
+
+
+def test_a_dead_lock_of_another_user_on_this_pc_is_asked_about_then_cleared(db):
+    """Proves: a lock another Windows account left on this PC, its process gone, is stale
+    but not taken silently: the clerk is told it can be cleared, and clearing lets them in."""
+    dead = python("import os; print(os.getpid())", stdout=subprocess.PIPE)
+    pid = int(dead.communicate(timeout=30)[0])
+    _lock_file(db, socket.gethostname(), dt.datetime.now(), pid=pid, user="李秀英")
     with pytest.raises(DatabaseInUseError, match="已经失效") as caught:
         DatabaseLock.acquire(db, heartbeat=None)
     assert caught.value.stale is True
