@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Iterator
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import (
     ArgumentError, DatabaseError, DBAPIError, NoSuchModuleError, OperationalError)
 from sqlalchemy.orm import Session, sessionmaker
@@ -57,16 +57,17 @@ def shown_location(location: str) -> str:
         return location.split("://", 1)[0] + "://…"
 
 
-def database_url(location: str) -> str:
+def database_url(location: str) -> URL:
     """A SQLAlchemy URL for a path or URL the clerk gave."""
     if "://" in location:
         try:
-            make_url(location)
+            return make_url(location)
         except (ArgumentError, ValueError) as exc:
             raise StoreError(f"数据库地址「{shown_location(location)}」无法识别，"
                              f"应形如 postgresql://用户@服务器/数据库，或直接给出 .db 文件的路径。") from exc
-        return location
-    return "sqlite:///" + str(Path(location).expanduser().resolve())
+    # Built, not "sqlite:///" + path: a "?" in a folder name would start the URL's query and
+    # the ledger would be made in another file than the one chosen.
+    return URL.create("sqlite", database=str(Path(location).expanduser().resolve()))
 
 
 @dataclass
@@ -173,8 +174,8 @@ def _begin(conn) -> None:
 
 def make_engine(location: str) -> Engine:
     url = database_url(location)
-    if url.startswith("sqlite"):
-        path = Path(make_url(url).database or "")
+    if url.get_backend_name() == "sqlite":
+        path = Path(url.database or "")
         # WAL on a network share corrupts (shared memory does not cross machines); such a
         # file gets the rollback journal instead, and the GUI warns the clerk.
         journal = "DELETE" if _is_network_path(path) else "WAL"
@@ -188,7 +189,7 @@ def make_engine(location: str) -> Engine:
         return create_engine(url, pool_pre_ping=True)
     except NoSuchModuleError as exc:
         raise StoreError(f"数据库地址「{shown_location(location)}」的类型"
-                         f"「{make_url(url).drivername}」无法识别。请给出 .db 文件的路径。") from exc
+                         f"「{url.drivername}」无法识别。请给出 .db 文件的路径。") from exc
     except ImportError as exc:
         # The installed program carries SQLite only; a server database needs its driver.
         raise StoreError(f"数据库地址「{shown_location(location)}」需要的数据库驱动"
@@ -246,6 +247,19 @@ def open_store(location: str, *, create: bool = True) -> Store:
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection to the SQLite file at `path`, through a file: URI that pathlib
+    escapes: written by hand, a folder called 「备份#1」 or 「50%」 would cut the path short
+    and every backup in it would read as damaged."""
+    return sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+
+
+def _stored_version(conn: sqlite3.Connection) -> int | None:
+    """The schema version a ledger file records; None if it records none."""
+    row = conn.execute(f"SELECT version FROM {VERSION_TABLE}").fetchone()
+    return int(row[0]) if row else None
+
+
 def probe_location(location: str) -> bool:
     """Whether a ledger already exists at `location` (True) or an empty one would be made
     there (False), told before the clerk makes it the data file for the next start. Raises
@@ -276,20 +290,20 @@ def probe_location(location: str) -> bool:
     if head != SQLITE_HEADER:
         raise NotADatabaseError(f"「{path.name}」不是执法台账数据文件。")
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = _open_read_only(path)
         try:
             names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if not names:
                 return False
             if VERSION_TABLE not in names:
                 raise NotADatabaseError(f"「{path.name}」中已有数据表，但不是执法台账数据文件。")
-            row = conn.execute(f"SELECT version FROM {VERSION_TABLE}").fetchone()
+            version = _stored_version(conn)
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
         raise NotADatabaseError(f"「{path.name}」已损坏，或不是执法台账数据文件。") from exc
-    if row and int(row[0]) > CURRENT_VERSION:
-        raise SchemaTooNewError(f"「{path.name}」由更新版本的程序创建（数据版本 {row[0]}，"
+    if version and version > CURRENT_VERSION:
+        raise SchemaTooNewError(f"「{path.name}」由更新版本的程序创建（数据版本 {version}，"
                                 f"本程序支持到 {CURRENT_VERSION}），请先安装最新版本。")
     return True
 
@@ -349,7 +363,7 @@ def backup_sqlite(source: Path, dest_dir: Path, tag: str = "") -> Path:
         target = dest_dir / name.replace(".db", f"-{n}.db")
     tmp = target.with_suffix(".db.part")
     try:
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        src = _open_read_only(source)
         dst = sqlite3.connect(tmp)
         with dst:
             src.backup(dst)
@@ -370,21 +384,21 @@ def verify_backup(path: Path) -> int:
     if not Path(path).is_file():
         raise NotADatabaseError(f"备份文件「{path}」不存在。")
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = _open_read_only(path)
         try:
             ok = conn.execute("PRAGMA integrity_check").fetchone()[0]
             if ok != "ok":
                 raise NotADatabaseError(f"备份文件「{path}」已损坏（{ok}）。")
-            row = conn.execute(f"SELECT version FROM {VERSION_TABLE}").fetchone()
+            version = _stored_version(conn)
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
         raise NotADatabaseError(f"「{path}」不是执法台账的备份文件，或已损坏。") from exc
-    if not row:
+    if version is None:
         raise NotADatabaseError(f"「{path}」不是执法台账的备份文件。")
-    if row[0] > CURRENT_VERSION:
+    if version > CURRENT_VERSION:
         raise SchemaTooNewError(f"备份「{path}」由更新版本的程序创建，请先升级程序。")
-    return int(row[0])
+    return version
 
 
 def restore_sqlite(backup: Path, live: Path) -> Path | None:

@@ -1,5 +1,7 @@
 """Bureau names and output folders with `/`, `..`, reserved Windows names, control characters
-and absurd lengths: the report lands in the folder the clerk chose, under a safe name.
+and absurd lengths: the report lands in the folder the clerk chose, under a safe name. Data
+and backup folders named with URL characters (?, #, %): the ledger is where it was chosen and
+its backups restore.
 
 core.outfiles.safe_filename builds every output file name from what the clerk typed (the
 bureau's name, a year); this checks it against hostile names, on the real file system.
@@ -7,12 +9,17 @@ bureau's name, a year); this checks it against hostile names, on the real file s
 
 from __future__ import annotations
 
+import os
 import re
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.outfiles import MAX_NAME, atomic_write, safe_filename
+from core.records import profile, set_profile
+from core.schema import CURRENT_VERSION
+from core.store import backup_sqlite, open_store, probe_location, restore_sqlite, verify_backup
 
 HOSTILE_NAMES = [
     "../../etc/passwd", "..", ".", "...", "/", "\\", "C:\\Windows\\system32\\区教育局",
@@ -69,3 +76,33 @@ def test_a_hostile_output_folder_is_used_as_the_clerk_typed_it(tmp_path):
                    tmp_path / "  leading spaces"):
         target = atomic_write(folder / safe_filename("CON"), lambda tmp: tmp.write_bytes(b"x"))
         assert target.parent == folder and target.exists()
+
+
+# Folder names that mean something in a URL. The ledger is opened through a SQLAlchemy URL
+# and backups are read through SQLite file: URIs: written by hand, "?" started a query (the
+# ledger was made in a file called 「法制科」 beside the chosen folder) and "#" or "%" cut a
+# backup's path short (every backup in 「备份#1」 read as damaged, so none could be restored).
+URL_CHARACTERS = ["法制科?2025", "备份#1", "百分%20号", "a@b:c", "带 空格", "file:x", "[旧]"]
+
+
+@pytest.mark.parametrize("folder_name", URL_CHARACTERS)
+def test_a_ledger_and_its_backups_in_folders_named_like_urls(tmp_path, folder_name):
+    if os.name == "nt" and set(folder_name) & set(':?*"<>|'):
+        pytest.skip("Windows does not allow this character in a folder name")
+    folder = tmp_path / folder_name
+    folder.mkdir()
+    ledger = folder / "执法台账.db"
+    store = open_store(str(ledger))
+    assert store.path == ledger
+    with store.session() as s:
+        set_profile(s, full_name="东丽区教育局")
+    store.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [folder_name]   # nothing beside it
+    assert probe_location(str(ledger)) is True
+    backup = backup_sqlite(ledger, folder / f"备份{folder_name}")
+    assert verify_backup(backup) == CURRENT_VERSION
+    restore_sqlite(backup, ledger)
+    store = open_store(str(ledger))
+    with store.read_session() as s:
+        assert profile(s).full_name == "东丽区教育局"
+    store.close()
