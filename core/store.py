@@ -14,8 +14,9 @@ import os
 import shutil
 import sqlite3
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Iterator
+from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
@@ -247,11 +248,20 @@ def open_store(location: str, *, create: bool = True) -> Store:
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
+def read_only_uri(path: PurePath) -> str:
+    """The SQLite URI that opens the file at absolute `path` read-only. Escaped: written as
+    f"file:{path}", a folder called 「备份#1」 or 「50%」 cut the path short and every backup
+    in it read as damaged. Not pathlib's as_uri(): it makes \\\\server\\share\\备份 into
+    file://server/…, and SQLite refuses any authority but localhost; an empty authority and
+    the whole path after it (file:////server/share/…) is what SQLite documents."""
+    text_ = path.as_posix()
+    if not text_.startswith("/"):
+        text_ = "/" + text_                   # C:/… -> /C:/…, as in file:///C:/…
+    return f"file://{quote(text_, safe='/:')}?mode=ro"
+
+
 def _open_read_only(path: Path) -> sqlite3.Connection:
-    """A read-only connection to the SQLite file at `path`, through a file: URI that pathlib
-    escapes: written by hand, a folder called 「备份#1」 or 「50%」 would cut the path short
-    and every backup in it would read as damaged."""
-    return sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    return sqlite3.connect(read_only_uri(Path(path).resolve()), uri=True)
 
 
 def _stored_version(conn: sqlite3.Connection) -> int | None:

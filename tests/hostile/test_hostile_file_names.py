@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import PurePosixPath, PureWindowsPath
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -19,7 +20,8 @@ from hypothesis import strategies as st
 from core.outfiles import MAX_NAME, atomic_write, safe_filename
 from core.records import profile, set_profile
 from core.schema import CURRENT_VERSION
-from core.store import backup_sqlite, open_store, probe_location, restore_sqlite, verify_backup
+from core.store import (
+    backup_sqlite, open_store, probe_location, read_only_uri, restore_sqlite, verify_backup)
 
 HOSTILE_NAMES = [
     "../../etc/passwd", "..", ".", "...", "/", "\\", "C:\\Windows\\system32\\区教育局",
@@ -106,3 +108,16 @@ def test_a_ledger_and_its_backups_in_folders_named_like_urls(tmp_path, folder_na
     with store.read_session() as s:
         assert profile(s).full_name == "东丽区教育局"
     store.close()
+
+
+@pytest.mark.parametrize("path, uri", [
+    (PureWindowsPath(r"C:\Users\张三\备份#1\a.db"),
+     "file:///C:/Users/%E5%BC%A0%E4%B8%89/%E5%A4%87%E4%BB%BD%231/a.db?mode=ro"),
+    # A backup folder on a share by its UNC name: an empty authority, then the whole path
+    # (SQLite refuses file://fileserver/…, any authority but localhost).
+    (PureWindowsPath(r"\\fileserver\法制科\a.db"),
+     "file:////fileserver/%E6%B3%95%E5%88%B6%E7%A7%91/a.db?mode=ro"),
+    (PurePosixPath("/srv/50%/a?b/a.db"), "file:///srv/50%25/a%3Fb/a.db?mode=ro"),
+])
+def test_the_read_only_address_of_a_backup_on_each_kind_of_path(path, uri):
+    assert read_only_uri(path) == uri
