@@ -32,7 +32,7 @@ def open_ledger(location: str, parent=None, fallback: str | None = None):
     window in which to change it. The setting is kept (the drive may be back tomorrow)."""
     from core.errors import DatabaseInUseError, ZhifaError
     from core.lock import DatabaseLock
-    from core.store import open_store
+    from core.store import open_store, shown_location
     from gui import messages
 
     try:
@@ -40,7 +40,8 @@ def open_ledger(location: str, parent=None, fallback: str | None = None):
     except ZhifaError as exc:
         if fallback and fallback != location and messages.choose(
                 parent, "无法打开台账",
-                f"{exc}\n\n设置中的台账数据文件是「{location}」。可以先打开默认位置的台账「{fallback}」，"
+                f"{exc}\n\n设置中的台账数据文件是「{shown_location(location)}」。"
+                f"可以先打开默认位置的台账「{fallback}」，"
                 f"再在「文件 → 数据文件与备份位置」中更改。",
                 ["打开默认位置的台账", "退出"]) == 0:
             return open_ledger(fallback, parent)
