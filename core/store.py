@@ -300,16 +300,13 @@ def probe_location(location: str) -> bool:
     if head != SQLITE_HEADER:
         raise NotADatabaseError(f"「{path.name}」不是执法台账数据文件。")
     try:
-        conn = _open_read_only(path)
-        try:
+        with contextlib.closing(_open_read_only(path)) as conn:
             names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if not names:
                 return False
             if VERSION_TABLE not in names:
                 raise NotADatabaseError(f"「{path.name}」中已有数据表，但不是执法台账数据文件。")
             version = _stored_version(conn)
-        finally:
-            conn.close()
     except sqlite3.DatabaseError as exc:
         raise NotADatabaseError(f"「{path.name}」已损坏，或不是执法台账数据文件。") from exc
     if version and version > CURRENT_VERSION:
@@ -394,14 +391,11 @@ def verify_backup(path: Path) -> int:
     if not Path(path).is_file():
         raise NotADatabaseError(f"备份文件「{path}」不存在。")
     try:
-        conn = _open_read_only(path)
-        try:
+        with contextlib.closing(_open_read_only(path)) as conn:
             ok = conn.execute("PRAGMA integrity_check").fetchone()[0]
             if ok != "ok":
                 raise NotADatabaseError(f"备份文件「{path}」已损坏（{ok}）。")
             version = _stored_version(conn)
-        finally:
-            conn.close()
     except sqlite3.DatabaseError as exc:
         raise NotADatabaseError(f"「{path}」不是执法台账的备份文件，或已损坏。") from exc
     if version is None:
