@@ -411,8 +411,11 @@ def restore_sqlite(backup: Path, live: Path) -> Path | None:
     The backup itself is only read, never moved: a failed restore can be tried again.
     Returns the safety copy of the file that was replaced (None if there was none).
     """
-    verify_backup(backup)
     live = Path(live)
+    if Path(backup).is_file() and live.is_file() and os.path.samefile(backup, live):
+        raise OutputError(f"「{backup}」就是正在使用的台账本身，不是备份。"
+                          f"请选择备份文件夹中的「执法台账备份-…」文件。")
+    verify_backup(backup)
     safety = None
     if live.exists():
         try:

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from core.errors import NotADatabaseError, SchemaTooNewError, StoreError
+from core.errors import NotADatabaseError, OutputError, SchemaTooNewError, StoreError
 from core.models import Unit
 from core.records import save
 from core.schema import CURRENT_VERSION
@@ -104,6 +104,15 @@ def test_a_damaged_backup_is_refused_and_the_live_file_kept(store, tmp_path):
     with pytest.raises(NotADatabaseError):
         restore_sqlite(bad, store.path)
     assert store.path.read_bytes() == live_before
+
+
+def test_the_ledger_itself_chosen_as_the_backup_is_refused_in_words(store, tmp_path):
+    """The file chooser opened where the ledger is, and the clerk picked it: told so, and
+    no safety copy of an unchanged ledger made beside it."""
+    store.close()
+    with pytest.raises(OutputError, match="就是正在使用的台账本身，不是备份"):
+        restore_sqlite(store.path, store.path)
+    assert not (store.path.parent / "恢复前副本").exists()
 
 
 def _columns(path):
