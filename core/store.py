@@ -405,6 +405,15 @@ def verify_backup(path: Path) -> int:
     return version
 
 
+def refuse_the_ledger_itself(backup: Path, live: Path) -> None:
+    """The file chooser opened where the ledger is and the clerk picked it: restoring it
+    onto itself would only leave a needless copy, and a clerk who meant a backup would
+    believe one was restored."""
+    if Path(backup).is_file() and Path(live).is_file() and os.path.samefile(backup, live):
+        raise OutputError(f"「{backup}」就是正在使用的台账本身，不是备份。"
+                          f"请选择备份文件夹中的「执法台账备份-…」文件。")
+
+
 def restore_sqlite(backup: Path, live: Path) -> Path | None:
     """Replace the live file by `backup`, keeping a copy of the live file first.
 
@@ -412,9 +421,7 @@ def restore_sqlite(backup: Path, live: Path) -> Path | None:
     Returns the safety copy of the file that was replaced (None if there was none).
     """
     live = Path(live)
-    if Path(backup).is_file() and live.is_file() and os.path.samefile(backup, live):
-        raise OutputError(f"「{backup}」就是正在使用的台账本身，不是备份。"
-                          f"请选择备份文件夹中的「执法台账备份-…」文件。")
+    refuse_the_ledger_itself(backup, live)
     verify_backup(backup)
     safety = None
     if live.exists():

@@ -342,7 +342,7 @@ class MainWindow(QMainWindow):
         return target
 
     def restore_backup(self, backup: Path | None = None) -> bool:
-        from core.store import open_store, restore_sqlite, verify_backup
+        from core.store import open_store, refuse_the_ledger_itself, restore_sqlite, verify_backup
         from gui.listview import RecordListView
         if backup is None:
             name, _ = QFileDialog.getOpenFileName(self, "选择备份文件", str(self.backup_folder()),
@@ -351,6 +351,7 @@ class MainWindow(QMainWindow):
                 return False
             backup = Path(name)
         try:
+            refuse_the_ledger_itself(backup, self.shared.store.path)
             verify_backup(backup)
         except ZhifaError as exc:
             messages.warn(self, "无法恢复", str(exc))

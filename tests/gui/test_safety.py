@@ -52,6 +52,12 @@ def test_a_damaged_backup_is_refused_in_words(window, tmp_path, answers):
     assert answers.shown[-1].startswith("无法恢复：")
 
 
+def test_the_ledger_itself_picked_as_the_backup_is_refused_before_asking(window, answers):
+    assert not window.restore_backup(window.shared.store.path)
+    assert answers.shown[-1].startswith("无法恢复：") and "就是正在使用的台账本身" in answers.shown[-1]
+    assert answers.asked == []                 # never asked to replace the ledger
+
+
 def test_closing_backs_up_and_the_day_gets_one_automatic_copy(qtbot, window, tmp_path):
     folder = tmp_path / "备份"
     window.shared.settings.setValue("backup/folder", str(folder))
