@@ -125,6 +125,10 @@ class LocationsDialog(QDialog):
         from gui.app import SHARED_DRIVE_WARNING
 
         db = self.db.text().strip()
+        if db and "://" not in db:
+            # Saved absolute: a relative path would be taken from wherever the next start's
+            # working folder happens to be (a shortcut's "start in", say).
+            db = str(Path(db).expanduser().absolute())
         current = self.shared.settings.value("data/location", "") or default_db_location()
         if db and db != current:
             # Checked now: a data file that cannot be opened would stop the next start.

@@ -248,6 +248,16 @@ def test_a_data_file_that_cannot_be_opened_is_refused_when_chosen(qtbot, window,
     assert not (tmp_path / "新台账.db").exists()   # made at the next start, not now
 
 
+def test_a_data_file_typed_without_its_folder_is_saved_with_it(qtbot, window, answers, tmp_path,
+                                                               monkeypatch):
+    """「台账.db」 alone would name a file in whatever folder the next start runs in."""
+    monkeypatch.chdir(tmp_path)
+    dialog = window.edit_locations()
+    dialog.db.setText("执法台账2026.db")
+    dialog.accept()
+    assert window.shared.settings.value("data/location") == str(tmp_path / "执法台账2026.db")
+
+
 def test_the_window_title_names_the_bureau(qtbot, window):
     assert window.windowTitle() == "教育行政执法台账 — 示例区教育局"
     dialog = window.edit_profile()
