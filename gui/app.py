@@ -131,10 +131,15 @@ def build_window(store, year: int | None = None):
 
 
 def make_shared(store, year: int | None = None):
+    from core.errors import ReportError
+    from core.figures import statistical_year
     from gui.shared import Shared, app_settings
 
     if year is None:
-        year = int(app_settings().value("window/year", dt.date.today().year))
+        try:
+            year = statistical_year(app_settings().value("window/year", dt.date.today().year))
+        except ReportError:             # a hand-edited or damaged settings file
+            year = dt.date.today().year
     return Shared(store, year)
 
 
@@ -210,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     from core.logs import setup_logging
     from core.paths import default_db_location
     from gui import crash
-    from gui.shared import app_settings
+    from gui.shared import app_settings, text_setting
     from gui.single_instance import InstanceServer, hand_over
 
     app = QApplication.instance() or QApplication(argv)
@@ -223,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     server = InstanceServer()
 
-    chosen = app_settings().value("data/location", "")
+    chosen = text_setting(app_settings(), "data/location")
     location = args.db or chosen or default_db_location()
     fallback = default_db_location() if chosen and not args.db else None
     window = launch(location, server.show_requested, fallback)  # noqa: F841 (kept alive by the name)

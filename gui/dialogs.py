@@ -11,6 +11,7 @@ from core.errors import ZhifaError
 from core.parsing import parse_date
 from core.paths import default_backup_dir, default_db_location
 from core.records import profile, set_profile
+from gui.shared import text_setting
 
 
 def _buttons(dialog) -> QDialogButtonBox:
@@ -83,8 +84,8 @@ class LocationsDialog(QDialog):
         self.setWindowTitle("数据文件与备份位置")
         self.setMinimumWidth(620)
         st = shared.settings
-        self.db = QLineEdit(st.value("data/location", default_db_location()))
-        self.backups = QLineEdit(st.value("backup/folder", str(default_backup_dir())))
+        self.db = QLineEdit(text_setting(st, "data/location", default_db_location()))
+        self.backups = QLineEdit(text_setting(st, "backup/folder", str(default_backup_dir())))
         form = QFormLayout()
         form.addRow("台账数据文件：", self._with_browse(self.db, file=True))
         form.addRow("备份文件夹：", self._with_browse(self.backups, file=False))
@@ -129,7 +130,7 @@ class LocationsDialog(QDialog):
             # Saved absolute: a relative path would be taken from wherever the next start's
             # working folder happens to be (a shortcut's "start in", say).
             db = str(Path(db).expanduser().absolute())
-        current = self.shared.settings.value("data/location", "") or default_db_location()
+        current = text_setting(self.shared.settings, "data/location") or default_db_location()
         if db and db != current:
             # Checked now: a data file that cannot be opened would stop the next start.
             try:

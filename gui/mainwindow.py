@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from core.errors import ZhifaError
 from core.paths import default_backup_dir, log_dir
 from gui import messages
-from gui.shared import app_settings
+from gui.shared import app_settings, text_setting
 
 log = logging.getLogger(__name__)
 
@@ -285,7 +285,8 @@ class MainWindow(QMainWindow):
 
     # --- settings and safety ---------------------------------------------------------
     def backup_folder(self) -> Path:
-        return Path(self.shared.settings.value("backup/folder", str(default_backup_dir())))
+        folder = text_setting(self.shared.settings, "backup/folder", str(default_backup_dir()))
+        return Path(folder)
 
     def edit_profile(self):
         from gui.dialogs import ProfileDialog

@@ -22,6 +22,7 @@ from core.paths import data_dir
 from gui.background import run_task, snapshot_session
 from gui.flaglist import FlagTree, open_flag
 from gui.reportjob import generate
+from gui.shared import text_setting
 
 
 def default_output_dir() -> Path:
@@ -41,7 +42,8 @@ class ReportView(QWidget):
         self.busy = False
         self.title = QLabel()
         self.title.setObjectName("viewTitle")
-        self.folder = QLineEdit(shared.settings.value("report/folder", str(default_output_dir())))
+        self.folder = QLineEdit(text_setting(shared.settings, "report/folder",
+                                             str(default_output_dir())))
         self.browse = QPushButton("选择文件夹…")
         self.generate_button = QPushButton("检查并生成报告")
         self.generate_button.setObjectName("primary")

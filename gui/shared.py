@@ -13,6 +13,14 @@ def app_settings() -> QSettings:
     return QSettings(str(data_dir() / "设置.ini"), QSettings.Format.IniFormat)
 
 
+def text_setting(settings: QSettings, key: str, default: str = "") -> str:
+    """A remembered path or name. The settings file is text a colleague may edit by hand: a
+    value that is not one piece of text (QSettings reads `a, b` as a list) is ignored rather
+    than stopping the start."""
+    value = settings.value(key, default)
+    return value if isinstance(value, str) else default
+
+
 class Shared(QObject):
     records_changed = Signal(str)      # model class name, "" for "anything"
     year_changed = Signal(int)

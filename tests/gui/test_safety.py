@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import socket
 import sys
+from pathlib import Path
 
 from PySide6.QtGui import QGuiApplication
 from sqlalchemy import func, select
@@ -15,6 +16,7 @@ from core.backups import list_backups
 from core.errors import OutputError
 from core.lock import lock_path
 from core.models import Inspection
+from core.paths import default_backup_dir
 from core.records import profile, years_with_data
 
 
@@ -289,3 +291,29 @@ def test_the_program_has_its_icon_and_qt_speaks_chinese(qapp):
     dress(qapp)
     assert not qapp.windowIcon().isNull()
     assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
+
+
+def test_a_hand_edited_settings_file_does_not_stop_the_start(qtbot, demo_store, answers):
+    """设置.ini is a text file beside the data; a colleague "fixing" it by hand leaves a year
+    that is no year and paths QSettings reads as lists (a comma). The start goes on with
+    today's year and the default folders instead of ending in an error every time."""
+    from gui.app import build_window, make_shared
+    from gui.reportview import default_output_dir
+    from gui.shared import app_settings, text_setting
+
+    settings = app_settings()
+    settings.setValue("window/year", "二〇二五")
+    settings.sync()
+    ini = Path(settings.fileName())
+    ini.write_text(ini.read_text("utf-8") + "\n[backup]\nfolder=D:\\备份, E:\\备份\n"
+                   "[report]\nfolder=a, b\n", "utf-8")
+    settings = app_settings()
+    assert isinstance(settings.value("backup/folder"), list)          # how QSettings reads it
+    assert text_setting(settings, "backup/folder", "默认") == "默认"
+    assert make_shared(demo_store).year == dt.date.today().year
+    settings.setValue("window/year", 99999)
+    assert make_shared(demo_store).year == dt.date.today().year
+    win, shared = build_window(demo_store, 2025)
+    qtbot.addWidget(win)
+    assert win.backup_folder() == default_backup_dir()
+    assert win.show_view("report").folder.text() == str(default_output_dir())
