@@ -52,6 +52,11 @@ IMPORT_ORDER = ("执法人员", "检查对象", "专项行动", "行政检查", 
                 "学法培训", "权责清单", "复议诉讼", "其他指标")
 TEXT_LIMIT = 5000          # a Text column (违法事实, 备注…) in one cell
 FIRST_YEAR, LAST_YEAR = 1980, 2100
+
+# An 其他执法行为 row is the same entry as one already there only if its numbers are the same
+# too: a month's count for one item logged in two entries is summed by the figures, and
+# skipping the second as a duplicate lost it (export -> import changed 行政许可 figures).
+OTHER_ACT_COUNTS = ("applied", "accepted", "granted", "refused", "revoked", "count")
 # Beyond these a number is a typo (or would overflow the database's 64-bit integers).
 LIMITS = {"int": 10**9, "year": 10**4, "month": 10**4, "money": 10**14, "number": 10**12}
 _COUNT_UNIT = re.compile(r"\s*(人次|人|次|处|家|个|项|件|所|起|名|份)$")
@@ -343,8 +348,10 @@ class _Importer:
         elif kind == "行政处罚":
             keys = set(self.penalties)
         elif kind == "其他执法行为":
-            keys = set(s.execute(select(OtherAct.year, OtherAct.month, OtherAct.category,
-                                        OtherAct.item).where(OtherAct.deleted_at.is_(None))).all())
+            keys = set(s.execute(select(
+                OtherAct.year, OtherAct.month, OtherAct.category, OtherAct.item,
+                *(getattr(OtherAct, name) for name in OTHER_ACT_COUNTS)).where(
+                OtherAct.deleted_at.is_(None))).all())
         elif kind == "学法培训":
             keys = set(s.execute(select(Training.date, Training.topic).where(
                 Training.deleted_at.is_(None))).all())
@@ -511,7 +518,9 @@ class _Importer:
 
     def _other_act(self, sheet, cells):
         f = self._fields(sheet, cells)
-        return OtherAct(**f), (f["year"], f.get("month"), f["category"], f["item"]), [], None
+        key = (f["year"], f.get("month"), f["category"], f["item"],
+               *(f.get(name) or 0 for name in OTHER_ACT_COUNTS))
+        return OtherAct(**f), key, [], None
 
     def _training(self, sheet, cells):
         fields = self._fields(sheet, cells)

@@ -42,6 +42,30 @@ def test_demo_exported_and_imported_into_an_empty_ledger_gives_identical_figures
         other.close()
 
 
+def test_one_items_month_logged_in_two_entries_survives_export_and_import(store, tmp_path):
+    """教师资格认定 for March logged as two entries (two batches): the figures add them up,
+    so the import must keep both; the same file imported again is all duplicates."""
+    from core.models import OtherAct
+    from core.records import save
+
+    with store.session() as s:
+        for applied, granted in ((40, 38), (25, 25)):
+            save(s, OtherAct(year=2025, month=3, category="行政许可", item="教师资格认定",
+                             applied=applied, accepted=applied, granted=granted))
+        path, _ = export_ledger(s, 2025, tmp_path / "台账.xlsx")
+    other = open_store(str(tmp_path / "另一台电脑.db"))
+    try:
+        with other.session() as s:
+            plan_import(s, path).commit(s)
+        with other.session() as s:
+            assert annual_figures(s, 2025).figures["license.granted"].value == 63
+            again = plan_import(s, path)
+        assert (again.imported, again.duplicates) == (0, 2)
+        assert figures_json(other, 2025) == figures_json(store, 2025)
+    finally:
+        other.close()
+
+
 def test_the_export_is_the_template_layout_with_the_year_in_it(demo_store, tmp_path):
     with demo_store.session() as s:
         path, counted = export_ledger(s, 2025, tmp_path / "台账2025.xlsx")
