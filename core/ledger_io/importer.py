@@ -57,6 +57,12 @@ FIRST_YEAR, LAST_YEAR = 1980, 2100
 # too: a month's count for one item logged in two entries is summed by the figures, and
 # skipping the second as a duplicate lost it (export -> import changed 行政许可 figures).
 OTHER_ACT_COUNTS = ("applied", "accepted", "granted", "refused", "revoked", "count")
+
+# Records with nothing of their own to tell two apart (a month's count, a campaign): a row is
+# skipped only when the ledger held it before this import, so that importing the same file
+# twice adds nothing; two equal rows within one file are two entries, as the figures count
+# them (a city year exported and imported lost 9 such 其他执法行为 and 2 专项行动 entries).
+KEPT_WITHIN_A_FILE = {"其他执法行为", "专项行动"}
 # Beyond these a number is a typo (or would overflow the database's 64-bit integers).
 LIMITS = {"int": 10**9, "year": 10**4, "month": 10**4, "money": 10**14, "number": 10**12}
 _COUNT_UNIT = re.compile(r"\s*(人次|人|次|处|家|个|项|件|所|起|名|份)$")
@@ -422,7 +428,7 @@ class _Importer:
         if new_unit is not None:
             self.units[new_unit.name] = new_unit
             self.plan.created_units.append(new_unit.name)
-        if key is not None:
+        if key is not None and sheet.title not in KEPT_WITHIN_A_FILE:
             self._existing_keys(sheet.title).add(key)
         if isinstance(record, Staff):
             self.staff.setdefault(record.name, record)

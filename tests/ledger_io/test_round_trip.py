@@ -66,6 +66,36 @@ def test_one_items_month_logged_in_two_entries_survives_export_and_import(store,
         other.close()
 
 
+def test_equal_entries_within_one_file_are_all_imported_and_none_twice(store, tmp_path):
+    """Two equal 其他执法行为 entries (the same month's count logged twice) and two campaigns
+    of one name starting on one day: the figures count each, so the import keeps each (a
+    city year exported and imported lost 9 and 2 of them); importing the file again adds
+    nothing."""
+    import datetime as dt
+
+    from core.models import Campaign, OtherAct
+    from core.records import save
+
+    with store.session() as s:
+        for _ in range(2):
+            save(s, OtherAct(year=2025, month=5, category="行政奖励", item="优秀教师表彰", count=3))
+            save(s, Campaign(name="校外培训专项治理", start_date=dt.date(2025, 4, 1),
+                             lead_department="示例区教育局", personnel=10, institutions_checked=5))
+        path, _ = export_ledger(s, 2025, tmp_path / "台账.xlsx")
+    other = open_store(str(tmp_path / "另一台电脑.db"))
+    try:
+        with other.session() as s:
+            plan_import(s, path).commit(s)
+        assert figures_json(other, 2025) == figures_json(store, 2025)
+        with other.session() as s:
+            figures = annual_figures(s, 2025).figures
+            assert (figures["other_act.reward"].value, figures["campaign.total"].value) == (6, 2)
+            again = plan_import(s, path)
+        assert (again.imported, again.duplicates) == (0, 4)
+    finally:
+        other.close()
+
+
 def test_the_export_is_the_template_layout_with_the_year_in_it(demo_store, tmp_path):
     with demo_store.session() as s:
         path, counted = export_ledger(s, 2025, tmp_path / "台账2025.xlsx")
