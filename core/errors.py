@@ -77,11 +77,11 @@ _OS_REASONS = {
     errno.EBUSY: "文件正被占用",
     errno.EIO: "读写出错（磁盘或网络故障）",
 }
-_WINDOWS_SHARING = (32, 33)   # ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION
+WINDOWS_SHARING_ERRORS = (32, 33)   # ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION
 
 
 def os_reason(exc: OSError) -> str:
     """Why a file operation failed, in words a clerk reads: 「没有访问权限」."""
-    if getattr(exc, "winerror", None) in _WINDOWS_SHARING:
+    if getattr(exc, "winerror", None) in WINDOWS_SHARING_ERRORS:
         return "文件正被其他程序打开"
     return _OS_REASONS.get(exc.errno) or exc.strerror or str(exc)

@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
-from core.errors import OutputError, os_reason
+from core.errors import WINDOWS_SHARING_ERRORS, OutputError, os_reason
 
 # Also the bidirectional controls: U+202E in a name displays "报告\u202excod.exe" as
 # "报告exe.docx" in Explorer, the classic spoofing trick.
@@ -107,7 +107,7 @@ def _explain(exc: OSError, folder: Path, target: Path) -> str:
                 f"请关闭该文件后重试。")
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return f"没有权限写入文件夹「{folder}」，请换一个保存位置。"
-    if getattr(exc, "winerror", None) in (32, 33):  # sharing / lock violation on Windows
+    if getattr(exc, "winerror", None) in WINDOWS_SHARING_ERRORS:
         return f"文件「{target}」正被其他程序打开，请关闭该文件后重试。"
     return f"无法写入「{target}」：{os_reason(exc)}"
 

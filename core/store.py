@@ -173,6 +173,10 @@ def _begin(conn) -> None:
     conn.exec_driver_sql("BEGIN")
 
 
+def _missing_folder(folder: Path) -> StoreError:
+    return StoreError(f"数据库所在文件夹「{folder}」不存在（移动硬盘或共享盘是否已连接？）。")
+
+
 def make_engine(location: str) -> Engine:
     url = database_url(location)
     if url.get_backend_name() == "sqlite":
@@ -181,7 +185,7 @@ def make_engine(location: str) -> Engine:
         # file gets the rollback journal instead, and the GUI warns the clerk.
         journal = "DELETE" if _is_network_path(path) else "WAL"
         if path.parent and not path.parent.exists():
-            raise StoreError(f"数据库所在文件夹「{path.parent}」不存在（移动硬盘或共享盘是否已连接？）。")
+            raise _missing_folder(path.parent)
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas(journal))
         event.listen(engine, "begin", _begin)
@@ -287,7 +291,7 @@ def probe_location(location: str) -> bool:
         raise StoreError(f"「{path}」是文件夹。请在其中选择或新建一个数据文件，"
                          f"如「{path / '执法台账.db'}」。")
     if not path.parent.is_dir():
-        raise StoreError(f"数据文件所在的文件夹「{path.parent}」不存在（移动硬盘或共享盘是否已连接？）。")
+        raise _missing_folder(path.parent)
     if not path.exists():
         return False
     try:
