@@ -42,6 +42,7 @@ from core.vocab import (
 )
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100   # the years a ledger counts and reports on
+NO_VALUE = "—"   # shown for a figure with no value (a rate with nothing to divide by)
 TRAINING_HOURS_EXPECTED = 60  # Tianjin practice: ≥ 60 学时 of legal training a year
 
 # The date (or year) column that decides which year a record counts in; used for the year

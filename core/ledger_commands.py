@@ -10,7 +10,7 @@ from core.commands import Command
 from core.compliance import check_year
 from core.demo import load_demo
 from core.errors import StoreError
-from core.figures import annual_figures, statistical_year
+from core.figures import NO_VALUE, annual_figures, statistical_year
 from core.paths import default_backup_dir
 from core.records import profile, set_profile
 from core.store import backup_sqlite, restore_sqlite
@@ -50,7 +50,8 @@ def run_figures(args, store) -> int:
         return 0
     print(f"{args.year}年度行政执法数据")
     for f in figures.figures.values():
-        value = "、".join(f.value) if isinstance(f.value, list) else ("—" if f.value is None else f.value)
+        value = ("、".join(f.value) if isinstance(f.value, list)
+                 else NO_VALUE if f.value is None else f.value)
         change = f"（上年 {f.previous}，{f.change_pct:+.1f}%）" if f.change_pct is not None else ""
         print(f"  {f.label}：{value}{f.unit}{change}    [{f.key}]")
     return 0

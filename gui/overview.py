@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.compliance import check_year
-from core.figures import annual_figures
+from core.figures import NO_VALUE, annual_figures
 from gui.background import run_task, snapshot_session
 from gui.chart import MonthlyBarChart
 from gui.flaglist import FlagTree, open_flag
@@ -29,6 +29,8 @@ KEY_FIGURES = (
 
 
 def format_value(value, unit: str) -> str:
+    if value is None:                  # a rate or average of nothing: an empty ledger's first day
+        return NO_VALUE
     if isinstance(value, Decimal):
         text = f"{value:,.2f}"
     elif isinstance(value, float):

@@ -64,7 +64,6 @@ STYLES = {
 # Headers and free text wider than this (in width units) wrap onto more lines.
 WRAP_AT = {"head": 10, "text": 24}
 LINE_HEIGHT = 13  # points per line of 10-point text
-NO_VALUE = "—"
 
 # The printable area of an A4 landscape page with setup_print's margins, in points, and the
 # points one unit of column width takes (Excel: 7 pixels a character at 96 dpi).

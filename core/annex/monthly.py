@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from openpyxl.chart import BarChart, LineChart, Reference, Series
 
-from core.annex.layout import NO_VALUE, Grid
-from core.figures import AnnualFigures
+from core.annex.layout import Grid
+from core.figures import NO_VALUE, AnnualFigures
 
 HEAD_ROWS = 4            # title, subtitle, group header, year header
 FIRST_MONTH_ROW = HEAD_ROWS + 1

@@ -13,10 +13,10 @@ from __future__ import annotations
 from openpyxl.utils import get_column_letter
 from sqlalchemy.orm import Session
 
-from core.annex.layout import NO_VALUE, fit_width, styled
+from core.annex.layout import fit_width, styled
 from core.annex.tables import value_kind
 from core.annex.tracing import trace_figures
-from core.figures import AnnualFigures, Figure
+from core.figures import NO_VALUE, AnnualFigures, Figure
 from core.text import excel_text, excel_texts
 
 SOURCE_ROWS_PER_FIGURE = 2000

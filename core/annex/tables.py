@@ -15,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from core.annex.layout import NO_VALUE, WRAP_AT, Grid, display_width
-from core.figures import TRAINING_HOURS_EXPECTED, AnnualFigures
+from core.annex.layout import WRAP_AT, Grid, display_width
+from core.figures import NO_VALUE, TRAINING_HOURS_EXPECTED, AnnualFigures
 from core.vocab import (
     InspectionCategory, InspectionMethod, InspectionResult, OtherActCategory, PenaltyKind,
     PowerCategory, ReviewKind, ReviewResult, UnitType,

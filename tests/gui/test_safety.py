@@ -145,6 +145,23 @@ def test_the_bug_dialog_copies_its_details(qtbot, window):
     assert QGuiApplication.clipboard().text().endswith("KeyError: 'x'")
 
 
+def test_an_empty_ledgers_overview_shows_a_dash_for_a_rate_of_nothing(qtbot, store, answers):
+    """The first thing a new clerk sees: 持证率 and 人均学法学时 of no staff at all read 「—」,
+    not 「None%」."""
+    from gui.app import build_window
+    from gui.overview import KEY_FIGURES
+
+    win, _shared = build_window(store, dt.date.today().year)
+    qtbot.addWidget(win)
+    win.show()                                 # a hidden overview does not count
+    overview = win.show_view("overview")
+    qtbot.waitUntil(lambda: overview.figures is not None and overview.busy.isHidden())
+    shown = {key: card.value.text() for key, card in zip(KEY_FIGURES, overview.cards)}
+    assert shown["staff.certified_rate"] == "—"
+    assert shown["training.avg_hours"] == "—"
+    assert shown["inspection.total"] == "0次"
+
+
 def test_first_start_offers_the_demo_year(qtbot, store, answers):
     from gui.app import build_window, offer_demo
 
