@@ -94,6 +94,9 @@ class BureauProfile(Base):
     signatory: Mapped[str] = mapped_column(String(100), default="", info=label("署名"))
     document_date: Mapped[dt.date | None] = mapped_column(Date, info=label("成文日期"))
     report_year: Mapped[int | None] = mapped_column(Integer, info=label("报告年度"))
+    # The 导语's 「根据…」 line; empty means the default for the region and year (schema 5).
+    legal_basis: Mapped[str] = mapped_column(Text, default="", server_default="",
+                                             info=label("报告依据"))
     # 国办发〔2024〕54号 leaves the yearly cap to each region; 2 is the common figure.
     enterprise_inspection_cap: Mapped[int] = mapped_column(
         Integer, default=2, info=label("同一企业年度检查上限"))
@@ -418,6 +421,9 @@ class CustomFigure(Record, Base):
     value: Mapped[float] = mapped_column(Float, info=label("数值"))
     unit: Mapped[str] = mapped_column(String(20), default="", info=label("单位"))
     sentence: Mapped[str] = mapped_column(Text, default="", info=label("说明"))
+    # Which report section the figure is written in; empty means placed by its name (schema 5).
+    report_section: Mapped[str] = mapped_column(String(20), default="", server_default="",
+                                                info=label("报告位置"))
 
     def describe(self) -> str:
         return f"其他指标 {self.year}年「{self.name}」"

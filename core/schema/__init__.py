@@ -11,7 +11,7 @@ from typing import Callable
 
 import sqlalchemy as sa
 
-CURRENT_VERSION = 4
+CURRENT_VERSION = 5
 MIN_UPGRADABLE_VERSION = 1
 
 
@@ -59,4 +59,15 @@ def upgrade_to_4(op) -> None:
     op.create_index("ix_inspection_staff_staff", "inspection_staff", ["staff_id", "inspection_id"])
 
 
-UPGRADES: dict[int, Callable] = {2: upgrade_to_2, 3: upgrade_to_3, 4: upgrade_to_4}
+def upgrade_to_5(op) -> None:
+    """The report's legal basis per bureau (any province, not only Tianjin) and the report
+    section a 其他指标 goes into. Both start empty: an empty 依据 line means the default for
+    the bureau's region and year, an empty section means the figure is placed by its name."""
+    op.add_column("bureau_profile", sa.Column("legal_basis", sa.Text, nullable=False,
+                                              server_default=""))
+    op.add_column("custom_figure", sa.Column("report_section", sa.String(20), nullable=False,
+                                             server_default=""))
+
+
+UPGRADES: dict[int, Callable] = {2: upgrade_to_2, 3: upgrade_to_3, 4: upgrade_to_4,
+                                 5: upgrade_to_5}

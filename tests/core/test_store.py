@@ -76,6 +76,27 @@ def test_the_first_schema_file_still_opens(tmp_path):
     store.close()
 
 
+def test_an_old_ledger_gets_the_report_basis_and_figure_section_empty(tmp_path):
+    """Schema 5: an upgraded ledger has 报告依据 and 其他指标的报告位置, both empty (the
+    defaults), and a new profile or figure saved afterwards keeps what the clerk typed."""
+    from core.models import BureauProfile, CustomFigure
+    copy = tmp_path / "v1.db"
+    shutil.copy(RESOURCES / "schema_v1.db", copy)
+    store = open_store(str(copy))
+    with store.session() as s:
+        rows = s.execute(text("SELECT legal_basis FROM bureau_profile")).scalars().all()
+        assert rows and set(rows) == {""}
+        assert set(s.execute(text("SELECT report_section FROM custom_figure")).scalars()) <= {""}
+        profile = s.query(BureauProfile).one()
+        profile.legal_basis = "根据《行政执法监督条例》"
+        save(s, CustomFigure(year=2025, name="执法记录仪", value=5, unit="台",
+                             report_section="全过程记录"))
+    with store.session() as s:
+        assert s.query(BureauProfile).one().legal_basis == "根据《行政执法监督条例》"
+        assert s.query(CustomFigure).filter_by(name="执法记录仪").one().report_section == "全过程记录"
+    store.close()
+
+
 def test_backup_and_restore_round_trip(store, tmp_path):
     with store.session() as s:
         save(s, Unit(name="一中", unit_type="公办中小学"))
