@@ -1,4 +1,5 @@
-"""Shared fixtures: a fresh ledger in a temporary folder, and one holding the demo year.
+"""Shared fixtures: a fresh ledger in a temporary folder (or, with ZHIFA_TEST_DATABASE_URL
+set, on a PostgreSQL server), and one holding the demo year.
 
 Every test runs with ZHIFA_DATA_DIR in its own tmp folder, so nothing touches the real
 user data directory, and Qt tests run offscreen.
@@ -18,6 +19,89 @@ from core.store import open_store  # noqa: E402
 DEMO_YEAR = 2025
 
 
+# --- The core suites on a PostgreSQL server (issue 22) -------------------------------------
+# With ZHIFA_TEST_DATABASE_URL set to a server address whose user may create databases, e.g.
+#   postgresql+psycopg://zhifa@/postgres?host=/tmp/pg    (.ci/postgres start prints one)
+# every ledger the fixtures make is a database of its own on that server, made for the test
+# and dropped after it. Tests of what only a SQLite file has (its locks, WAL, PRAGMAs, file
+# backups, damaged files) carry @pytest.mark.sqlite_only("why") and are skipped there.
+
+TEST_SERVER_URL = os.environ.get("ZHIFA_TEST_DATABASE_URL", "").strip()
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "sqlite_only(reason): tests of a SQLite file itself, skipped on a server")
+
+
+def pytest_collection_modifyitems(config, items):
+    if not TEST_SERVER_URL:
+        return
+    for item in items:
+        mark = item.get_closest_marker("sqlite_only")
+        if mark:
+            reason = mark.args[0] if mark.args else mark.kwargs.get("reason", "")
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {reason}"))
+
+
+def pytest_report_header(config):
+    if TEST_SERVER_URL:
+        from core.store import shown_location
+        return f"ledgers on the PostgreSQL server {shown_location(TEST_SERVER_URL)}"
+    return None
+
+
+class TestServer:
+    """Makes and drops the tests' databases through the server's maintenance database."""
+
+    __test__ = False            # not a test class, despite its name
+
+    def __init__(self, url: str):
+        from sqlalchemy import create_engine
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.pool import NullPool
+
+        self.url = make_url(url)
+        # CREATE/DROP DATABASE cannot run inside a transaction; NullPool: no connection
+        # is left open to block a DROP.
+        self.admin = create_engine(self.url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+        self.prefix = f"zhifa_test_{os.getpid()}"
+        self.count = 0
+
+    def _execute(self, sql: str) -> None:
+        from sqlalchemy import text
+
+        with self.admin.connect() as conn:
+            conn.execute(text(sql))
+
+    def create_database(self) -> str:
+        self.count += 1
+        name = f"{self.prefix}_{self.count}"
+        self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        # template0 in UTF-8: the database the README tells an administrator to make.
+        self._execute(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'")
+        return self.url.set(database=name).render_as_string(hide_password=False)
+
+    def drop_database(self, location: str) -> None:
+        from sqlalchemy.engine import make_url
+
+        # FORCE: a test that failed half-way may have left a session open.
+        self._execute(f'DROP DATABASE IF EXISTS "{make_url(location).database}" WITH (FORCE)')
+
+    def close(self) -> None:
+        self.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def _test_server():
+    if not TEST_SERVER_URL:
+        yield None
+        return
+    server = TestServer(TEST_SERVER_URL)
+    yield server
+    server.close()
+
+
 @pytest.fixture(autouse=True)
 def _isolated_data_dir(tmp_path, monkeypatch):
     data = tmp_path / "userdata"
@@ -27,8 +111,31 @@ def _isolated_data_dir(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = open_store(str(tmp_path / "ledger.db"))
+def new_ledger(tmp_path, _test_server):
+    """new_ledger(name) -> the location of a new, empty ledger: a SQLite file `name` in the
+    test's folder, or with ZHIFA_TEST_DATABASE_URL set a new database on that server."""
+    made: list[str] = []
+
+    def make(name: str = "ledger.db") -> str:
+        if _test_server is None:
+            return str(tmp_path / name)
+        made.append(_test_server.create_database())
+        return made[-1]
+
+    yield make
+    for location in made:
+        _test_server.drop_database(location)
+
+
+@pytest.fixture
+def ledger_location(new_ledger) -> str:
+    """Where the `store` fixture's ledger is: what a test passes to `zhifa-cli --db`."""
+    return new_ledger()
+
+
+@pytest.fixture
+def store(ledger_location):
+    s = open_store(ledger_location)
     yield s
     s.close()
 
