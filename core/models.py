@@ -14,11 +14,12 @@ from decimal import Decimal
 
 from sqlalchemy import (
     Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, String, Table, Text,
-    UniqueConstraint, func, text,
+    UniqueConstraint, func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 from sqlalchemy.orm.decl_base import _declarative_constructor
 
+from core.dialects import partial, server_bool, server_index, sqlite_only
 from core.vocab import ENTERPRISE_UNIT_TYPES, PenaltyKind, heaviest_penalty
 
 LIST_SEPARATOR = "、"
@@ -232,7 +233,7 @@ class Inspection(Record, Base):
     # Whether this is the entry that counts for its unit and day (one unit on one day is one
     # inspection): derived, kept current by core.inspection_days (schema 4). Not mapped, so
     # the ORM never holds a stale copy of it; queries use `FIRST_OF_DAY` below.
-    first_of_day = Column(Boolean, nullable=False, server_default=text("0"))
+    first_of_day = Column(Boolean, nullable=False, server_default=server_bool(False))
     __mapper_args__ = {"exclude_properties": ["first_of_day"]}
 
     unit: Mapped[Unit] = relationship(lazy="joined")
@@ -254,8 +255,11 @@ class Inspection(Record, Base):
               "first_of_day", "deleted_at", "personnel", "problems_found", "rectified_on_site",
               "recorded"),
         # The report names joint inspections' partner departments and units (schema 4).
-        Index("ix_inspection_joint", "method", "date", "id", "first_of_day", "unit_id",
-              "partner_departments"),
+        # SQLite's alone: it holds free text, which a server index cannot (core.dialects).
+        sqlite_only(Index("ix_inspection_joint", "method", "date", "id", "first_of_day",
+                          "unit_id", "partner_departments")),
+        server_index(Index("ix_inspection_joint_server", "method", "date", "id",
+                           "first_of_day", "unit_id")),
         Index("ix_inspection_unit_date", "unit_id", "date"),
         # The inspection list (core/listing.py, schema 3): in the list's order (date, id),
         # with the texts its search box looks in, so opening or searching a city year reads
@@ -263,8 +267,12 @@ class Inspection(Record, Base):
         # Partial on a condition that is always true but only the list states
         # (core.listing.LIST_INDEX): SQLite then never picks it for counting, where it lacks
         # the columns the counting indexes filter on (joint inspections 15 ms -> 150 ms).
-        Index("ix_inspection_list", "date", "id", "deleted_at", "unit_id", "items", "note",
-              sqlite_where=text("items IS NOT NULL")),
+        # SQLite's alone, as the joint index; on a server the list reads the texts it
+        # searches from the table.
+        sqlite_only(Index("ix_inspection_list", "date", "id", "deleted_at", "unit_id", "items",
+                          "note", **partial("items IS NOT NULL"))),
+        server_index(Index("ix_inspection_list_server", "date", "id", "deleted_at", "unit_id",
+                           **partial("items IS NOT NULL"))),
     )
 
     def describe(self) -> str:

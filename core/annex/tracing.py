@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import BigInteger, and_, case, func, literal, select
 from sqlalchemy.orm import Session, aliased
 
 from core.figures import Figure, SourceRow, figure_sources
@@ -129,7 +129,9 @@ def _trace_group(session, model, joins, members, shape, limit) -> dict[str, Trac
     # row through the result machinery cost more than the rest of the pass), and a figure's
     # bit is dropped from `wanted` once it has its rows.
     parts = [range(j, min(j + _BITS, len(flags))) for j in range(0, len(flags), _BITS)]
-    masks = [sum((flags[i] * (1 << (i - part[0])) for i in part), literal(0)) for part in parts]
+    # 64-bit in SQL too: a server takes a plain number for a 32-bit integer (issue 22).
+    masks = [sum((flags[i] * literal(1 << (i - part[0]), BigInteger) for i in part),
+                 literal(0, BigInteger)) for part in parts]
     wanted = [sum(1 << (i - part[0]) for i in part if traces[i].total) for part in parts]
     q = selecting(model.id, *columns, *masks).order_by(
         *(c for c in (_ORDER.get(model), model.id) if c is not None))

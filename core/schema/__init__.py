@@ -2,7 +2,10 @@
 
 To change the schema: bump CURRENT_VERSION, add `UPGRADES[n] = upgrade_to_n` taking an
 `alembic.operations.Operations`, change core/models.py to match, and add a test that
-upgrades tests/resources/schema_v1.db (a copy of the first schema's file).
+upgrades tests/resources/schema_v1.db (a copy of the first schema's file). A step must work
+on PostgreSQL as on SQLite: a boolean's server default is core.dialects.server_bool, a
+partial index states its condition with core.dialects.partial, and no index holds free text
+on a server (core.dialects; gate it with is_sqlite(op.get_bind())).
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ from __future__ import annotations
 from typing import Callable
 
 import sqlalchemy as sa
+
+from core.dialects import is_sqlite, partial, server_bool
 
 CURRENT_VERSION = 5
 MIN_UPGRADABLE_VERSION = 1
@@ -30,9 +35,13 @@ def upgrade_to_2(op) -> None:
 def upgrade_to_3(op) -> None:
     """The inspection list's index (docs/PERFORMANCE.md): opening or searching the list
     reads the texts it looks in from an index in the list's order, not 85,000 table rows."""
-    op.create_index("ix_inspection_list", "inspection",
-                    ["date", "id", "deleted_at", "unit_id", "items", "note"],
-                    sqlite_where=sa.text("items IS NOT NULL"))
+    if is_sqlite(op.get_bind()):
+        op.create_index("ix_inspection_list", "inspection",
+                        ["date", "id", "deleted_at", "unit_id", "items", "note"],
+                        **partial("items IS NOT NULL"))
+    else:        # no free text in a server's index (core.dialects)
+        op.create_index("ix_inspection_list_server", "inspection",
+                        ["date", "id", "deleted_at", "unit_id"], **partial("items IS NOT NULL"))
 
 
 def upgrade_to_4(op) -> None:
@@ -44,7 +53,7 @@ def upgrade_to_4(op) -> None:
     from core.inspection_days import mark_first_of_day
 
     op.add_column("inspection", sa.Column("first_of_day", sa.Boolean, nullable=False,
-                                          server_default=sa.text("0")))
+                                          server_default=server_bool(False)))
     mark_first_of_day(op.get_bind())
     for name in ("ix_inspection_counting", "ix_inspection_dimensions"):
         op.drop_index(name, table_name="inspection")
@@ -54,8 +63,12 @@ def upgrade_to_4(op) -> None:
     op.create_index("ix_inspection_dimensions", "inspection",
                     ["date", "category", "method", "result", "first_of_day", "deleted_at",
                      "personnel", "problems_found", "rectified_on_site", "recorded"])
-    op.create_index("ix_inspection_joint", "inspection",
-                    ["method", "date", "id", "first_of_day", "unit_id", "partner_departments"])
+    if is_sqlite(op.get_bind()):
+        op.create_index("ix_inspection_joint", "inspection",
+                        ["method", "date", "id", "first_of_day", "unit_id", "partner_departments"])
+    else:        # no free text in a server's index (core.dialects)
+        op.create_index("ix_inspection_joint_server", "inspection",
+                        ["method", "date", "id", "first_of_day", "unit_id"])
     op.create_index("ix_inspection_staff_staff", "inspection_staff", ["staff_id", "inspection_id"])
 
 

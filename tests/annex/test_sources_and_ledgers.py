@@ -61,7 +61,7 @@ def test_ledger_sheets_have_the_template_columns_and_every_live_record(demo_stor
 
 def test_annex_command_writes_the_file_named_after_bureau_and_year(demo_store, tmp_path, capsys):
     out = tmp_path / "输出"
-    code = main(["--db", str(demo_store.path), "annex", "--year", "2025", "--out", str(out)])
+    code = main(["--db", demo_store.location, "annex", "--year", "2025", "--out", str(out)])
     assert code == 0
     target = report_paths("示例区教育局", 2025, out)[1]
     assert target.is_file()
@@ -70,7 +70,7 @@ def test_annex_command_writes_the_file_named_after_bureau_and_year(demo_store, t
 
 
 def test_annex_command_refuses_an_empty_year_in_words(demo_store, tmp_path, capsys):
-    code = main(["--db", str(demo_store.path), "annex", "--year", "2019", "--out", str(tmp_path)])
+    code = main(["--db", demo_store.location, "annex", "--year", "2019", "--out", str(tmp_path)])
     assert code == 2
     assert "没有2019年" in capsys.readouterr().err
     assert list(tmp_path.glob("*.xlsx")) == []

@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+import pytest
+
 from core.backups import (
     auto_backup, backup_time, backups_to_keep, daily_backup_due, list_backups,
     thin_backups,
@@ -15,6 +17,7 @@ def _fake(folder, when: dt.datetime, tag="自动"):
     return p
 
 
+@pytest.mark.sqlite_only("a copy of the SQLite file")
 def test_auto_backup_is_a_readable_copy_and_due_once_a_day(demo_store, tmp_path):
     folder = tmp_path / "备份"
     assert daily_backup_due(folder)

@@ -8,8 +8,9 @@ from core.cli import main
 
 
 @pytest.fixture
-def db(tmp_path):
-    return str(tmp_path / "ledger.db")
+def db(ledger_location):
+    """The ledger's file, or with ZHIFA_TEST_DATABASE_URL a database on that server."""
+    return ledger_location
 
 
 def run(capsys, *argv):
@@ -28,6 +29,22 @@ def test_demo_then_figures_as_json(capsys, db):
     assert 60 <= figures["inspection.total"]["value"] <= 80
     assert figures["inspection.total"]["label"] == "行政检查"
     assert "change_pct" in figures["inspection.total"]
+
+
+def test_the_demo_year_counts_the_same_on_a_server_as_in_a_file(capsys, db, tmp_path):
+    """Issue 22: `db` is a PostgreSQL database when the tests run on a server. The demo
+    year loaded there and into a SQLite file gives the same figures, to the last key, and
+    the same compliance notes naming the same records."""
+    said = {}
+    for ledger in (db, str(tmp_path / "本机台账.db")):
+        assert run(capsys, "--db", ledger, "demo", "--year", "2025")[0] == 0
+        said[ledger] = [run(capsys, "--db", ledger, *command) for command in (
+            ["figures", "--year", "2025", "--json"], ["figures", "--year", "2024", "--json"],
+            ["check", "--year", "2025"])]
+    on_server, in_file = said.values()
+    assert on_server == in_file
+    figures = {f["key"]: f["value"] for f in json.loads(in_file[0][1])["figures"]}
+    assert figures["inspection.total"] > 0 and figures["penalty.total"] > 0
 
 
 def test_the_database_comes_from_the_environment(capsys, db, monkeypatch):
@@ -52,6 +69,7 @@ def test_loading_the_demo_twice_is_refused_in_words(capsys, db):
     assert "已有台账数据" in err and "Traceback" not in err
 
 
+@pytest.mark.sqlite_only("backs up and restores the SQLite file")
 def test_backup_and_restore(capsys, db, tmp_path):
     run(capsys, "--db", db, "demo", "--year", "2025")
     code, out, _ = run(capsys, "--db", db, "backup", "--to", str(tmp_path / "bk"))

@@ -133,6 +133,7 @@ def _plans(store, run) -> list[tuple[str, str]]:
         raw.close()
 
 
+@pytest.mark.sqlite_only("SQLite's query plans")
 def test_the_list_reads_its_index_alone_and_counting_never_uses_it(store, logged):
     """Opening or searching the inspection list reads ix_inspection_list in the list's order
     (no sort, no table row); counting the year keeps to the counting indexes, which hold the
@@ -147,6 +148,7 @@ def test_the_list_reads_its_index_alone_and_counting_never_uses_it(store, logged
     assert not [sql for sql, plan in counting if "ix_inspection_list" in plan]
 
 
+@pytest.mark.sqlite_only("SQLite's query plans")
 def test_counting_the_year_reads_indexes_alone_in_a_file_without_statistics(store, logged):
     """Every year-wide query over inspections in annual_figures reads a covering index (no
     table row), and the grouping by the report's dimensions needs no temporary sort, in a

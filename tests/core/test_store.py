@@ -1,5 +1,6 @@
 """The local store: safe pragmas, schema version, refusal of foreign or newer files, backups."""
 
+import datetime as dt
 import shutil
 import sqlite3
 from pathlib import Path
@@ -18,6 +19,7 @@ from core.store import (
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 
 
+@pytest.mark.sqlite_only("SQLite's PRAGMAs")
 def test_every_connection_is_safe_for_a_power_cut(store):
     with store.engine.connect() as conn:
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
@@ -29,12 +31,14 @@ def test_every_connection_is_safe_for_a_power_cut(store):
 def test_foreign_keys_are_enforced(store):
     from sqlalchemy.exc import IntegrityError
 
+    from core.models import Inspection
+
     with pytest.raises(IntegrityError):
         with store.engine.begin() as conn:
-            conn.execute(text("INSERT INTO inspection (date, category, method, unit_id, items, "
-                              "lead_department, partner_departments, personnel, problems_found, "
-                              "rectified_on_site, result, recorded, note) VALUES ('2025-01-01', "
-                              "'日常检查', '其他', 999, '', '', '', 0, 0, 0, '合格', 0, '')"))
+            conn.execute(Inspection.__table__.insert().values(
+                date=dt.date(2025, 1, 1), category="日常检查", method="其他", unit_id=999,
+                items="", lead_department="", partner_departments="", personnel=0,
+                problems_found=0, rectified_on_site=0, result="合格", recorded=False, note=""))
 
 
 def test_the_file_knows_its_schema_version(store):
@@ -97,6 +101,7 @@ def test_an_old_ledger_gets_the_report_basis_and_figure_section_empty(tmp_path):
     store.close()
 
 
+@pytest.mark.sqlite_only("a copy of the SQLite file")
 def test_backup_and_restore_round_trip(store, tmp_path):
     with store.session() as s:
         save(s, Unit(name="一中", unit_type="公办中小学"))
@@ -118,6 +123,7 @@ def test_backup_and_restore_round_trip(store, tmp_path):
     kept.close()
 
 
+@pytest.mark.sqlite_only("a damaged SQLite file")
 def test_a_damaged_backup_is_refused_and_the_live_file_kept(store, tmp_path):
     bad = tmp_path / "bad.db"
     bad.write_bytes(b"\0" * 4096)
@@ -127,6 +133,7 @@ def test_a_damaged_backup_is_refused_and_the_live_file_kept(store, tmp_path):
     assert store.path.read_bytes() == live_before
 
 
+@pytest.mark.sqlite_only("restoring a SQLite file")
 def test_the_ledger_itself_chosen_as_the_backup_is_refused_in_words(store, tmp_path):
     """The file chooser opened where the ledger is, and the clerk picked it: told so, and
     no safety copy of an unchanged ledger made beside it."""
@@ -219,6 +226,7 @@ def test_a_server_that_refuses_the_connection_is_told_in_the_drivers_words_witho
 # 「数据文件与备份位置」: the clerk types where the ledger is to be from the next start. What
 # they typed is checked now, in words, not at the next start when the window cannot open.
 
+@pytest.mark.sqlite_only("the ledger's file on disk")
 def test_choosing_a_data_file_tells_a_ledger_from_a_new_one_and_refuses_the_rest(tmp_path, store):
     assert probe_location(str(store.path)) is True                 # the ledger open right now
     assert probe_location(str(tmp_path / "新台账.db")) is False     # made at the next start
@@ -268,6 +276,7 @@ def test_a_data_file_that_cannot_be_used_is_refused_in_words_and_left_alone(tmp_
     assert not (tmp_path / "台账.db-wal").exists()
 
 
+@pytest.mark.sqlite_only("reads the SQLite file itself")
 def test_a_data_file_from_a_newer_program_is_refused_before_it_is_chosen(tmp_path, store):
     with store.engine.begin() as conn:
         conn.execute(text("UPDATE schema_info SET version = :v"), {"v": CURRENT_VERSION + 1})
@@ -275,3 +284,31 @@ def test_a_data_file_from_a_newer_program_is_refused_before_it_is_chosen(tmp_pat
     with pytest.raises(SchemaTooNewError, match="更新版本的程序"):
         probe_location(str(store.path))
 
+
+
+def test_a_long_note_and_a_long_name_are_saved_on_a_server_as_in_a_file(store):
+    """Issue 22: a PostgreSQL index entry holds at most 2,704 bytes, and PostgreSQL enforces
+    VARCHAR lengths, where SQLite does neither. A 备注 of two thousand characters, a joint
+    inspection with many partner departments and a unit name longer than its column are
+    saved on a server as in a file (core.dialects)."""
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from core.models import Inspection, Unit
+
+    # Varied, as a real note is (a repeated phrase would be compressed to nothing in the
+    # index): 1,200 different characters of the common CJK block.
+    note = "整改要求：" + "".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(1200))
+    partners = "、".join(f"第{i}联合执法部门" for i in range(1, 200))
+    name = "示例区" + "很长很长的学校名称" * 30                          # 273 characters, column 200
+    with store.session() as s:
+        unit = save(s, Unit(name=name, unit_type="公办中小学"))
+        save(s, Inspection(date=dt.date(2025, 5, 6), category="日常检查",
+                           method="双随机一公开·部门联合", unit=unit, unit_id=unit.id,
+                           items=note, note=note, partner_departments=partners, result="合格",
+                           personnel=2))
+    with store.session() as s:
+        saved = s.scalars(select(Inspection)).one()
+        assert (saved.note, saved.items, saved.partner_departments) == (note, note, partners)
+        assert saved.unit.name == name

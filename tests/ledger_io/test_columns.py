@@ -98,8 +98,8 @@ def test_inspections_read_as_columns_are_the_cells_each_record_shows(demo_store)
 
         rows = list(ledger_rows(s, 2025, sheet))
         records = s.scalars(select(Inspection).where(Inspection.deleted_at.is_(None),
-                                                     Inspection.date.between("2025-01-01",
-                                                                             "2025-12-31"))
+                                                     Inspection.date.between(dt.date(2025, 1, 1),
+                                                                             dt.date(2025, 12, 31)))
                             .order_by(Inspection.date, Inspection.id)).all()
         expected = [[cell_value(sheet, c, r) for c in sheet.columns] for r in records]
     assert rows == expected

@@ -58,13 +58,13 @@ def test_no_bureau_name_is_refused(store, tmp_path):
 @pytest.mark.parametrize("year,message", [("", "不是有效的年份"), ("二〇二五", "不是有效的年份"),
                                           ("1899", "超出范围")])
 def test_the_command_says_why_a_year_is_wrong(demo_store, capsys, tmp_path, year, message):
-    code = main(["--db", str(demo_store.path), "report", "--year", year, "--out", str(tmp_path)])
+    code = main(["--db", demo_store.location, "report", "--year", year, "--out", str(tmp_path)])
     assert code == 2
     assert message in capsys.readouterr().err
 
 
 def test_the_command_writes_the_report_and_says_where(demo_store, capsys, tmp_path):
-    assert main(["--db", str(demo_store.path), "report", "--year", "2025",
+    assert main(["--db", demo_store.location, "report", "--year", "2025",
                  "--out", str(tmp_path / "报告")]) == 0
     out = capsys.readouterr().out
     target = tmp_path / "报告" / "示例区教育局2025年度行政执法工作报告.docx"
