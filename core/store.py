@@ -62,13 +62,64 @@ def database_url(location: str) -> URL:
     """A SQLAlchemy URL for a path or URL the clerk gave."""
     if "://" in location:
         try:
-            return make_url(location)
+            return _with_our_driver(make_url(location))
         except (ArgumentError, ValueError) as exc:
             raise StoreError(f"数据库地址「{shown_location(location)}」无法识别，"
                              f"应形如 postgresql://用户@服务器/数据库，或直接给出 .db 文件的路径。") from exc
     # Built, not "sqlite:///" + path: a "?" in a folder name would start the URL's query and
     # the ledger would be made in another file than the one chosen.
     return URL.create("sqlite", database=str(Path(location).expanduser().resolve()))
+
+
+# --- A ledger on a PostgreSQL server (issue 22) ---------------------------------------------
+
+# Older servers were never tried: every query here is plain SQL that 13 runs, and releases
+# before 13 have been out of their developers' support since 2024.
+MIN_SERVER_VERSION = (13,)
+SERVER_CONNECT_TIMEOUT_S = 10     # an unreachable server is told in seconds, not minutes
+
+
+def _with_our_driver(url: URL) -> URL:
+    """postgresql://… means the driver the program carries (psycopg 3), not SQLAlchemy's
+    default psycopg2, which it does not."""
+    return url.set(drivername="postgresql+psycopg") if url.drivername == "postgresql" else url
+
+
+def _explain_server(exc: Exception, location: str) -> StoreError | None:
+    """The clerk's words for a server that cannot be reached or logged into; None for
+    anything else. Matched on libpq's own (English) sentences: a connection failure carries
+    no error code."""
+    if not isinstance(exc, OperationalError) or location.startswith("sqlite"):
+        return None
+    msg = str(getattr(exc, "orig", None) or exc)
+    shown = shown_location(location)
+    if "password authentication failed" in msg or "no password supplied" in msg or (
+            "role " in msg and "does not exist" in msg):
+        return StoreError(f"无法登录数据库服务器「{shown}」：用户名或密码不正确。")
+    if "database " in msg and "does not exist" in msg:
+        name = make_url(location).database if "://" in location else ""
+        return StoreError(f"数据库服务器上没有数据库「{name}」（{shown}）。请检查数据库名，"
+                          f"或请信息中心先在服务器上建立它。")
+    if any(words in msg for words in (
+            "Connection refused", "could not translate host name", "failed to resolve host",
+            "timeout expired", "No route to host", "Network is unreachable",
+            "could not connect to server", "No such file or directory")):
+        # The driver's first line too: refused, unknown name or timeout tells 信息中心 where.
+        return StoreError(f"无法连接数据库服务器「{shown}」：服务器未开机、地址或端口不对，"
+                          f"或被防火墙阻挡。请检查服务器地址和端口，或联系信息中心"
+                          f"（{_driver_says(exc)}）。")
+    return None
+
+
+def _check_server(engine: Engine, location: str) -> None:
+    """Refuse a server older than MIN_SERVER_VERSION before anything is written to it."""
+    with engine.connect():
+        version = engine.dialect.server_version_info or ()
+    if version < MIN_SERVER_VERSION:
+        shown_version = ".".join(str(n) for n in version[:2]) or "未知"
+        raise StoreError(f"数据库服务器「{shown_location(location)}」的 PostgreSQL 版本为 "
+                         f"{shown_version}，过旧：本程序需要 PostgreSQL {MIN_SERVER_VERSION[0]} "
+                         f"或更新版本。请联系信息中心升级服务器。")
 
 
 @dataclass
@@ -132,6 +183,9 @@ def _driver_says(exc: Exception) -> str:
 
 
 def _explain(exc: Exception, location: str) -> StoreError:
+    on_server = _explain_server(exc, location)
+    if on_server is not None:
+        return on_server
     msg = str(exc).lower()
     location = shown_location(location)
     if "unable to open database file" in msg:
@@ -191,6 +245,9 @@ def make_engine(location: str) -> Engine:
         event.listen(engine, "begin", _begin)
         return engine
     try:
+        if url.get_driver_name() in ("psycopg", "psycopg2"):
+            return create_engine(url, pool_pre_ping=True,
+                                 connect_args={"connect_timeout": SERVER_CONNECT_TIMEOUT_S})
         return create_engine(url, pool_pre_ping=True)
     except NoSuchModuleError as exc:
         raise StoreError(f"数据库地址「{shown_location(location)}」的类型"
@@ -229,6 +286,8 @@ def open_store(location: str, *, create: bool = True) -> Store:
     try:
         if engine.dialect.name == "sqlite":
             _check_sqlite_file(engine, location)
+        elif engine.dialect.name == "postgresql":
+            _check_server(engine, location)
         version = read_version(engine)
         if version is None:
             if not create:

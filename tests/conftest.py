@@ -21,7 +21,7 @@ DEMO_YEAR = 2025
 
 # --- The core suites on a PostgreSQL server (issue 22) -------------------------------------
 # With ZHIFA_TEST_DATABASE_URL set to a server address whose user may create databases, e.g.
-#   postgresql+psycopg://zhifa@/postgres?host=/tmp/pg    (.ci/postgres start prints one)
+#   postgresql+psycopg://zhifa:zhifa-test@/postgres?host=/tmp/pg   (.ci/postgres start prints one)
 # every ledger the fixtures make is a database of its own on that server, made for the test
 # and dropped after it. Tests of what only a SQLite file has (its locks, WAL, PRAGMAs, file
 # backups, damaged files) carry @pytest.mark.sqlite_only("why") and are skipped there.
@@ -32,16 +32,20 @@ TEST_SERVER_URL = os.environ.get("ZHIFA_TEST_DATABASE_URL", "").strip()
 def pytest_configure(config):
     config.addinivalue_line(
         "markers", "sqlite_only(reason): tests of a SQLite file itself, skipped on a server")
+    config.addinivalue_line(
+        "markers", "server_only: tests of a PostgreSQL server itself, run only with "
+                   "ZHIFA_TEST_DATABASE_URL set (as .ci/run does)")
 
 
 def pytest_collection_modifyitems(config, items):
-    if not TEST_SERVER_URL:
-        return
     for item in items:
         mark = item.get_closest_marker("sqlite_only")
-        if mark:
+        if mark and TEST_SERVER_URL:
             reason = mark.args[0] if mark.args else mark.kwargs.get("reason", "")
             item.add_marker(pytest.mark.skip(reason=f"SQLite only: {reason}"))
+        if item.get_closest_marker("server_only") and not TEST_SERVER_URL:
+            item.add_marker(pytest.mark.skip(
+                reason="needs a PostgreSQL server: ZHIFA_TEST_DATABASE_URL (.ci/postgres)"))
 
 
 def pytest_report_header(config):

@@ -195,7 +195,7 @@ def test_a_reading_session_sees_one_state_while_the_clerk_keeps_saving(tmp_path)
 # password never printed (error messages get copied into e-mails and the log).
 
 @pytest.mark.parametrize("address, expected", [
-    ("postgresql://zhang:s3cret@db.edu.local/zhifa", "需要的数据库驱动（psycopg2）未随本程序安装"),
+    ("postgresql+psycopg2://zhang:s3cret@db.edu.local/zhifa", "需要的数据库驱动（psycopg2）未随本程序安装"),
     ("mysql://zhang:s3cret@db.edu.local/zhifa", "需要的数据库驱动"),
     ("foo://zhang:s3cret@host/x", "的类型「foo」无法识别"),
     ("postgresql://zhang:s3cret@[::1", "无法识别，应形如"),
@@ -215,12 +215,13 @@ def test_a_folder_given_as_the_database_file(tmp_path):
         open_store(str(folder))
 
 
-def test_a_server_that_refuses_the_connection_is_told_in_the_drivers_words_without_the_password():
+def test_a_server_that_refuses_the_connection_is_told_in_words_and_the_drivers_without_the_password():
     refused = OperationalError("SELECT 1", {}, Exception(
         'connection to server at "10.0.0.5", port 5432 failed: Connection refused\n\tIs the server running?'))
     error = _explain(refused, "postgresql://zhang:s3cret@10.0.0.5/zhifa")
-    assert str(error) == ("无法连接数据库「postgresql://zhang:***@10.0.0.5/zhifa」："
-                          'connection to server at "10.0.0.5", port 5432 failed: Connection refused')
+    assert str(error) == ("无法连接数据库服务器「postgresql://zhang:***@10.0.0.5/zhifa」：服务器未开机、"
+                          "地址或端口不对，或被防火墙阻挡。请检查服务器地址和端口，或联系信息中心"
+                          '（connection to server at "10.0.0.5", port 5432 failed: Connection refused）。')
 
 
 # 「数据文件与备份位置」: the clerk types where the ledger is to be from the next start. What
