@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "core.report.commands",
     "core.annex.commands",
     "core.ledger_io.commands",
+    "core.ledger_copy",            # copy --from A --to B (SQLite <-> server, issue 22)
 ]
 
 EXIT_USER_ERROR = 2
