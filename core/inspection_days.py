@@ -19,7 +19,7 @@ import datetime as dt
 import functools
 from collections.abc import Iterable
 
-from sqlalchemy import and_, bindparam, event, func, inspect, select
+from sqlalchemy import and_, bindparam, event, func, inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.models import Inspection
@@ -58,8 +58,24 @@ def mark_first_of_day(connection, days: Iterable[Day] | None = None) -> None:
         connection.execute(every)
         return
     params = [{"day_unit": unit_id, "day_date": day} for unit_id, day in days]
-    if params:
-        connection.execute(one_day, params)
+    if not params:
+        return
+    if connection.dialect.name == "postgresql":
+        _lock_days(connection, params)
+    connection.execute(one_day, params)
+
+
+def _lock_days(connection, params: list[dict]) -> None:
+    """On a server, two clerks may save entries for one unit and day at once. Each marking
+    reads the other's uncommitted entry as absent, and both would count. Holding a lock
+    per (unit, day) until the transaction ends makes the second marking wait for the
+    first to commit, and then see its entry (each statement of a READ COMMITTED
+    transaction reads what was committed before it). Taken in sorted order, so two
+    clerks' locks never wait on each other in a circle. SQLite needs none: it has one
+    writer at a time."""
+    for p in sorted(params, key=lambda p: (p["day_unit"], p["day_date"])):
+        connection.execute(text("SELECT pg_advisory_xact_lock(:unit, :day)"),
+                           {"unit": p["day_unit"], "day": p["day_date"].toordinal()})
 
 
 def watch(sessions: sessionmaker) -> None:

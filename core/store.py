@@ -132,6 +132,15 @@ class Store:
     def __post_init__(self):
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         inspection_days.watch(self._sessions)
+        self._snapshots = self._sessions
+        if self.engine.dialect.name == "postgresql":
+            # A server reads each statement's own snapshot by default (READ COMMITTED): a
+            # count of several queries could see a colleague's save half-way. A reading
+            # session reads one snapshot, as a SQLite transaction does.
+            self._snapshots = sessionmaker(
+                self.engine.execution_options(isolation_level="REPEATABLE READ"),
+                expire_on_commit=False)
+            inspection_days.watch(self._snapshots)
 
     @property
     def is_sqlite(self) -> bool:
@@ -158,7 +167,7 @@ class Store:
             session.close()
 
     def read_session(self) -> Session:
-        return self._sessions()
+        return self._snapshots()
 
     def close(self) -> None:
         self.engine.dispose()

@@ -10,6 +10,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlalchemy import select, text
 
@@ -164,3 +165,40 @@ def test_an_older_ledger_with_repeated_entries_is_marked_when_upgraded(tmp_path)
         assert _stored(s) == _rule(s)
         assert _stored(s)[row[names.index("id")]] is True
     store.close()
+
+
+@pytest.mark.server_only      # a SQLite ledger has one program at a time (core.lock)
+def test_two_clerks_logging_one_school_on_one_day_at_once_count_it_once(store):
+    """Issue 22: on a server two clerks save at the same time. 安全科 logs 一中 on 6 May and
+    has not yet committed; 民办教育科 logs 一中 on 6 May too. The second save waits for the
+    first (a lock per unit and day), then sees it: one inspection counts, not two."""
+    import threading
+    import time
+
+    with store.session() as s:
+        unit_id = _units(s, 1)[0].id
+    day = dt.date(2025, 5, 6)
+    first = store.session()
+    s1 = first.__enter__()
+    _log(s1, s1.get(Unit, unit_id), day)
+    s1.flush()                                   # marked, not yet committed
+
+    failed = []
+
+    def second_clerk():
+        try:
+            with store.session() as s2:
+                _log(s2, s2.get(Unit, unit_id), day)
+        except Exception as exc:          # told to the test, not lost in the thread
+            failed.append(exc)
+
+    other = threading.Thread(target=second_clerk)
+    other.start()
+    time.sleep(1.0)                              # the second clerk is saving meanwhile
+    first.__exit__(None, None, None)             # the first commits
+    other.join(timeout=30)
+    assert not other.is_alive() and not failed
+    with store.session() as s:
+        assert len(_rule(s)) == 2                # both entries were saved
+        assert _stored(s) == _rule(s)
+        assert annual_figures(s, 2025)["inspection.total"] == 1

@@ -165,16 +165,17 @@ def test_an_upgraded_first_schema_file_has_exactly_the_current_tables(tmp_path):
     assert _columns(copy) == _columns(fresh)
 
 
-def test_a_reading_session_sees_one_state_while_the_clerk_keeps_saving(tmp_path):
+def test_a_reading_session_sees_one_state_while_the_clerk_keeps_saving(ledger_location):
     """A count runs in the background while an entry is saved: every query of the count
-    reads the ledger as it was at its first query (one real SQLite transaction)."""
+    reads the ledger as it was at its first query (one real SQLite transaction; on a
+    server, one REPEATABLE READ snapshot)."""
     from sqlalchemy import func, select
 
     from core.models import Unit
     from core.records import save
     from core.store import open_store
 
-    store = open_store(str(tmp_path / "ledger.db"))
+    store = open_store(ledger_location)
     with store.session() as s:
         save(s, Unit(name="一中", unit_type="公办中小学"))
     reader = store.read_session()
