@@ -57,3 +57,28 @@ def server_index(index: sa.Index) -> sa.Index:
 def is_sqlite(bind) -> bool:
     """Whether `bind` (a connection or an engine, as op.get_bind() gives) is a SQLite one."""
     return bind.dialect.name == "sqlite"
+
+
+class TextContains(ColumnElement):
+    """`column` contains `words` (taken literally, % and _ included) the way SQLite's LIKE
+    finds them: Latin letters in either case. PostgreSQL's LIKE tells case apart, so there
+    it is ILIKE; a list's search box finds the same rows on both (core.listing)."""
+
+    # Not cached: `words` is not a bound parameter of this element (contains() makes one
+    # when compiled), so a cached statement would keep the first search's words.
+    inherit_cache = False
+    type = sa.Boolean()
+
+    def __init__(self, column, words: str):
+        self.column = column
+        self.words = words
+
+
+@compiles(TextContains)
+def _contains_as_sqlite_does(element, compiler, **kw) -> str:
+    return compiler.process(element.column.contains(element.words, autoescape=True), **kw)
+
+
+@compiles(TextContains, "postgresql")
+def _contains_in_either_case(element, compiler, **kw) -> str:
+    return compiler.process(element.column.icontains(element.words, autoescape=True), **kw)

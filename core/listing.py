@@ -22,6 +22,7 @@ from typing import Any, Iterator
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from core.dialects import TextContains
 from core.models import Inspection, Unit
 from core.store import plain_rows
 
@@ -81,10 +82,11 @@ class ListQuery:
         return q
 
     def _contains(self, column, text: str):
+        # TextContains: Latin letters in either case on a server too (core.dialects).
         if column.class_ is self.model:
-            return column.contains(text, autoescape=True)
+            return TextContains(column, text)
         own, other = _THROUGH[(self.model, column.class_)]
-        return own.in_(select(other).where(column.contains(text, autoescape=True)))
+        return own.in_(select(other).where(TextContains(column, text)))
 
 
 # Rows a list shows before the rest of its ids are read: a few screens.

@@ -62,6 +62,21 @@ def test_search_looks_in_items_note_and_unit_name(store, logged):
         assert list_ids(s, _inspection_list(search="_")) == []
 
 
+def test_search_finds_latin_letters_in_either_case_on_a_server_as_in_a_file(store):
+    """SQLite's LIKE finds 「abc」 in 「ABC」; PostgreSQL's does not, so the same search box
+    gave fewer rows on a server (issue 22). A 统一社会信用代码 or a room number typed in
+    lower case is found both ways."""
+    with store.session() as s:
+        unit = save(s, Unit(name="ABC国际教育培训中心", unit_type="校外培训机构"))
+        found = save(s, Inspection(date=dt.date(YEAR, 4, 1), category="日常检查", method="其他",
+                                   unit_id=unit.id, items="消防通道", note="B栋3层 Room-12",
+                                   result="合格", personnel=2)).id
+    with store.read_session() as s:
+        assert list_ids(s, _inspection_list(search="room-12")) == [found]     # note
+        assert list_ids(s, _inspection_list(search="abc国际")) == [found]      # unit name
+        assert list_ids(s, _inspection_list(search="b栋")) == [found]
+
+
 def test_filters_recycle_bin_and_sorting_by_unit_name(store, logged):
     a, b, c, d, _ = logged
     with store.read_session() as s:
