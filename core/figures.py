@@ -212,7 +212,16 @@ def annual_figures(session: Session, year: int, *, with_previous: bool = True) -
         for key, fig in figures.figures.items():
             if key in previous.figures and not isinstance(fig.value, list):
                 fig.previous = previous.figures[key].value
+        if not previous.get("plan.tasks"):
+            # Last year's plan is not in the ledger: its 计划内/计划外 split says nothing
+            # (every inspection 计划外), so there is nothing to compare with.
+            for key in PLAN_FIGURES:
+                figures.figures[key].previous = None
     return figures
+
+
+PLAN_FIGURES = ("plan.tasks", "plan.tasks_done", "plan.objects_planned", "plan.objects_inspected",
+                "plan.completion_rate", "inspection.planned", "inspection.unplanned")
 
 
 def ledger_has_year(session: Session, year: int) -> bool:
@@ -416,15 +425,17 @@ class EnterpriseCap:
 def enterprise_caps(session: Session, year: int) -> dict[str, EnterpriseCap]:
     """The yearly cap on inspections of one enterprise, per 对象类型: the cap the bureau
     published for the type that year (检查频次上限); else the plan's 频次上限 for the type,
-    summed over the year's 涉企 tasks that state one (each task may visit the enterprise that
-    often); else the bureau-wide 同一企业年度检查上限 of 单位信息."""
+    summed over the year's tasks for the type that state one (each task may visit the
+    enterprise that often); else the bureau-wide 同一企业年度检查上限 of 单位信息."""
     bureau = session.scalar(select(BureauProfile.enterprise_inspection_cap).limit(1))
     fallback = EnterpriseCap(bureau or DEFAULT_ENTERPRISE_CAP, "单位信息中的同一企业年度检查上限")
     caps = {t.value: fallback for t in UnitType}
     for unit_type, cap in session.execute(
             select(InspectionPlanTask.unit_type, func.sum(InspectionPlanTask.cap))
+            # by type alone: a task for an enterprise type whose 是否涉企 was left unticked
+            # still states that type's cap, and a type's cap reaches only enterprises anyway
             .where(InspectionPlanTask.deleted_at.is_(None), InspectionPlanTask.year == year,
-                   InspectionPlanTask.is_enterprise.is_(True), InspectionPlanTask.cap.is_not(None))
+                   InspectionPlanTask.cap.is_not(None))
             .group_by(InspectionPlanTask.unit_type)):
         caps[unit_type] = EnterpriseCap(int(cap), f"{year}年行政检查计划的频次上限")
     for unit_type, cap in session.execute(

@@ -289,3 +289,47 @@ def test_inspections_before_the_unit_existed_or_after_a_staff_cancellation(sessi
 def test_every_new_rule_has_its_words_and_its_source():
     for rule in SOURCES:
         assert rule in RULES and SOURCES[rule]
+
+
+def test_the_demo_year_has_a_believable_plan_and_plants_no_new_fault(demo_store):
+    """The demo's plan (core/demo.py PLAN): 7 tasks, planned objects by hand:
+    ceil(14×50%) + ceil(5×60%) + ceil(3×100%) + ceil(4×50%) + ceil(10×50%) + ceil(14×50%)
+    + ceil(3×100%) = 7 + 3 + 3 + 2 + 5 + 7 + 3 = 30."""
+    with demo_store.session() as s:
+        f = annual_figures(s, 2025)
+        assert (f["plan.tasks"], f["plan.objects_planned"]) == (7, 30)
+        assert f["plan.tasks_done"] == 7
+        assert f["inspection.planned"] + f["inspection.unplanned"] == f["inspection.total"]
+        sources = {r["source"]: r["count"] for r in f.tables["inspection.unplanned_by_source"]}
+        assert sources["投诉举报"] == 1
+        assert f["inspection.enterprise_uncapped"] > 0      # the 上级部署 寒暑期 campaign
+        assert enterprise_caps(s, 2025)["校外培训机构"].source.startswith("本局公布")
+        found = {flag.rule for flag in check_year(s, 2025, today=LATER)}
+        # None of the 2025 rules is broken by the demo's own entries …
+        assert not found & {"inspection.approval", "plan.missing", "enterprise.cap",
+                            "inspection.unit_not_yet", "inspection.staff_cancelled",
+                            "penalty.ordinary_90_days", "penalty.closed_before_decided",
+                            "power.missing"}
+        # … and what was already wrong in it is now caught (issue 21 item 4).
+        assert {"review.before_decision", "power.category", "penalty.simple_filed"} <= found
+        assert annual_figures(s, 2024)["plan.tasks"] == 0
+
+
+def test_no_comparison_with_a_year_whose_plan_is_not_recorded(session, people):
+    """2024 had no plan in the ledger: its inspections were all 计划外 only for want of one,
+    so 2025's 计划外 is not 「较上年减少」; a 2024 plan makes the comparison meaningful."""
+    school = unit(session, "一中")
+    inspect(session, people, school, D(2024, 5, 5))
+    inspect(session, people, school, D(2024, 6, 5))
+    t = task(session, "日常检查", "公办中小学", 1, 100)
+    inspect(session, people, school, D(2025, 5, 5), t)
+    f = annual_figures(session, 2025)
+    assert f.figure("inspection.unplanned").previous is None
+    assert f.figure("plan.tasks").previous is None
+    assert f.figure("inspection.total").previous == 2
+    old = task(session, "日常检查", "公办中小学", 1, 100, year=2024)
+    first = session.query(Inspection).filter(Inspection.date == D(2024, 5, 5)).one()
+    first.plan_task, first.plan_task_id = old, old.id
+    save(session, first)
+    f = annual_figures(session, 2025)
+    assert (f.figure("inspection.unplanned").previous, f.figure("inspection.planned").previous) == (1, 1)
