@@ -104,7 +104,7 @@ def check_year(session: Session, year: int, today: dt.date | None = None) -> lis
     flags += _penalty_flags(session, year, today)
     figures = annual_figures(session, year, with_previous=False)   # counted once, for both
     flags += _training_flags(session, year, figures)
-    flags += _enterprise_cap_flags(session, year)
+    flags += _enterprise_cap_flags(session, year, figures.enterprise_counts)
     flags += reviewer_flags(session, year, figures)
     flags += _narrative_flags(session, year)
     if not calendar_knows(year) or not calendar_knows(year + 1):
@@ -219,12 +219,13 @@ def _training_flags(session: Session, year: int, figures=None) -> list[Flag]:
             for row in figures.tables["training.per_person"] if not row["达标"]]
 
 
-def _enterprise_cap_flags(session: Session, year: int) -> list[Flag]:
+def _enterprise_cap_flags(session: Session, year: int, counts=None) -> list[Flag]:
     """Caps per 对象类型 (core.figures.enterprise_caps); a 专项 deployed by a higher
-    authority is not counted against them."""
+    authority is not counted against them. `counts`: core.figures.enterprise_counts."""
     caps = enterprise_caps(session, year)
     flags = []
-    for uid, name, unit_type, n in sorted(enterprise_counts(session, year), key=lambda r: r[1]):
+    counts = enterprise_counts(session, year) if counts is None else counts
+    for uid, name, unit_type, n in sorted(counts, key=lambda r: r[1]):
         cap = caps[unit_type]
         if n > cap.cap:
             flags.append(Flag("enterprise.cap", "Unit", uid, f"检查对象「{name}」", _sourced(
@@ -289,14 +290,19 @@ def _inspection_date_flags(session: Session, year: int) -> list[Flag]:
                            _inspection_record(day, unit),
                            f"检查日期早于检查对象的成立日期（{founded:%Y-%m-%d}）。"))
     cancelled: dict[int, list] = defaultdict(list)
-    for iid, day, unit, name, off in session.execute(
+    # Only the (few) staff cancelled by 31 December: their links are read through
+    # ix_inspection_staff_staff, not the year's 170,000 (as the certificate check does).
+    _, dec31 = year_bounds(year)
+    leavers = list(session.scalars(select(Staff.id).where(
+        Staff.deleted_at.is_(None), Staff.cancelled_on.is_not(None), Staff.cancelled_on <= dec31)))
+    for iid, day, unit, name, off in (session.execute(
             select(Inspection.id, Inspection.date, Unit.name, Staff.name, Staff.cancelled_on)
-            .join(Unit, Unit.id == Inspection.unit_id)
-            .join(inspection_staff, inspection_staff.c.inspection_id == Inspection.id)
+            .select_from(inspection_staff)
             .join(Staff, Staff.id == inspection_staff.c.staff_id)
-            .where(*live, Staff.deleted_at.is_(None), Staff.cancelled_on.is_not(None),
-                   Staff.cancelled_on <= Inspection.date)
-            .order_by(Inspection.date, Inspection.id, Staff.id)):
+            .join(Inspection, Inspection.id == inspection_staff.c.inspection_id)
+            .join(Unit, Unit.id == Inspection.unit_id)
+            .where(Staff.id.in_(leavers), *live, Staff.cancelled_on <= Inspection.date)
+            .order_by(Inspection.date, Inspection.id, Staff.id)) if leavers else ()):
         cancelled[iid].append((day, unit, f"{name}（{off:%Y-%m-%d}注销）"))
     for iid, people in cancelled.items():
         day, unit, _ = people[0]
@@ -312,31 +318,46 @@ def _approval_flags(session: Session, year: int) -> list[Flag]:
     if year < RULES_2025_FROM:
         return []
     flags = []
-    for iid, day, unit, approver, approved in session.execute(
-            select(Inspection.id, Inspection.date, Unit.name, Inspection.approver,
+    # An upgraded city year has tens of thousands of these: one message per kind of gap,
+    # and the enterprises looked up in the unit table once and matched on the counting
+    # index's unit column, so other units' rows are never fetched (2.2 s -> 0.7 s).
+    enterprises = dict(session.execute(select(Unit.id, Unit.name).where(
+        Unit.is_enterprise.is_(True))).all())
+    missing_both = _sourced("inspection.approval", "未填写审批人、审批日期，涉企检查应事前经本机关负责人批准。")
+    for iid, day, uid, approver, approved in session.execute(
+            select(Inspection.id, Inspection.date, Inspection.unit_id, Inspection.approver,
                    Inspection.approved_on)
-            .join(Unit, Unit.id == Inspection.unit_id)
-            .where(*counted_inspections(year), Unit.is_enterprise.is_(True),
+            .where(*counted_inspections(year), Inspection.unit_id.in_(
+                       select(Unit.id).where(Unit.is_enterprise.is_(True))),
                    or_(Inspection.approver == "", Inspection.approved_on.is_(None),
                        Inspection.approved_on > Inspection.date))
             .order_by(Inspection.date, Inspection.id)):
-        if approved is not None and approved > day and approver:
-            message = f"审批日期 {approved:%Y-%m-%d} 晚于检查日期，涉企检查应事前经负责人批准。"
+        unit = enterprises.get(uid)
+        if unit is None:
+            continue
+        if not approver and approved is None:
+            message = missing_both
+        elif approved is not None and approved > day and approver:
+            message = _sourced("inspection.approval",
+                               f"审批日期 {approved:%Y-%m-%d} 晚于检查日期，涉企检查应事前经负责人批准。")
         else:
-            missing = "、".join(w for w, v in (("审批人", approver), ("审批日期", approved)) if not v)
-            message = f"未填写{missing}，涉企检查应事前经本机关负责人批准。"
-        flags.append(_flag("inspection.approval", "Inspection", iid,
-                           _inspection_record(day, unit), message))
+            missing = "审批人" if not approver else "审批日期"
+            message = _sourced("inspection.approval",
+                               f"未填写{missing}，涉企检查应事前经本机关负责人批准。")
+        flags.append(Flag("inspection.approval", "Inspection", iid,
+                          _inspection_record(day, unit), message))
     return flags
 
 
 def _penalty_date_flags(session: Session, year: int) -> list[Flag]:
     flags = []
-    q = (select(PenaltyCase).where(PenaltyCase.deleted_at.is_(None),
-                                   in_year(PenaltyCase.decided_on, year))
+    q = (select(PenaltyCase.id, PenaltyCase.decision_no, PenaltyCase.procedure,
+                PenaltyCase.filed_on, PenaltyCase.decided_on, PenaltyCase.closed_on,
+                PenaltyCase.deadline_extended)
+         .where(PenaltyCase.deleted_at.is_(None), in_year(PenaltyCase.decided_on, year))
          .order_by(PenaltyCase.decided_on, PenaltyCase.id))
-    for case in session.scalars(q):
-        name = case.describe()
+    for case in session.execute(q):
+        name = f"行政处罚「{case.decision_no}」"
         decided, filed, closed = case.decided_on, case.filed_on, case.closed_on
         if case.procedure == Procedure.SIMPLE and filed is not None:
             days = (decided - filed).days

@@ -120,6 +120,9 @@ class AnnualFigures:
     figures: dict[str, Figure] = field(default_factory=dict)
     tables: dict[str, list[dict]] = field(default_factory=dict)
     has_previous: bool = False
+    # (unit id, name, type, inspections counted against the cap) per enterprise inspected:
+    # counted once here for the frequency figures and the cap check (enterprise_counts).
+    enterprise_counts: list[tuple] = field(default_factory=list, repr=False, compare=False)
 
     def __getitem__(self, key: str):
         return self.figures[key].value
@@ -336,6 +339,7 @@ def _inspections(session: Session, year: int, f: AnnualFigures) -> None:
         .where(*counted).group_by(*grouping)))
     per_unit: dict[int, int] = dict(plain_rows(session, (
         select(Inspection.unit_id, func.count()).where(*counted).group_by(Inspection.unit_id))))
+    f.enterprise_counts = enterprise_counts(session, year, per_unit)
     unit_info = {uid: (utype, bool(ent), name) for uid, utype, ent, name in plain_rows(
         session, select(Unit.id, Unit.unit_type, Unit.is_enterprise, Unit.name))}
     by_unit_type: dict[str, int] = defaultdict(int)
@@ -452,19 +456,22 @@ def uncapped_inspection():
                 Inspection.category == InspectionCategory.SPECIAL.value)
 
 
-def enterprise_counts(session: Session, year: int) -> list[tuple[int, str, str, int]]:
+def enterprise_counts(session: Session, year: int,
+                      per_unit: dict[int, int] | None = None) -> list[tuple[int, str, str, int]]:
     """(unit id, name, type, inspections counted against the cap) for every enterprise
-    inspected in `year`, most inspected first. Two passes over covering indexes and the
-    small unit table, no join per inspection (a city year: docs/PERFORMANCE.md)."""
+    inspected in `year`, most inspected first. `per_unit`: the year's counted inspections
+    per unit, when already counted. Passes over covering indexes and the small unit table,
+    no join per inspection (a city year: docs/PERFORMANCE.md)."""
     counted = counted_inspections(year)
-    per_unit = plain_rows(session, select(Inspection.unit_id, func.count()).where(*counted)
-                          .group_by(Inspection.unit_id))
+    if per_unit is None:
+        per_unit = dict(plain_rows(session, select(Inspection.unit_id, func.count())
+                                   .where(*counted).group_by(Inspection.unit_id)))
     uncapped = dict(plain_rows(session, select(Inspection.unit_id, func.count())
                                .where(uncapped_inspection(), *counted)
                                .group_by(Inspection.unit_id)))
     enterprises = {uid: (name, utype) for uid, name, utype in plain_rows(session, select(
         Unit.id, Unit.name, Unit.unit_type).where(Unit.is_enterprise.is_(True)))}
-    rows = [(uid, *enterprises[uid], n - uncapped.get(uid, 0)) for uid, n in per_unit
+    rows = [(uid, *enterprises[uid], n - uncapped.get(uid, 0)) for uid, n in per_unit.items()
             if uid in enterprises and n > uncapped.get(uid, 0)]
     return sorted(rows, key=lambda r: (-r[3], r[1]))
 
@@ -521,7 +528,7 @@ def _plan(session: Session, year: int, f: AnnualFigures) -> None:
 def _enterprise_frequency(session: Session, year: int, f: AnnualFigures) -> None:
     counted = counted_inspections(year)
     caps = enterprise_caps(session, year)
-    per_unit = enterprise_counts(session, year)
+    per_unit = f.enterprise_counts
     capped_total = sum(n for *_, n in per_unit)
     over = [uid for uid, _name, utype, n in per_unit if n > caps[utype].cap]
     ent = SourceSpec(Inspection, (*counted, Unit.is_enterprise.is_(True),
