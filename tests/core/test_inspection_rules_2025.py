@@ -333,3 +333,14 @@ def test_no_comparison_with_a_year_whose_plan_is_not_recorded(session, people):
     save(session, first)
     f = annual_figures(session, 2025)
     assert (f.figure("inspection.unplanned").previous, f.figure("inspection.planned").previous) == (1, 1)
+
+
+def test_a_task_name_and_a_type_cap_are_one_per_year(session):
+    from core.errors import ValidationError
+    task(session, "中小学日常检查", "公办中小学", 10, 20)
+    task(session, "中小学日常检查", "公办中小学", 10, 20, year=2026)     # next year's plan
+    with pytest.raises(ValidationError, match="2025年「中小学日常检查」已存在"):
+        task(session, "中小学日常检查", "公办中小学", 12, 30)
+    save(session, InspectionCap(year=2025, unit_type="民办学校", cap=2))
+    with pytest.raises(ValidationError, match="频次上限已存在"):
+        save(session, InspectionCap(year=2025, unit_type="民办学校", cap=3))
