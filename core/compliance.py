@@ -20,11 +20,9 @@ from core.figures import (
     enterprise_counts, in_year, valid_on_day, year_bounds,
 )
 from core.models import (
-    Inspection, InspectionPlanTask, PenaltyCase, ReviewCase, Staff, Unit,
-    inspection_staff,
+    Inspection, InspectionPlanTask, PenaltyCase, ReviewCase, Staff, Unit, inspection_staff,
 )
 from core.narrative import LAST_YEAR, UNCONFIRMED, load_narratives
-from core.records import profile
 from core.vocab import OtherActCategory, PowerCategory, Procedure, ReviewKind
 from core.workdays import (
     OTHER_PUBLICATION_DAYS, PENALTY_PUBLICATION_DAYS, calendar_knows, deadline,
@@ -80,7 +78,7 @@ SOURCES = {
     "power.category": "权责清单制度（中办发〔2015〕21号）：清单之外不得行使职权",
     "plan.missing": "国办发〔2024〕54号；津司发〔2025〕8号",
 }
-# 54号 was issued on 2024-12-31: the approval and plan rules bind inspections from 2025 on.
+# 54号 dates from the end of 2024: its approval and plan rules are checked from 2025 on.
 RULES_2025_FROM = 2025
 # Art. 60: a 普通程序 case is decided within 90 days of 立案 unless extended.
 ORDINARY_CASE_DAYS = 90

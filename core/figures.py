@@ -433,7 +433,7 @@ def enterprise_caps(session: Session, year: int) -> dict[str, EnterpriseCap]:
     enterprise that often); else the bureau-wide 同一企业年度检查上限 of 单位信息."""
     bureau = session.scalar(select(BureauProfile.enterprise_inspection_cap).limit(1))
     fallback = EnterpriseCap(bureau or DEFAULT_ENTERPRISE_CAP, "单位信息中的同一企业年度检查上限")
-    caps = {t.value: fallback for t in UnitType}
+    caps: dict[str, EnterpriseCap] = defaultdict(lambda: fallback)
     for unit_type, cap in session.execute(
             select(InspectionPlanTask.unit_type, func.sum(InspectionPlanTask.cap))
             # by type alone: a task for an enterprise type whose 是否涉企 was left unticked

@@ -250,7 +250,7 @@ class InspectionPlanTask(Record, Base):
 class InspectionCap(Record, Base):
     """检查频次上限: the yearly cap the bureau publishes for one 对象类型 (国办发〔2024〕54号),
     per year (schema 6). A type without one takes the plan's 频次上限, then the bureau-wide
-    同一企业年度检查上限 (core/compliance.py enterprise_caps)."""
+    同一企业年度检查上限 (core.figures.enterprise_caps)."""
 
     __tablename__ = "inspection_cap"
     KIND = "检查频次上限"
