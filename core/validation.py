@@ -125,6 +125,8 @@ def _check_inspection_2025(c: _Checker, i: Inspection):
         if i.category != InspectionCategory.CASE:
             c.fail("case_source", f"只用于个案检查（本条为{i.category}）。")
     task = i.plan_task
+    if (task is not None or i.plan_task_id) and i.category == InspectionCategory.CASE:
+        c.fail("plan_task_id", "应为空：个案检查来自投诉举报、转办交办等，不属于年度检查计划。")
     if task is not None and i.date is not None and task.year != i.date.year:
         c.fail("plan_task_id", f"「{task.name}」是{task.year}年的计划任务，检查日期在{i.date.year}年。")
 

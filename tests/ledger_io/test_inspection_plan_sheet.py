@@ -58,6 +58,8 @@ def test_a_task_of_another_year_or_unknown_is_refused_by_name(session, workbook)
                  [D(2025, 3, 4), "一中", "公办中小学", "日常检查", "其他", "合格", "没有这个任务",
                   None, None, None, None, None],
                  [D(2025, 3, 5), "一中", "公办中小学", "日常检查", "其他", "合格", None,
+                  None, None, None, "投诉举报", None],
+                 [D(2025, 3, 6), "一中", "公办中小学", "个案检查", "其他", "合格", "中小学日常检查",
                   None, None, None, "投诉举报", None]],
     })
     plan = plan_import(session, path)
@@ -66,7 +68,8 @@ def test_a_task_of_another_year_or_unknown_is_refused_by_name(session, workbook)
     assert "检查类型" in reasons["检查计划任务"][0]
     assert "检查比例" in reasons["检查计划任务"][1]
     inspections = reasons["行政检查"]
-    assert len(inspections) == 3
+    assert len(inspections) == 4
     assert "不在2026年的检查计划任务表中" in inspections[0]
     assert "「没有这个任务」不在2025年" in inspections[1]
     assert "检查来源" in inspections[2] and "只用于个案检查" in inspections[2]
+    assert "检查计划任务" in inspections[3] and "不属于年度检查计划" in inspections[3]
