@@ -18,15 +18,15 @@ from sqlalchemy.orm import Session
 from core.errors import ValidationError
 from core.figures import ledger_has_year
 from core.models import (
-    Campaign, CustomFigure, Inspection, NarrativeText, OtherAct, PenaltyCase, PowerItem,
-    ReviewCase, Staff, Training, Unit, join_list, yuan_to_cents,
+    Campaign, CustomFigure, Inspection, InspectionCap, InspectionPlanTask, NarrativeText,
+    OtherAct, PenaltyCase, PowerItem, ReviewCase, Staff, Training, Unit, join_list, yuan_to_cents,
 )
 from core.paths import resources_dir
 from core.records import profile, save, set_profile, unit_by_name, staff_by_name
 from core.vocab import (
     InspectionCategory as Cat, InspectionMethod as Method, InspectionResult as Result,
-    OtherActCategory, PartyType, PowerCategory, Procedure, ReviewKind,
-    ReviewResult, StaffStatus, TrainingForm, UnitType,
+    CaseSource, InspectionMode, OtherActCategory, PartyType, PlanCategory, PowerCategory,
+    Procedure, ReviewKind, ReviewResult, StaffStatus, TrainingForm, UnitType,
 )
 from core.workdays import deadline
 
@@ -89,6 +89,8 @@ def load_demo(session: Session, year: int) -> None:
         _powers(session, y)
         _custom(session, y, scale)
         _narrative(session, y)
+        if y == year:   # the 2025 rules: the plan, the caps, approvals (54号 binds from 2025)
+            _plan_year(session, y, inspections)
 
 
 def _staff(session: Session, year: int) -> list[Staff]:
@@ -123,8 +125,12 @@ def _units(session: Session) -> list[Unit]:
         unit = unit_by_name(session, name)
         if unit is None:
             code = f"52120110{i:04d}MJ{i % 10}" if utype != UnitType.TUTORING else f"91120110MA0{i:04d}X{i % 7}"
+            # Enterprises carry the date of their 办学许可 (years before the demo's first year).
+            founded = (dt.date(2012 + i % 10, 1 + i % 12, 1 + i % 27)
+                       if utype in (UnitType.PRIVATE_SCHOOL, UnitType.PRIVATE_KINDERGARTEN,
+                                    UnitType.TUTORING) else None)
             unit = save(session, Unit(name=name, unit_type=utype, street=STREETS[i % len(STREETS)],
-                                      credit_code=code[:18].ljust(18, "0")))
+                                      credit_code=code[:18].ljust(18, "0"), established_on=founded))
         out.append(unit)
     return out
 
@@ -297,3 +303,84 @@ def _narrative(session, y):
         save(session, NarrativeText(year=y, block=block,
                                     text=text.replace("{year}", str(y)).replace("{bureau}", DEMO_BUREAU),
                                     needs_review=False))
+
+
+# The year's 行政检查计划 as the bureau published it (津司发〔2025〕8号: 日常 for 不特定对象, 专项
+# for one field): (任务名称, 类型, 对象类型, 对象基数, 检查比例 %, 频次上限, 检查事项, 联合部门, 专项行动).
+PLAN = [
+    ("中小学校办学行为日常检查", PlanCategory.DAILY, UnitType.PUBLIC_SCHOOL, 14, 50, None,
+     ["招生", "教育教学", "收费"], [], None),
+    ("幼儿园保育教育日常检查", PlanCategory.DAILY, UnitType.PUBLIC_KINDERGARTEN, 5, 60, None,
+     ["保育教育", "食品安全"], [], None),
+    ("民办学校办学行为日常检查", PlanCategory.DAILY, UnitType.PRIVATE_SCHOOL, 3, 100, 1,
+     ["办学许可", "招生", "收费"], [], None),
+    ("民办幼儿园办园行为日常检查", PlanCategory.DAILY, UnitType.PRIVATE_KINDERGARTEN, 4, 50, 1,
+     ["办学许可", "收费", "食品安全"], [], None),
+    ("校外培训寒暑期治理专项检查", PlanCategory.SPECIAL, UnitType.TUTORING, 10, 50, 1,
+     ["培训内容", "收费", "消防"], ["区市场监管局", "公安示例分局", "区消防救援支队"], "校外培训寒暑期治理"),
+    ("春季开学校园安全专项检查", PlanCategory.SPECIAL, UnitType.PUBLIC_SCHOOL, 14, 50, None,
+     ["校园安全", "食品安全", "消防"], ["区消防救援支队", "区卫健委"], "春季开学校园安全专项检查"),
+    ("民办学校办学行为专项治理", PlanCategory.SPECIAL, UnitType.PRIVATE_SCHOOL, 3, 100, 1,
+     ["办学许可", "收费", "校园安全"], ["区市场监管局", "区人社局"], "民办学校办学行为专项治理"),
+]
+# Published caps per enterprise type for the year (国办发〔2024〕54号).
+CAPS = {UnitType.PRIVATE_SCHOOL: 2, UnitType.PRIVATE_KINDERGARTEN: 2, UnitType.TUTORING: 2}
+APPROVER = "刘建华"   # the bureau's head, who approves every 涉企 inspection in advance
+# Deployed by the 市教委 (上级部署): not counted against an enterprise's yearly cap.
+SUPERIOR_CAMPAIGNS = {"校外培训寒暑期治理"}
+CASE_SOURCES = [(CaseSource.COMPLAINT, "群众来电投诉该机构超出许可范围招生，按投诉举报开展个案检查。"),
+                (CaseSource.REFERRAL, "区12345热线转办。"), (CaseSource.MONITORING, "收费监管平台数据异常。")]
+
+
+def _working_day_before(day: dt.date, days: int) -> dt.date:
+    out = day - dt.timedelta(days=days)
+    while out.weekday() >= 5:
+        out -= dt.timedelta(days=1)
+    return out
+
+
+def _plan_year(session, y, inspections):
+    """The plan, the caps and the 2025 fields of each inspection. A separate generator, so
+    the inspections themselves (and every figure counted before schema 6) stay as they were."""
+    rng = random.Random(f"示例-计划-{y}")
+    tasks = []
+    for name, category, unit_type, base, ratio, cap, items, partners, _campaign in PLAN:
+        tasks.append(save(session, InspectionPlanTask(
+            year=y, name=name, basis="《中华人民共和国教育法》《中华人民共和国民办教育促进法》",
+            category=category, implementer=DEMO_BUREAU, is_joint=bool(partners),
+            partner_departments=join_list(partners), items=join_list(items),
+            method="双随机一公开" if category == PlanCategory.DAILY else "现场检查",
+            is_enterprise=unit_type in (UnitType.PRIVATE_SCHOOL, UnitType.PRIVATE_KINDERGARTEN,
+                                        UnitType.TUTORING),
+            unit_type=unit_type, base=base, ratio=ratio, cap=cap,
+            period=f"{y}年3月—11月" if category == PlanCategory.DAILY else "按专项行动安排")))
+    for unit_type, cap in CAPS.items():
+        save(session, InspectionCap(year=y, unit_type=unit_type, cap=cap,
+                                    note=f"{y}年涉企行政检查频次上限，已在区政府网站公布"))
+    daily = {spec[2]: t for spec, t in zip(PLAN, tasks) if spec[1] == PlanCategory.DAILY}
+    # A campaign's task takes its inspections of any type (民办学校办学行为专项治理 also visits
+    # the private kindergartens and tutoring institutions).
+    special = {spec[8]: t for spec, t in zip(PLAN, tasks) if spec[8]}
+    sources = iter(CASE_SOURCES)
+    codes = 0
+    for insp in inspections:
+        unit = insp.unit
+        task = None
+        if insp.category == Cat.DAILY:
+            task = daily.get(unit.unit_type)
+        elif insp.category == Cat.SPECIAL and insp.campaign is not None:
+            task = special.get(insp.campaign.name)
+            insp.superior_deployed = insp.campaign.name in SUPERIOR_CAMPAIGNS
+        elif insp.category == Cat.CASE:
+            source, why = next(sources, (CaseSource.OTHER, ""))
+            insp.case_source = source.value
+            insp.note = join_list([insp.note, why]) if why else insp.note
+        insp.plan_task, insp.plan_task_id = task, task.id if task else None
+        off_site = insp.category == Cat.CASE and insp.case_source == CaseSource.MONITORING
+        insp.mode = (InspectionMode.OFF_SITE if off_site else InspectionMode.ON_SITE).value
+        if unit.is_enterprise:
+            codes += 1
+            insp.approver = APPROVER
+            insp.approved_on = _working_day_before(insp.date, rng.randint(1, 4))
+            insp.trace_code = f"RQ{y}{codes:04d}"
+        save(session, insp)

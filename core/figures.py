@@ -26,16 +26,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, case, extract, func, literal, or_, select
+from sqlalchemy import and_, case, extract, func, literal, not_, or_, select
 from sqlalchemy.orm import Session
 
 from core.errors import ReportError
 from core.models import (
-    FIRST_OF_DAY, Campaign, CustomFigure, Inspection, OtherAct, PenaltyCase, PowerItem,
-    ReviewCase, Staff, Training, Unit, cents_to_yuan, split_list, training_staff,
+    FIRST_OF_DAY, BureauProfile, Campaign, CustomFigure, Inspection, InspectionCap,
+    InspectionPlanTask, OtherAct, PenaltyCase, PowerItem, ReviewCase, Staff, Training, Unit,
+    cents_to_yuan, split_list, training_staff,
 )
 from core.store import plain_rows
 from core.vocab import (
+    CaseSource,
     CORRECTED_REVIEW_RESULTS, InspectionCategory, InspectionMethod, InspectionResult,
     OtherActCategory, PartyType, PenaltyKind, PowerCategory, Procedure, ReviewKind,
     ReviewResult, UnitType,
@@ -51,7 +53,7 @@ YEAR_DATE_COLUMNS = (
     (Inspection, Inspection.date), (PenaltyCase, PenaltyCase.decided_on),
     (Training, Training.date), (Campaign, Campaign.start_date), (OtherAct, OtherAct.year),
     (PowerItem, PowerItem.year), (ReviewCase, ReviewCase.received_on),
-    (CustomFigure, CustomFigure.year),
+    (CustomFigure, CustomFigure.year), (InspectionPlanTask, InspectionPlanTask.year),
 )
 
 Number = int | float | Decimal
@@ -118,6 +120,9 @@ class AnnualFigures:
     figures: dict[str, Figure] = field(default_factory=dict)
     tables: dict[str, list[dict]] = field(default_factory=dict)
     has_previous: bool = False
+    # (unit id, name, type, inspections counted against the cap) per enterprise inspected:
+    # counted once here for the frequency figures and the cap check (enterprise_counts).
+    enterprise_counts: list[tuple] = field(default_factory=list, repr=False, compare=False)
 
     def __getitem__(self, key: str):
         return self.figures[key].value
@@ -196,6 +201,8 @@ def annual_figures(session: Session, year: int, *, with_previous: bool = True) -
     _staff(session, year, figures)
     _training(session, year, figures)
     _inspections(session, year, figures)
+    _plan(session, year, figures)
+    _enterprise_frequency(session, year, figures)
     _penalties(session, year, figures)
     _other_acts(session, year, figures)
     _campaigns(session, year, figures)
@@ -208,7 +215,16 @@ def annual_figures(session: Session, year: int, *, with_previous: bool = True) -
         for key, fig in figures.figures.items():
             if key in previous.figures and not isinstance(fig.value, list):
                 fig.previous = previous.figures[key].value
+        if not previous.get("plan.tasks"):
+            # Last year's plan is not in the ledger: its 计划内/计划外 split says nothing
+            # (every inspection 计划外), so there is nothing to compare with.
+            for key in PLAN_FIGURES:
+                figures.figures[key].previous = None
     return figures
+
+
+PLAN_FIGURES = ("plan.tasks", "plan.tasks_done", "plan.objects_planned", "plan.objects_inspected",
+                "plan.completion_rate", "inspection.planned", "inspection.unplanned")
 
 
 def ledger_has_year(session: Session, year: int) -> bool:
@@ -323,6 +339,7 @@ def _inspections(session: Session, year: int, f: AnnualFigures) -> None:
         .where(*counted).group_by(*grouping)))
     per_unit: dict[int, int] = dict(plain_rows(session, (
         select(Inspection.unit_id, func.count()).where(*counted).group_by(Inspection.unit_id))))
+    f.enterprise_counts = enterprise_counts(session, year, per_unit)
     unit_info = {uid: (utype, bool(ent), name) for uid, utype, ent, name in plain_rows(
         session, select(Unit.id, Unit.unit_type, Unit.is_enterprise, Unit.name))}
     by_unit_type: dict[str, int] = defaultdict(int)
@@ -396,6 +413,140 @@ def _inspections(session: Session, year: int, f: AnnualFigures) -> None:
     f.add("inspection.joint_units", "联合检查对象", names, "", spec(joint))
     f.add("inspection.joint_unit_count", "联合检查对象", len(names), "家", spec(joint),
           aggregate="distinct")
+
+
+# --- the year's inspection plan and the enterprise frequency caps (schema 6) ---------------
+
+DEFAULT_ENTERPRISE_CAP = 2   # 国办发〔2024〕54号 leaves it to each region; 2 is the common figure
+
+
+@dataclass(frozen=True)
+class EnterpriseCap:
+    cap: int
+    source: str   # where the number comes from, in the words a flag states it with
+
+
+def enterprise_caps(session: Session, year: int) -> dict[str, EnterpriseCap]:
+    """The yearly cap on inspections of one enterprise, per 对象类型: the cap the bureau
+    published for the type that year (检查频次上限); else the plan's 频次上限 for the type,
+    summed over the year's tasks for the type that state one (each task may visit the
+    enterprise that often); else the bureau-wide 同一企业年度检查上限 of 单位信息."""
+    bureau = session.scalar(select(BureauProfile.enterprise_inspection_cap).limit(1))
+    fallback = EnterpriseCap(bureau or DEFAULT_ENTERPRISE_CAP, "单位信息中的同一企业年度检查上限")
+    caps: dict[str, EnterpriseCap] = defaultdict(lambda: fallback)
+    for unit_type, cap in session.execute(
+            select(InspectionPlanTask.unit_type, func.sum(InspectionPlanTask.cap))
+            # by type alone: a task for an enterprise type whose 是否涉企 was left unticked
+            # still states that type's cap, and a type's cap reaches only enterprises anyway
+            .where(InspectionPlanTask.deleted_at.is_(None), InspectionPlanTask.year == year,
+                   InspectionPlanTask.cap.is_not(None))
+            .group_by(InspectionPlanTask.unit_type)):
+        caps[unit_type] = EnterpriseCap(int(cap), f"{year}年行政检查计划的频次上限")
+    for unit_type, cap in session.execute(
+            select(InspectionCap.unit_type, func.min(InspectionCap.cap))
+            .where(InspectionCap.deleted_at.is_(None), InspectionCap.year == year)
+            .group_by(InspectionCap.unit_type)):
+        caps[unit_type] = EnterpriseCap(int(cap), f"本局公布的{year}年{unit_type}检查频次上限")
+    return caps
+
+
+def uncapped_inspection():
+    """A 专项检查 deployed by a higher authority: 54号 does not count it against the cap."""
+    return and_(Inspection.superior_deployed == True,  # noqa: E712 (= 1 reads the index)
+                Inspection.category == InspectionCategory.SPECIAL.value)
+
+
+def enterprise_counts(session: Session, year: int,
+                      per_unit: dict[int, int] | None = None) -> list[tuple[int, str, str, int]]:
+    """(unit id, name, type, inspections counted against the cap) for every enterprise
+    inspected in `year`, most inspected first. `per_unit`: the year's counted inspections
+    per unit, when already counted. Passes over covering indexes and the small unit table,
+    no join per inspection (a city year: docs/PERFORMANCE.md)."""
+    counted = counted_inspections(year)
+    if per_unit is None:
+        per_unit = dict(plain_rows(session, select(Inspection.unit_id, func.count())
+                                   .where(*counted).group_by(Inspection.unit_id)))
+    uncapped = dict(plain_rows(session, select(Inspection.unit_id, func.count())
+                               .where(uncapped_inspection(), *counted)
+                               .group_by(Inspection.unit_id)))
+    enterprises = {uid: (name, utype) for uid, name, utype in plain_rows(session, select(
+        Unit.id, Unit.name, Unit.unit_type).where(Unit.is_enterprise.is_(True)))}
+    rows = [(uid, *enterprises[uid], n - uncapped.get(uid, 0)) for uid, n in per_unit.items()
+            if uid in enterprises and n > uncapped.get(uid, 0)]
+    return sorted(rows, key=lambda r: (-r[3], r[1]))
+
+
+def _plan(session: Session, year: int, f: AnnualFigures) -> None:
+    counted = counted_inspections(year)
+    tasks = session.scalars(select(InspectionPlanTask).where(
+        InspectionPlanTask.deleted_at.is_(None), InspectionPlanTask.year == year)
+        .order_by(InspectionPlanTask.id)).all()
+    live_ids = [t.id for t in tasks]
+    # An inspection naming a task in the recycle bin is 计划外 until the task is restored.
+    under_task = Inspection.plan_task_id.in_(live_ids)
+    per_task: dict[int, tuple[int, int]] = {}
+    if live_ids:
+        per_task = {tid: (n, units) for tid, n, units in session.execute(
+            select(Inspection.plan_task_id, func.count(), func.count(Inspection.unit_id.distinct()))
+            .where(*counted, under_task).group_by(Inspection.plan_task_id))}
+    task_spec = SourceSpec(InspectionPlanTask, (InspectionPlanTask.year == year,))
+    planned_total = sum(t.planned_units for t in tasks)
+    inspected_total = sum(per_task.get(t.id, (0, 0))[1] for t in tasks)
+    within = sum(min(per_task.get(t.id, (0, 0))[1], t.planned_units) for t in tasks)
+    done = [t.id for t in tasks if per_task.get(t.id, (0, 0))[0]]
+    f.add("plan.tasks", "检查计划任务", len(tasks), "项", task_spec)
+    f.add("plan.tasks_done", "已实施的计划任务", len(done), "项",
+          SourceSpec(InspectionPlanTask, (InspectionPlanTask.id.in_(done),)))
+    f.add("plan.objects_planned", "计划检查对象", planned_total, "家", task_spec,
+          note="各任务 对象基数 × 检查比例（向上取整）之和", aggregate="sum")
+    f.add("plan.objects_inspected", "计划内已检查对象", inspected_total, "家",
+          SourceSpec(Inspection, (*counted, under_task)), note="各任务检查的不同对象数之和",
+          aggregate="distinct")
+    f.add("plan.completion_rate", "计划完成率",
+          round(within / planned_total * 100, 1) if planned_total else None, "%",
+          note="各任务 min(已检查对象, 计划检查对象) 之和 ÷ 计划检查对象")
+    planned = sum(n for n, _ in per_task.values())
+    f.add("inspection.planned", "计划内检查", planned, "次", SourceSpec(Inspection, (*counted, under_task)))
+    unplanned_cond = or_(Inspection.plan_task_id.is_(None), not_(under_task))
+    f.add("inspection.unplanned", "计划外检查", f["inspection.total"] - planned, "次",
+          SourceSpec(Inspection, (*counted, unplanned_cond)))
+    f.tables["plan.tasks"] = [
+        {"id": t.id, "name": t.name, "category": t.category, "unit_type": t.unit_type,
+         "base": t.base, "ratio": t.ratio, "planned": t.planned_units,
+         "inspected": per_task.get(t.id, (0, 0))[1], "cap": t.cap} for t in tasks]
+    by_source = dict(session.execute(
+        select(Inspection.case_source, func.count())
+        .where(*counted, Inspection.category == InspectionCategory.CASE.value, unplanned_cond)
+        .group_by(Inspection.case_source)).all())
+    rows = [{"source": s.value, "count": by_source.pop(s.value, 0)} for s in CaseSource]
+    unnamed = sum(by_source.values())   # 个案 logged before 2025, or with the source left empty
+    if unnamed:
+        rows.append({"source": "未填写来源", "count": unnamed})
+    f.tables["inspection.unplanned_by_source"] = rows
+
+
+def _enterprise_frequency(session: Session, year: int, f: AnnualFigures) -> None:
+    counted = counted_inspections(year)
+    caps = enterprise_caps(session, year)
+    per_unit = f.enterprise_counts
+    capped_total = sum(n for *_, n in per_unit)
+    over = [uid for uid, _name, utype, n in per_unit if n > caps[utype].cap]
+    ent = SourceSpec(Inspection, (*counted, Unit.is_enterprise.is_(True),
+                                  not_(uncapped_inspection())), (Unit,))
+    f.add("inspection.enterprise_max_per_unit", "同一企业最多检查",
+          max((n for *_, n in per_unit), default=0), "次", ent, aggregate="rate",
+          note="上级部署的专项检查不计")
+    f.add("inspection.enterprise_mean_per_unit", "每家企业平均检查",
+          round(capped_total / len(per_unit), 1) if per_unit else None, "次",
+          note="计入频次的涉企检查 ÷ 受检企业数（上级部署的专项检查不计）")
+    f.add("inspection.enterprise_over_cap", "超过年度频次上限的企业", len(over), "家",
+          SourceSpec(Unit, (Unit.id.in_(over),)))
+    enterprise_ids = select(Unit.id).where(Unit.is_enterprise.is_(True))
+    f.add("inspection.enterprise_uncapped", "不计入频次的涉企检查", session.scalar(
+        select(func.count()).select_from(Inspection)
+        .where(uncapped_inspection(), *counted, Inspection.unit_id.in_(enterprise_ids))), "次",
+        SourceSpec(Inspection, (*counted, Unit.is_enterprise.is_(True), uncapped_inspection()),
+                   (Unit,)), note="上级部署的专项检查")
 
 
 # --- penalties -------------------------------------------------------------------------

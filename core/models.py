@@ -167,6 +167,9 @@ class Unit(Record, Base):
     street: Mapped[str] = mapped_column(String(50), default="", info=label("街道"))
     # Follows the type (民办 and 校外培训 are enterprises) unless set after it.
     is_enterprise: Mapped[bool] = mapped_column(Boolean, info=label("是否涉企"))
+    # From when the unit exists (办学许可/营业执照 date): an inspection before it is flagged
+    # (schema 6; empty on an older unit).
+    established_on: Mapped[dt.date | None] = mapped_column(Date, info=label("成立日期"))
 
     @validates("unit_type")
     def _enterprise_follows_type(self, _key, value: str) -> str:
@@ -206,6 +209,61 @@ class Campaign(Record, Base):
         return f"专项行动「{self.name}」"
 
 
+class InspectionPlanTask(Record, Base):
+    """行政检查计划任务: one task of the year's published 行政检查计划 (schema 6), in the
+    columns bureaus publish it with (e.g. a 2026 行政检查计划统计表). Inspections name the
+    task they carry out; the report's 「年度执法计划完成情况」 counts them against it."""
+
+    __tablename__ = "inspection_plan_task"
+    KIND = "检查计划任务"
+    year: Mapped[int] = mapped_column(Integer, info=label("年份"))
+    name: Mapped[str] = mapped_column(String(200), info=label("任务名称"))
+    basis: Mapped[str] = mapped_column(Text, default="", info=label("依据"))
+    category: Mapped[str] = mapped_column(String(10), info=label("检查类型"))
+    implementer: Mapped[str] = mapped_column(String(100), default="", info=label("实施主体"))
+    is_joint: Mapped[bool] = mapped_column(Boolean, default=False, info=label("是否联合检查"))
+    partner_departments: Mapped[str] = mapped_column(Text, default="", info=label("联合部门"))
+    items: Mapped[str] = mapped_column(Text, default="", info=label("检查事项"))
+    method: Mapped[str] = mapped_column(String(100), default="", info=label("检查方式"))
+    is_enterprise: Mapped[bool] = mapped_column(Boolean, default=False, info=label("是否涉企"))
+    unit_type: Mapped[str] = mapped_column(String(20), info=label("检查对象"))
+    # How many units of the type there are, and the share to inspect (in %, 20 = 20%):
+    # ceil(对象基数 × 检查比例) units are planned.
+    base: Mapped[int] = mapped_column(Integer, default=0, info=label("对象基数"))
+    ratio: Mapped[float] = mapped_column(Float, default=100.0, info=label("检查比例"))
+    # 次 per unit and year under this task; empty when the plan states none.
+    cap: Mapped[int | None] = mapped_column(Integer, info=label("频次上限"))
+    period: Mapped[str] = mapped_column(String(100), default="", info=label("任务日期"))
+    note: Mapped[str] = mapped_column(Text, default="", info=label("备注"))
+
+    __table_args__ = (Index("ix_plan_task_year", "year"),)
+
+    @property
+    def planned_units(self) -> int:
+        """ceil(对象基数 × 检查比例), in decimal so 45 × 20% is 9, not 9.000000000000002."""
+        share = Decimal(self.base or 0) * Decimal(str(self.ratio or 0)) / 100
+        return int(share.to_integral_value(rounding="ROUND_CEILING"))
+
+    def describe(self) -> str:
+        return f"检查计划任务 {self.year}年「{self.name}」"
+
+
+class InspectionCap(Record, Base):
+    """检查频次上限: the yearly cap the bureau publishes for one 对象类型 (国办发〔2024〕54号),
+    per year (schema 6). A type without one takes the plan's 频次上限, then the bureau-wide
+    同一企业年度检查上限 (core.figures.enterprise_caps)."""
+
+    __tablename__ = "inspection_cap"
+    KIND = "检查频次上限"
+    year: Mapped[int] = mapped_column(Integer, info=label("年份"))
+    unit_type: Mapped[str] = mapped_column(String(20), info=label("对象类型"))
+    cap: Mapped[int] = mapped_column(Integer, info=label("年度检查上限"))
+    note: Mapped[str] = mapped_column(Text, default="", info=label("备注"))
+
+    def describe(self) -> str:
+        return f"检查频次上限 {self.year}年「{self.unit_type}」"
+
+
 class Inspection(Record, Base):
     """行政检查: one inspected unit on one day."""
 
@@ -230,6 +288,24 @@ class Inspection(Record, Base):
     campaign_id: Mapped[int | None] = mapped_column(
         ForeignKey("campaign.id", ondelete="SET NULL"), info=label("专项行动"))
     note: Mapped[str] = mapped_column(Text, default="", info=label("备注"))
+    # The 2025 rules (国办发〔2024〕54号, 津司发〔2025〕8号), schema 6; all empty on an older
+    # entry. The plan task carried out (empty: 计划外), the prior approval by the body's head,
+    # 现场/非现场, a 个案's source, the 扫码入企 code, and whether a 专项 was deployed by a
+    # higher authority (then it is not counted against the enterprise's yearly cap).
+    plan_task_id: Mapped[int | None] = mapped_column(
+        ForeignKey("inspection_plan_task.id", ondelete="SET NULL"), info=label("检查计划任务"))
+    approver: Mapped[str] = mapped_column(String(50), default="", server_default="",
+                                          info=label("审批人"))
+    approved_on: Mapped[dt.date | None] = mapped_column(Date, info=label("审批日期"))
+    mode: Mapped[str] = mapped_column(String(10), default="", server_default="",
+                                      info=label("现场/非现场"))
+    case_source: Mapped[str] = mapped_column(String(10), default="", server_default="",
+                                             info=label("检查来源"))
+    trace_code: Mapped[str] = mapped_column(String(50), default="", server_default="",
+                                            info=label("入企码/检查编号"))
+    superior_deployed: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                    server_default=server_bool(False),
+                                                    info=label("上级部署"))
     # Whether this is the entry that counts for its unit and day (one unit on one day is one
     # inspection): derived, kept current by core.inspection_days (schema 4). Not mapped, so
     # the ORM never holds a stale copy of it; queries use `FIRST_OF_DAY` below.
@@ -238,6 +314,7 @@ class Inspection(Record, Base):
 
     unit: Mapped[Unit] = relationship(lazy="joined")
     campaign: Mapped[Campaign | None] = relationship()
+    plan_task: Mapped[InspectionPlanTask | None] = relationship()
     inspectors: Mapped[list[Staff]] = relationship(secondary=inspection_staff,
                                                    order_by="Staff.id")
 
@@ -261,6 +338,14 @@ class Inspection(Record, Base):
         server_index(Index("ix_inspection_joint_server", "method", "date", "id",
                            "first_of_day", "unit_id")),
         Index("ix_inspection_unit_date", "unit_id", "date"),
+        # Schema 6, each covering what its count reads: the inspections of each plan task,
+        # the 个案 by source, and the 上级部署 专项 not counted against an enterprise's cap.
+        Index("ix_inspection_plan_task", "plan_task_id", "date", "deleted_at", "first_of_day",
+              "unit_id"),
+        Index("ix_inspection_case_source", "category", "date", "deleted_at", "first_of_day",
+              "plan_task_id", "case_source"),
+        Index("ix_inspection_uncapped", "superior_deployed", "category", "date", "deleted_at",
+              "first_of_day", "unit_id"),
         # The inspection list (core/listing.py, schema 3): in the list's order (date, id),
         # with the texts its search box looks in, so opening or searching a city year reads
         # this index alone, with no sort and no row fetched (search 0.19 s -> 0.03 s).
@@ -310,6 +395,10 @@ class PenaltyCase(Record, Base):
     legal_review_corrected: Mapped[bool] = mapped_column(Boolean, default=False,
                                                          info=label("法制审核纠错"))
     hearing: Mapped[bool] = mapped_column(Boolean, default=False, info=label("听证"))
+    # The 90-day limit of Art. 60 was extended with approval (schema 6).
+    deadline_extended: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                    server_default=server_bool(False),
+                                                    info=label("延长办案期限"))
     published_on: Mapped[dt.date | None] = mapped_column(Date, info=label("公示日期"))
     inspection_id: Mapped[int | None] = mapped_column(
         ForeignKey("inspection.id", ondelete="SET NULL"), info=label("关联检查"))
@@ -456,5 +545,5 @@ class NarrativeText(Record, Base):
 
 RECORD_KINDS: tuple[type[Record], ...] = (
     Staff, Unit, Campaign, Inspection, PenaltyCase, OtherAct, Training, PowerItem, ReviewCase,
-    CustomFigure, NarrativeText,
+    CustomFigure, NarrativeText, InspectionPlanTask, InspectionCap,
 )

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from core.errors import ValidationError
 from core.models import (
-    BureauProfile, Inspection, NarrativeText, PenaltyCase, Record, ReviewCase, Staff,
-    Training, Unit, inspection_staff, training_staff,
+    BureauProfile, Inspection, InspectionCap, InspectionPlanTask, NarrativeText, PenaltyCase,
+    Record, ReviewCase, Staff, Training, Unit, inspection_staff, training_staff,
 )
 from core.validation import check_storable_text, validate
 
@@ -48,6 +48,18 @@ def _check_unique(session: Session, record: Record) -> None:
     if isinstance(record, NarrativeText) and clash(
             NarrativeText, NarrativeText.year == record.year, NarrativeText.block == record.block):
         raise ValidationError("段落", f"{record.year}年「{record.block}」已存在。", record="报告文字")
+    # An inspection names its plan task by year and name (forms, import), and a type has one
+    # published cap a year: two of either could not be told apart.
+    if isinstance(record, InspectionPlanTask) and clash(
+            InspectionPlanTask, InspectionPlanTask.year == record.year,
+            InspectionPlanTask.name == record.name):
+        raise ValidationError("任务名称", f"{record.year}年「{record.name}」已存在。",
+                              record=record.KIND)
+    if isinstance(record, InspectionCap) and clash(
+            InspectionCap, InspectionCap.year == record.year,
+            InspectionCap.unit_type == record.unit_type):
+        raise ValidationError("对象类型", f"{record.year}年「{record.unit_type}」的频次上限已存在。",
+                              record=record.KIND)
 
 
 def delete(session: Session, record: Record) -> None:

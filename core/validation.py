@@ -13,10 +13,11 @@ from decimal import Decimal
 
 from core.errors import ValidationError
 from core.models import (
-    Campaign, CustomFigure, Inspection, NarrativeText, OtherAct, PenaltyCase, PowerItem,
-    Record, ReviewCase, Staff, Training, Unit, split_list,
+    Campaign, CustomFigure, Inspection, InspectionCap, InspectionPlanTask, NarrativeText,
+    OtherAct, PenaltyCase, PowerItem, Record, ReviewCase, Staff, Training, Unit, split_list,
 )
 from core.vocab import (
+    CaseSource, InspectionMode, PlanCategory,
     InspectionCategory, InspectionMethod, InspectionResult, NarrativeBlock, OtherActCategory,
     PartyType, PenaltyKind, PowerCategory, Procedure, ReviewKind, ReviewResult, StaffStatus,
     TrainingForm, UnitType,
@@ -112,6 +113,22 @@ def validate_inspection(i: Inspection):
     c.not_before("published_on", "date")
     if i.campaign is not None and i.campaign.start_date and i.date < i.campaign.start_date:
         c.fail("campaign_id", f"「{i.campaign.name}」开始于 {i.campaign.start_date:%Y-%m-%d}，晚于检查日期。")
+    _check_inspection_2025(c, i)
+
+
+def _check_inspection_2025(c: _Checker, i: Inspection):
+    """The schema-6 fields: each may stay empty (an entry from before 2025 has none)."""
+    if i.mode:
+        c.choice("mode", InspectionMode)
+    if i.case_source:
+        c.choice("case_source", CaseSource)
+        if i.category != InspectionCategory.CASE:
+            c.fail("case_source", f"只用于个案检查（本条为{i.category}）。")
+    task = i.plan_task
+    if (task is not None or i.plan_task_id) and i.category == InspectionCategory.CASE:
+        c.fail("plan_task_id", "应为空：个案检查来自投诉举报、转办交办等，不属于年度检查计划。")
+    if task is not None and i.date is not None and task.year != i.date.year:
+        c.fail("plan_task_id", f"「{task.name}」是{task.year}年的计划任务，检查日期在{i.date.year}年。")
 
 
 def validate_penalty(p: PenaltyCase):
@@ -185,6 +202,27 @@ def validate_power_item(p: PowerItem):
         c.fail("quantity", "应至少为 1。")
 
 
+def validate_plan_task(t: InspectionPlanTask):
+    c = _Checker(t)
+    c.year()
+    c.required("name")
+    c.choice("category", PlanCategory)
+    c.choice("unit_type", UnitType)
+    c.non_negative("base", "cap")
+    if t.ratio is None or not 0 < t.ratio <= 100:
+        c.fail("ratio", f"（{t.ratio}）应大于 0 且不超过 100（按百分比填写，20 即 20%）。")
+    if t.cap is not None and t.cap < 1:
+        c.fail("cap", "应至少为 1 次；计划未定上限时不填。")
+
+
+def validate_inspection_cap(k: InspectionCap):
+    c = _Checker(k)
+    c.year()
+    c.choice("unit_type", UnitType)
+    if k.cap is None or k.cap < 1:
+        c.fail("cap", "应至少为 1 次。")
+
+
 def validate_review(r: ReviewCase):
     c = _Checker(r)
     c.required("received_on")
@@ -210,6 +248,7 @@ VALIDATORS = {
     OtherAct: validate_other_act, Training: validate_training, PowerItem: validate_power_item,
     ReviewCase: validate_review, CustomFigure: validate_custom_figure,
     NarrativeText: validate_narrative,
+    InspectionPlanTask: validate_plan_task, InspectionCap: validate_inspection_cap,
 }
 
 

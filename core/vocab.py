@@ -60,6 +60,30 @@ class InspectionCategory(Vocab):
     CASE = "个案检查"
 
 
+class PlanCategory(Vocab):
+    """The kinds of task a yearly 行政检查计划 holds: 个案检查 is never planned (津司发〔2025〕8号)."""
+
+    DAILY = "日常检查"
+    SPECIAL = "专项检查"
+
+
+class InspectionMode(Vocab):
+    """现场 or 非现场 (数据监测, 书面核查…): the 54号 opinion asks for 非现场 where it serves."""
+
+    ON_SITE = "现场检查"
+    OFF_SITE = "非现场检查"
+
+
+class CaseSource(Vocab):
+    """Where a 个案检查 comes from (津司发〔2025〕8号; 司法部《有关问题解答》2025-04-18)."""
+
+    COMPLAINT = "投诉举报"
+    REFERRAL = "转办交办"
+    MONITORING = "数据监测"
+    ENTERPRISE_REQUEST = "企业申请"
+    OTHER = "其他"
+
+
 class InspectionMethod(Vocab):
     JOINT_RANDOM = "双随机一公开·部门联合"
     INTERNAL_RANDOM = "双随机一公开·内部"
@@ -194,6 +218,13 @@ SYNONYMS: dict[str, dict[str, Vocab]] = {
     },
     "InspectionCategory": {"日常": InspectionCategory.DAILY, "专项": InspectionCategory.SPECIAL,
                            "个案": InspectionCategory.CASE},
+    "PlanCategory": {"日常": PlanCategory.DAILY, "专项": PlanCategory.SPECIAL},
+    "InspectionMode": {"现场": InspectionMode.ON_SITE, "非现场": InspectionMode.OFF_SITE,
+                       "实地检查": InspectionMode.ON_SITE},
+    "CaseSource": {"投诉": CaseSource.COMPLAINT, "举报": CaseSource.COMPLAINT,
+                   "转办": CaseSource.REFERRAL, "交办": CaseSource.REFERRAL,
+                   "上级交办": CaseSource.REFERRAL, "数据监测发现": CaseSource.MONITORING,
+                   "依申请": CaseSource.ENTERPRISE_REQUEST},
     "PartyType": {"法人": PartyType.ORGANISATION, "其他组织": PartyType.ORGANISATION,
                   "单位": PartyType.ORGANISATION, "个人": PartyType.CITIZEN,
                   "自然人": PartyType.CITIZEN},

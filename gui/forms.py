@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (
 
 from core.errors import ValidationError, ZhifaError
 from core.figures import FIRST_YEAR, LAST_YEAR
-from core.models import Inspection, PenaltyCase, Unit, cents_to_yuan, join_list, split_list
+from core.models import (
+    Inspection, InspectionPlanTask, PenaltyCase, Unit, cents_to_yuan, join_list, split_list,
+)
 from core.parsing import parse_date, parse_decimal, parse_int, parse_text
 from core.records import inspections_same_day, live, staff_by_name, unit_by_name
 from core.undo import snapshot
@@ -72,6 +74,10 @@ class RecordForm(QDialog):
             self._campaigns = pickers.campaigns(s)
             self._penalties = [(p.id, p.decision_no) for p in s.scalars(
                 live(PenaltyCase).order_by(PenaltyCase.decided_on.desc()))]
+            # issue 21: the plan tasks an inspection may carry out, newest year first.
+            self._plan_tasks = [(t.id, f"{t.name}（{t.year}）") for t in s.scalars(
+                live(InspectionPlanTask).order_by(InspectionPlanTask.year.desc(),
+                                                  InspectionPlanTask.id))]
         for f in self.kind.fields:
             widget = self._make_widget(f)
             self.widgets[f.attr] = widget
@@ -219,10 +225,11 @@ class RecordForm(QDialog):
             for m in range(1, 13):
                 w.addItem(f"{m}月", m)
             w.currentIndexChanged.connect(self._touched)
-        elif f.widget in ("campaign", "penalty"):
+        elif f.widget in ("campaign", "penalty", "plan_task"):
             w = QComboBox()
             w.addItem("（无）", 0)
-            for i, name in (self._campaigns if f.widget == "campaign" else self._penalties):
+            for i, name in {"campaign": self._campaigns, "penalty": self._penalties,
+                            "plan_task": self._plan_tasks}[f.widget]:
                 w.addItem(name, i)
             w.currentIndexChanged.connect(self._touched)
         else:
@@ -306,7 +313,7 @@ class RecordForm(QDialog):
                 cb.setChecked(cb.text() in chosen)
         elif f.widget == "year":
             w.setValue(int(value or self.shared.year))
-        elif f.widget in ("month", "campaign", "penalty"):
+        elif f.widget in ("month", "campaign", "penalty", "plan_task"):
             w.setCurrentIndex(max(0, w.findData(value or 0)))
 
     # --- values ----------------------------------------------------------------------
@@ -340,7 +347,7 @@ class RecordForm(QDialog):
             return join_list(cb.text() for cb in w.boxes if cb.isChecked())
         if f.widget == "year":
             return w.value()
-        if f.widget in ("month", "campaign", "penalty"):
+        if f.widget in ("month", "campaign", "penalty", "plan_task"):
             return w.currentData() or None
         if f.widget == "staff":
             people = []

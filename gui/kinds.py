@@ -12,8 +12,8 @@ from typing import Any, Callable
 
 from core import vocab
 from core.models import (
-    Campaign, CustomFigure, Inspection, NarrativeText, OtherAct, PenaltyCase, PowerItem,
-    ReviewCase, Staff, Training, Unit, cents_to_yuan,
+    Campaign, CustomFigure, Inspection, InspectionCap, InspectionPlanTask, NarrativeText,
+    OtherAct, PenaltyCase, PowerItem, ReviewCase, Staff, Training, Unit, cents_to_yuan,
 )
 
 
@@ -33,7 +33,7 @@ RELATION_LABELS = {"inspectors": "执法人员", "participants": "参加人员"}
 class Field:
     attr: str
     widget: str                 # text long int float money date choice kinds bool unit staff
-                                # departments campaign penalty year month
+                                # departments campaign penalty plan_task year month
     vocab: Any = None
     required: bool = False
     carry: bool = False         # kept for the next entry after Ctrl+Enter
@@ -82,6 +82,17 @@ def _f(attr, widget, vocab_=None, **kw):
     return Field(attr, widget, vocab_, **kw)
 
 
+class _Optional:
+    """A vocabulary with a blank first choice, for a 选项 that may stay empty (检查来源 only
+    for a 个案, 现场/非现场 not recorded before 2025): the form's choice list offers it as is."""
+
+    def __init__(self, vocab_):
+        self.vocab = vocab_
+
+    def values(self) -> list[str]:
+        return ["", *self.vocab.values()]
+
+
 KINDS: dict[str, Kind] = {}
 
 
@@ -107,7 +118,13 @@ _add("inspection", Kind(
      _f("personnel", "int", carry=True), _f("problems_found", "int"),
      _f("rectified_on_site", "int"), _f("result", "choice", vocab.InspectionResult),
      _f("recorded", "bool", carry=True), _f("published_on", "date"),
-     _f("campaign_id", "campaign", carry=True), _f("note", "long")),
+     _f("campaign_id", "campaign", carry=True),
+     # The 2025 rules (schema 6): the plan task, the prior approval, the trace of the visit.
+     _f("plan_task_id", "plan_task", carry=True), _f("approver", "text", carry=True),
+     _f("approved_on", "date", carry=True),
+     _f("mode", "choice", _Optional(vocab.InspectionMode), carry=True),
+     _f("case_source", "choice", _Optional(vocab.CaseSource)), _f("trace_code", "text"),
+     _f("superior_deployed", "bool", carry=True), _f("note", "long")),
     Inspection.date, (Inspection.items, Inspection.note, Unit.name),
     (("category", vocab.InspectionCategory), ("method", vocab.InspectionMethod),
      ("result", vocab.InspectionResult)), load=(Inspection.inspectors,)))
@@ -127,7 +144,7 @@ _add("penalty", Kind(
      _f("filed_on", "date"), _f("decided_on", "date", carry=True), _f("closed_on", "date"),
      _f("legal_review", "bool"), _f("legal_review_on", "date"),
      _f("legal_review_corrected", "bool"), _f("hearing", "bool"),
-     _f("published_on", "date")),
+     _f("published_on", "date"), _f("deadline_extended", "bool")),
     PenaltyCase.decided_on, (PenaltyCase.decision_no, PenaltyCase.party, PenaltyCase.facts),
     (("procedure", vocab.Procedure), ("counted_kind", vocab.PenaltyKind))))
 
@@ -162,7 +179,8 @@ _add("unit", Kind(
     (_c(Unit, "name"), _c(Unit, "unit_type"), _c(Unit, "credit_code"), _c(Unit, "street"),
      _c(Unit, "is_enterprise", _yes)),
     (_f("name", "text", required=True), _f("unit_type", "choice", vocab.UnitType, carry=True),
-     _f("credit_code", "text"), _f("street", "text", carry=True)),
+     _f("credit_code", "text"), _f("street", "text", carry=True),
+     _f("established_on", "date")),
     None, (Unit.name, Unit.street, Unit.credit_code), (("unit_type", vocab.UnitType),)))
 
 _add("training", Kind(
@@ -219,6 +237,36 @@ _add("custom", Kind(
     (_f("year", "year", required=True, carry=True), _f("name", "text", required=True),
      _f("value", "float", required=True), _f("unit", "text"), _f("sentence", "long")),
     CustomFigure.year, (CustomFigure.name, CustomFigure.sentence), has_dates=False))
+
+_add("plan_task", Kind(
+    InspectionPlanTask, "检查计划任务",
+    (_c(InspectionPlanTask, "year"), _c(InspectionPlanTask, "name"),
+     _c(InspectionPlanTask, "category"), _c(InspectionPlanTask, "unit_type"),
+     _c(InspectionPlanTask, "is_enterprise", _yes), _c(InspectionPlanTask, "base"),
+     _c(InspectionPlanTask, "ratio", lambda v: f"{v:g}%"),
+     Column("计划检查对象", lambda r: r.planned_units, number=True),
+     _c(InspectionPlanTask, "cap", lambda v: "" if v is None else v),
+     _c(InspectionPlanTask, "period")),
+    (_f("year", "year", required=True, carry=True), _f("name", "text", required=True),
+     _f("category", "choice", vocab.PlanCategory, carry=True),
+     _f("unit_type", "choice", vocab.UnitType), _f("is_enterprise", "bool"),
+     _f("base", "int"), _f("ratio", "float", required=True), _f("cap", "int"),
+     _f("items", "text"), _f("method", "text", carry=True),
+     _f("implementer", "departments", carry=True), _f("is_joint", "bool"),
+     _f("partner_departments", "departments"), _f("basis", "long"), _f("period", "text"),
+     _f("note", "long")),
+    InspectionPlanTask.year, (InspectionPlanTask.name, InspectionPlanTask.items),
+    (("category", vocab.PlanCategory), ("unit_type", vocab.UnitType)), has_dates=False))
+
+_add("inspection_cap", Kind(
+    InspectionCap, "检查频次上限",
+    (_c(InspectionCap, "year"), _c(InspectionCap, "unit_type"), _c(InspectionCap, "cap"),
+     _c(InspectionCap, "note")),
+    (_f("year", "year", required=True, carry=True),
+     _f("unit_type", "choice", vocab.UnitType), _f("cap", "int", required=True),
+     _f("note", "long")),
+    InspectionCap.year, (InspectionCap.note,), (("unit_type", vocab.UnitType),),
+    has_dates=False))
 
 # Compliance flags name their record by model class name.
 BY_MODEL_NAME = {k.model.__name__: key for key, k in KINDS.items()}

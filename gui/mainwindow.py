@@ -33,6 +33,7 @@ NAVIGATION = (
     ("概览", "overview"), ("行政检查", "inspection"), ("行政处罚", "penalty"),
     ("其他执法行为", "other_act"), ("执法人员", "staff"), ("检查对象", "unit"),
     ("学法培训", "training"), ("专项行动", "campaign"), ("权责清单", "power"),
+    ("检查计划", "plan_task"), ("检查频次上限", "inspection_cap"),   # issue 21
     ("复议诉讼", "review"), ("其他指标", "custom"), ("报告文字", "narrative"),
     ("生成年度报告", "report"),
 )

@@ -22,10 +22,12 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from core.models import (
-    Campaign, CustomFigure, Inspection, OtherAct, PenaltyCase, PowerItem, ReviewCase, Staff,
-    Training, Unit, cents_to_yuan, inspection_staff, join_list, split_list,
+    Campaign, CustomFigure, Inspection, InspectionCap, InspectionPlanTask, OtherAct, PenaltyCase,
+    PowerItem, ReviewCase, Staff, Training, Unit, cents_to_yuan, inspection_staff, join_list,
+    split_list,
 )
 from core.vocab import (
+    CaseSource, InspectionMode, PlanCategory,
     InspectionCategory, InspectionMethod, InspectionResult, OtherActCategory, PartyType,
     PenaltyKind, PowerCategory, Procedure, ReviewKind, ReviewResult, StaffStatus, TrainingForm,
     UnitType,
@@ -95,6 +97,8 @@ UNITS = LedgerSheet("检查对象", Unit, (
     Column("街道", "street", "text", synonyms=("所在街道", "街道（镇）", "街镇"), width=12),
     _bool("是否涉企", "is_enterprise", width=10,
           note="留空则按类型：民办学校、民办幼儿园、校外培训机构为涉企。"),
+    _date("成立日期", "established_on", synonyms=("设立日期", "成立时间", "办学许可日期"),
+          note="可不填；填写后，早于成立日期的检查会被提示。"),
 ))
 
 INSPECTIONS = LedgerSheet("行政检查", Inspection, (
@@ -120,6 +124,20 @@ INSPECTIONS = LedgerSheet("行政检查", Inspection, (
     Column("专项行动", None, "text", synonyms=("所属专项行动",), width=20,
            note="按名称对应“专项行动”表，须已存在。"),
     Column("备注", "note", "text", width=20),
+    # The 2025 rules (schema 6); additive, after the columns issue 6 lists.
+    Column("检查计划任务", None, "text", synonyms=("计划任务", "所属计划任务", "检查计划"), width=24,
+           note="按任务名称对应同一年的“检查计划任务”表，须已存在；不填即计划外检查。"),
+    Column("审批人", "approver", "text", synonyms=("批准人", "审批负责人"), width=10,
+           note="涉企检查须事前经本机关负责人批准。"),
+    _date("审批日期", "approved_on", synonyms=("批准日期", "审批时间")),
+    _choice("现场/非现场", "mode", InspectionMode, synonyms=("检查形式", "现场检查/非现场检查"),
+            width=12),
+    _choice("检查来源", "case_source", CaseSource, synonyms=("个案来源", "案件来源", "线索来源"),
+            width=12, note="只用于个案检查。"),
+    Column("入企码/检查编号", "trace_code", "text", synonyms=("入企码", "检查编号", "扫码入企编号"),
+           width=18),
+    _bool("上级部署", "superior_deployed", synonyms=("是否上级部署", "上级部署专项"), width=10,
+          note="上级部署的专项检查不计入涉企检查频次上限。"),
 ))
 
 PENALTIES = LedgerSheet("行政处罚", PenaltyCase, (
@@ -148,6 +166,8 @@ PENALTIES = LedgerSheet("行政处罚", PenaltyCase, (
     _bool("听证", "hearing", synonyms=("是否听证",), width=8),
     Column("检查对象", None, "text", synonyms=("关联检查对象",), width=24,
            note="可不填；填写时按名称对应“检查对象”表。"),
+    _bool("延长办案期限", "deadline_extended", synonyms=("是否延长办案期限", "延期"), width=12,
+          note="普通程序超过立案之日起90日作出决定时，是否经批准延长。"),
 ))
 
 OTHER_ACTS = LedgerSheet("其他执法行为", OtherAct, (
@@ -218,9 +238,45 @@ CUSTOM = LedgerSheet("其他指标", CustomFigure, (
            note="报告中的句子，可用 {year}、{value}、{unit}。"),
 ))
 
+PLAN_TASKS = LedgerSheet("检查计划任务", InspectionPlanTask, (
+    Column("年份", "year", "year", synonyms=("年度", "计划年度"), width=8, required=True),
+    Column("任务名称", "name", "text", synonyms=("检查任务", "任务", "名称"), width=30,
+           required=True),
+    Column("依据", "basis", "text", synonyms=("检查依据", "法律依据"), width=30),
+    _choice("检查类型", "category", PlanCategory, synonyms=("检查类别", "类型"), width=10,
+            required=True),
+    Column("实施主体", "implementer", "text", synonyms=("实施单位", "检查主体"), width=16),
+    _bool("是否联合检查", "is_joint", synonyms=("联合检查",), width=12),
+    Column("联合部门", "partner_departments", "list", synonyms=("配合部门", "参与部门"), width=24),
+    Column("检查事项", "items", "list", synonyms=("检查内容", "事项"), width=24),
+    Column("检查方式", "method", "text", synonyms=("方式",), width=16),
+    _bool("是否涉企", "is_enterprise", width=10),
+    _choice("检查对象", "unit_type", UnitType, synonyms=("检查对象类型", "对象类型"), width=14,
+            required=True),
+    Column("对象基数", "base", "int", synonyms=("检查对象数", "对象总数"), width=10),
+    # Read by the importer itself (not as a plain number): "20%", 20 and Excel's 0.2 for a
+    # percent-formatted cell all mean 20%.
+    Column("检查比例", None, "text", synonyms=("抽查比例", "检查比例（%）"), width=10,
+           note="填 20% 或 20（即 20%）；小于等于 1 的小数按比例读（0.2 即 20%）。不填为 100%。"
+                "计划检查对象 = 对象基数 × 检查比例，向上取整。"),
+    Column("频次上限", "cap", "int", synonyms=("检查频次上限", "频次"), width=10,
+           note="同一对象每年在本任务下最多检查的次数；可不填。"),
+    Column("任务日期", "period", "text", synonyms=("实施时间", "检查时间", "时间安排"), width=16),
+    Column("备注", "note", "text", width=20),
+))
+
+CAPS = LedgerSheet("检查频次上限", InspectionCap, (
+    Column("年份", "year", "year", synonyms=("年度",), width=8, required=True),
+    _choice("对象类型", "unit_type", UnitType, synonyms=("检查对象类型", "企业类型", "类型"), width=14,
+            required=True),
+    Column("年度检查上限", "cap", "int", synonyms=("频次上限", "检查频次上限", "上限"), width=12,
+           required=True, note="本局公布的同一企业每年检查次数上限（上级部署的专项检查不计）。"),
+    Column("备注", "note", "text", width=20),
+))
+
 LEDGER_SHEETS: tuple[LedgerSheet, ...] = (
     STAFF, UNITS, INSPECTIONS, PENALTIES, OTHER_ACTS, TRAININGS, CAMPAIGNS, POWERS, REVIEWS,
-    CUSTOM,
+    CUSTOM, PLAN_TASKS, CAPS,
 )
 
 SHEET_BY_TITLE = {s.title: s for s in LEDGER_SHEETS}
@@ -270,7 +326,7 @@ def _year_condition(sheet: LedgerSheet, year: int):
             _in_year(Inspection.date, year), Inspection.deleted_at.is_(None),
             Inspection.campaign_id.is_not(None))
         return or_(running, Campaign.id.in_(used))
-    if model in (OtherAct, PowerItem, CustomFigure):
+    if model in (OtherAct, PowerItem, CustomFigure, InspectionPlanTask, InspectionCap):
         return model.year == year
     return None                # staff and units are not tied to a year
 
@@ -282,10 +338,13 @@ _ORDER = {
     Campaign: (Campaign.start_date, Campaign.id), PowerItem: (PowerItem.year, PowerItem.id),
     ReviewCase: (ReviewCase.received_on, ReviewCase.id),
     CustomFigure: (CustomFigure.year, CustomFigure.id),
+    InspectionPlanTask: (InspectionPlanTask.year, InspectionPlanTask.id),
+    InspectionCap: (InspectionCap.year, InspectionCap.id),
 }
 
 _LOADS = {
-    Inspection: (selectinload(Inspection.inspectors), selectinload(Inspection.campaign)),
+    Inspection: (selectinload(Inspection.inspectors), selectinload(Inspection.campaign),
+                 selectinload(Inspection.plan_task)),
     PenaltyCase: (selectinload(PenaltyCase.unit),),
     Training: (selectinload(Training.participants),),
     ReviewCase: (selectinload(ReviewCase.penalty_case),),
@@ -297,8 +356,10 @@ _DERIVED: dict[tuple[str, str], Callable] = {
     ("行政检查", "对象类型"): lambda r: r.unit.unit_type if r.unit else "",
     ("行政检查", "执法人员"): lambda r: join_list(s.name for s in r.inspectors),
     ("行政检查", "专项行动"): lambda r: r.campaign.name if r.campaign else "",
+    ("行政检查", "检查计划任务"): lambda r: r.plan_task.name if r.plan_task else "",
     ("行政处罚", "检查对象"): lambda r: r.unit.name if r.unit else "",
     ("学法培训", "参加人员"): lambda r: join_list(s.name for s in r.participants),
+    ("检查计划任务", "检查比例"): lambda r: f"{Decimal(str(r.ratio)).normalize():f}%",
     ("复议诉讼", "关联文号"): lambda r: r.penalty_case.decision_no if r.penalty_case else "",
 }
 
@@ -375,10 +436,11 @@ class _InspectionRow:
     """An inspection read as plain columns, with its unit, campaign and inspectors looked up:
     what `cell_value` reads from an Inspection, without building 100,000 ORM objects."""
 
-    __slots__ = ("_row", "unit", "campaign", "inspectors")
+    __slots__ = ("_row", "unit", "campaign", "inspectors", "plan_task")
 
-    def __init__(self, row, unit, campaign, inspectors):
+    def __init__(self, row, unit, campaign, inspectors, plan_task=None):
         self._row, self.unit, self.campaign, self.inspectors = row, unit, campaign, inspectors
+        self.plan_task = plan_task
 
     def __getattr__(self, name):
         return getattr(self._row, name)
@@ -400,8 +462,10 @@ def _inspection_rows(session: Session, conditions: list, sheet: LedgerSheet) -> 
         select(Unit.id, Unit.name, Unit.unit_type))}
     campaigns = {i: _Named(n) for i, n in session.execute(select(Campaign.id, Campaign.name))}
     staff = {i: _Named(n) for i, n in session.execute(select(Staff.id, Staff.name))}
+    tasks = {i: _Named(n) for i, n in session.execute(
+        select(InspectionPlanTask.id, InspectionPlanTask.name))}
     table = Inspection.__table__
-    stored = list(dict.fromkeys(["id", "unit_id", "campaign_id",
+    stored = list(dict.fromkeys(["id", "unit_id", "campaign_id", "plan_task_id",
                                  *(c.attr for c in sheet.columns if c.attr is not None)]))
     connection = session.connection()
     rows = connection.execute(select(*(table.c[k] for k in stored)).where(*conditions)
@@ -424,6 +488,6 @@ def _inspection_rows(session: Session, conditions: list, sheet: LedgerSheet) -> 
             inspectors = [staff[link[1]] for link in team]
             team_of, team = next(links, (None, ()))
         record = _InspectionRow(row, units.get(row.unit_id), campaigns.get(row.campaign_id),
-                                inspectors)
+                                inspectors, tasks.get(row.plan_task_id))
         yield [cell_value(sheet, c, record) if i is None else
                row[i] if convert is None else convert(row[i]) for i, c, convert in plan]

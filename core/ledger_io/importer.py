@@ -34,8 +34,8 @@ from core.errors import ImportFileError, ValidationError, os_reason
 from core.ledger_io.columns import Column, LedgerSheet, SHEET_BY_TITLE
 from core.ledger_io.reader import SheetSource, data_rows, open_workbook, scan_sheet, sheets_of
 from core.models import (
-    Campaign, CustomFigure, Inspection, OtherAct, PenaltyCase, PowerItem, ReviewCase, Staff,
-    Training, Unit, join_list, yuan_to_cents,
+    Campaign, CustomFigure, Inspection, InspectionCap, InspectionPlanTask, OtherAct, PenaltyCase,
+    PowerItem, ReviewCase, Staff, Training, Unit, join_list, yuan_to_cents,
 )
 from core.parsing import (
     is_blank, normalise, parse_bool, parse_choice, parse_date, parse_decimal, parse_int,
@@ -48,8 +48,8 @@ from core import vocab
 
 log = logging.getLogger(__name__)
 
-IMPORT_ORDER = ("执法人员", "检查对象", "专项行动", "行政检查", "行政处罚", "其他执法行为",
-                "学法培训", "权责清单", "复议诉讼", "其他指标")
+IMPORT_ORDER = ("执法人员", "检查对象", "专项行动", "检查计划任务", "检查频次上限", "行政检查",
+                "行政处罚", "其他执法行为", "学法培训", "权责清单", "复议诉讼", "其他指标")
 TEXT_LIMIT = 5000          # a Text column (违法事实, 备注…) in one cell
 FIRST_YEAR, LAST_YEAR = 1980, 2100
 
@@ -334,6 +334,8 @@ class _Importer:
         for c in session.scalars(live(Campaign).order_by(Campaign.start_date, Campaign.id)):
             self.campaigns.setdefault(c.name, []).append(c)
         self.penalties = {p.decision_no: p for p in session.scalars(live(PenaltyCase))}
+        self.plan_tasks = {(t.year, t.name): t for t in session.scalars(
+            live(InspectionPlanTask).order_by(InspectionPlanTask.id))}
         self.keys: dict[str, set] = {}
         self.completed: set[str] = set()
 
@@ -365,6 +367,11 @@ class _Importer:
             keys = set(s.execute(select(PowerItem.year, PowerItem.category, PowerItem.name,
                                         PowerItem.quantity).where(
                 PowerItem.deleted_at.is_(None), PowerItem.name != "")).all())
+        elif kind == "检查计划任务":
+            keys = set(self.plan_tasks)
+        elif kind == "检查频次上限":
+            keys = set(s.execute(select(InspectionCap.year, InspectionCap.unit_type).where(
+                InspectionCap.deleted_at.is_(None))).all())
         elif kind == "复议诉讼":
             keys = {(r.kind, r.received_on, r.penalty_case.decision_no if r.penalty_case else "")
                     for r in s.scalars(live(ReviewCase))}
@@ -438,6 +445,8 @@ class _Importer:
             self.campaigns.setdefault(record.name, []).append(record)
         elif isinstance(record, PenaltyCase):
             self.penalties[record.decision_no] = record
+        elif isinstance(record, InspectionPlanTask):
+            self.plan_tasks[(record.year, record.name)] = record
         if self.apply:
             for st in new_staff:
                 save(self.s, st)
@@ -508,8 +517,10 @@ class _Importer:
         campaign = None
         if cells.get("专项行动"):
             campaign = self._campaign_for(cells["专项行动"], fields["date"])
+        task = self._plan_task_for(cells.get("检查计划任务"), fields["date"])
         record = Inspection(**fields, unit=unit, unit_id=unit.id, inspectors=inspectors,
-                            campaign=campaign, campaign_id=campaign.id if campaign else None)
+                            campaign=campaign, campaign_id=campaign.id if campaign else None,
+                            plan_task=task, plan_task_id=task.id if task else None)
         return record, (name, fields["date"]), new_staff, new_unit
 
     def _penalty(self, sheet, cells):
@@ -551,12 +562,43 @@ class _Importer:
                             penalty_case_id=case.id if case else None)
         return record, (fields["kind"], fields["received_on"], number), [], None
 
+    def _plan_task_for(self, name: str | None, day: dt.date) -> InspectionPlanTask | None:
+        if not name:
+            return None
+        task = self.plan_tasks.get((day.year, name))
+        if task is None:
+            raise ValidationError("检查计划任务", f"「{name}」不在{day.year}年的检查计划任务表中，"
+                                              f"请先在“检查计划任务”表中添加（计划外检查此列不填）。")
+        return task
+
+    def _plan_task(self, sheet, cells):
+        f = self._fields(sheet, cells)
+        ratio = _plan_ratio(cells.get("检查比例"))
+        if ratio is not None:
+            f["ratio"] = ratio
+        return InspectionPlanTask(**f), (f["year"], f["name"]), [], None
+
+    def _inspection_cap(self, sheet, cells):
+        f = self._fields(sheet, cells)
+        return InspectionCap(**f), (f["year"], f["unit_type"]), [], None
+
     def _custom(self, sheet, cells):
         f = self._fields(sheet, cells)
         return CustomFigure(**f), (f["year"], f["name"]), [], None
 
 
+def _plan_ratio(text: str | None) -> float | None:
+    """检查比例 in percent: "20%" and 20 are 20%; a fraction up to 1 (0.2, what Excel keeps
+    for a cell formatted as 20%) is 20% too."""
+    if not text:
+        return None
+    percent = text.endswith(("%", "％"))
+    number = float(parse_decimal(text.rstrip("%％"), "检查比例"))
+    return number if percent or number > 1 else number * 100
+
+
 _BUILDERS = {"执法人员": "staff", "检查对象": "unit", "专项行动": "campaign", "行政检查": "inspection",
              "行政处罚": "penalty", "其他执法行为": "other_act", "学法培训": "training",
-             "权责清单": "power", "复议诉讼": "review", "其他指标": "custom"}
+             "权责清单": "power", "复议诉讼": "review", "其他指标": "custom",
+             "检查计划任务": "plan_task", "检查频次上限": "inspection_cap"}
 assert set(_BUILDERS) == set(SHEET_BY_TITLE) == set(IMPORT_ORDER)

@@ -21,10 +21,14 @@ def inspect(session, unit, day, inspectors, published=None):
                                     published_on=published or day))
 
 
+YEAR_REMINDERS = ("narrative.", "plan.missing", "power.missing")
+
+
 def rules(session, year=2025):
-    """The record rules flagged; the report-text reminders are tested on their own."""
+    """The record rules flagged; the report-text reminders and the year's missing 检查计划 and
+    权责清单 are tested on their own (tests/core/test_inspection_rules_2025.py)."""
     return [f.rule for f in check_year(session, year, today=LATER)
-            if not f.rule.startswith("narrative.")]
+            if not f.rule.startswith(YEAR_REMINDERS)]
 
 
 def test_one_inspector_is_saved_but_flagged(session):
@@ -57,9 +61,12 @@ def test_a_certificate_issued_or_cancelled_within_the_year_is_checked_day_by_day
         inspect(session, unit, day, [always, new])
     for day in (D(2025, 8, 31), D(2025, 9, 1)):
         inspect(session, unit, day, [always, left])
-    flags = [f for f in check_year(session, 2025, today=LATER) if f.rule == "inspection.certificate"]
-    assert [(f.record[5:15], f.message[0]) for f in flags] == [("2025-05-31", "乙"),
-                                                               ("2025-09-01", "丙")]
+    flags = [f for f in check_year(session, 2025, today=LATER)
+             if f.rule in ("inspection.certificate", "inspection.staff_cancelled")]
+    # On and after the 注销 day the flag says so (its own rule), once, not also 无有效执法证.
+    assert [(f.rule, f.record[5:15], f.message[0]) for f in flags] == [
+        ("inspection.certificate", "2025-05-31", "乙"),
+        ("inspection.staff_cancelled", "2025-09-01", "丙")]
 
 
 def test_late_or_missing_publication_of_inspection_results(session):

@@ -213,8 +213,9 @@ def test_geometry_year_and_last_view_are_remembered(qtbot, window, demo_store):
 
     assert [window.nav.item(i).text() for i in range(window.nav.count())] == [
         "概览", "行政检查", "行政处罚", "其他执法行为", "执法人员", "检查对象", "学法培训",
-        "专项行动", "权责清单", "复议诉讼", "其他指标", "报告文字", "生成年度报告"]
-    assert len(NAVIGATION) == 13
+        "专项行动", "权责清单", "检查计划", "检查频次上限", "复议诉讼", "其他指标", "报告文字",
+        "生成年度报告"]
+    assert len(NAVIGATION) == 15
     window.show_view("penalty")
     window.resize(window.width(), 540)
     window.year_box.setCurrentIndex(window.year_box.findData(2024))

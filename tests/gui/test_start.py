@@ -35,7 +35,7 @@ def test_the_window_shows_first_then_the_ledger_opens_in_it(qtbot, demo_store, a
     qtbot.addWidget(window)
     # On screen, still without the ledger: navigation and menus, a line saying what happens.
     assert window.shared is None
-    assert window.nav.count() == 13
+    assert window.nav.count() == 15
     assert not window.menus["文件"].isEnabled()
     assert "正在打开台账" in window.statusBar().currentMessage()
     with qtbot.waitSignal(window.ready, timeout=30000):

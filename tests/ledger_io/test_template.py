@@ -36,4 +36,4 @@ def test_the_blank_template_imports_as_nothing(store, tmp_path):
     from core.ledger_io.importer import plan_import
     with store.session() as s:
         plan = plan_import(s, write_template(tmp_path / "台账模板.xlsx"))
-    assert len(plan.sheets) == 10 and plan.imported == plan.rejected == 0
+    assert len(plan.sheets) == len(LEDGER_SHEETS) == 12 and plan.imported == plan.rejected == 0
