@@ -102,7 +102,8 @@ def test_signature_and_date_at_the_right_date_four_characters_in(report):
     # (8 half-width digits + 3 characters = 7 wide): half a character further in.
     assert signature.paragraph_format.right_indent == Pt(16 * 4.5)
     attachment = next(p for p in doc.paragraphs if p.text.startswith("附件："))
-    assert attachment.text == "附件：2025年度行政执法数据统计表"
+    # Exactly the annex's title, as its workbook is named (core.outfiles.report_paths).
+    assert attachment.text == "附件：示例区教育局2025年度行政执法数据统计表"
 
 
 def test_the_file_names_its_fonts_with_substitutes_for_pcs_without_gb2312(report):
