@@ -49,6 +49,10 @@ RULES = {
     "staff.training_hours": f"执法人员年度学法不少于{TRAINING_HOURS_EXPECTED}学时",
     "enterprise.cap": "同一企业年度检查次数不超过上限",
     "narrative.unconfirmed": "报告文字已由经办人确认",
+    # Notes on the report itself (core.report.readiness), listed with the flags above.
+    "report.document_date": "成文日期在次年1月31日前",
+    "report.missing_data": "报告所需数据已录入",
+    "report.carried_numbers": "沿用的上年文字已核实",
     "calendar.unknown": "法定节假日安排已知",
 }
 

@@ -61,7 +61,7 @@ def build_content(session: Session, year: int, *, today: dt.date | None = None,
         raise ReportError("尚未填写单位全称，报告标题和署名需要它：请先在“单位信息”中填写。")
     signatory = clean_text(bureau_profile.signatory or "").strip() or bureau
     day = readiness.document_date(bureau_profile.document_date, year, today or dt.date.today(),
-                                  document_date)
+                                  document_date, bureau_profile.report_year)
     figures = annual_figures(session, year)
     basis = legal_basis(bureau_profile.legal_basis, bureau_profile.region, bureau, year,
                         report_templates)

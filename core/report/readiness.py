@@ -23,12 +23,13 @@ PUBLISH_BY_MONTH, PUBLISH_BY_DAY = 1, 31
 
 
 def document_date(stored: dt.date | None, year: int, today: dt.date,
-                  chosen: dt.date | None = None) -> dt.date:
+                  chosen: dt.date | None = None, stored_for: int | None = None) -> dt.date:
     """成文日期: the date chosen for this report (--date, the dialog's field); else the one
-    set in 单位信息 when it belongs to this report (in the year or the next); else today."""
+    set in 单位信息 when it belongs to this report (its 报告年度 is this year, or, with none
+    set, it falls in the year or the next); else today."""
     if chosen is not None:
         return chosen
-    if stored is not None and stored.year in (year, year + 1):
+    if stored is not None and stored_for in (None, year) and stored.year in (year, year + 1):
         return stored
     return today
 
@@ -56,7 +57,8 @@ def readiness_flags(session: Session, year: int, today: dt.date | None = None,
     today = today or dt.date.today()
     flags: list[Flag] = []
     p = profile(session)
-    day = document_date(p.document_date if p else None, year, today, chosen_date)
+    day = document_date(p.document_date if p else None, year, today, chosen_date,
+                        p.report_year if p else None)
     note = date_note(day, year)
     if note:
         flags.append(Flag("report.document_date", "BureauProfile", p.id if p else None,

@@ -114,7 +114,8 @@ def test_a_penalty_with_fine_only_names_no_detail_and_counts_the_heaviest(store,
     assert "按处罚种类分" not in text and "按最重的种类计" not in text   # no table labels
     # 法制审核 is said once, under 三项制度, as the records show it.
     assert "普通程序行政处罚案件1件，作出决定前均经法制审核" in text
-    assert text.count("经法制审核") == 1
+    assert text.count("作出决定前均经法制审核") == 1
+    assert "作出重大执法决定前经法制审核" not in text      # the old, ungrammatical sentence
 
 
 def test_missing_narrative_falls_back_to_last_year_highlighted_and_checked(demo_store, make_report):
