@@ -63,6 +63,7 @@ TEMPLATE_FIELDS: dict[str, set[str]] = {
     "inspection.frequency_within": {"max"},
     "inspection.frequency_over": {"max", "over"},
     "inspection.outcome": {"personnel", "findings", "results"},
+    "inspection.outcome_no_personnel": {"findings", "results"},
     "inspection.findings": {"problems", "rectified"},
     "inspection.findings_only": {"problems"},
     "inspection.no_findings": set(),
@@ -213,6 +214,9 @@ def _clerk_sentence(sentence: str, **fields) -> str:
 SMALL_COUNT = 50
 
 ORDINALS = "一二三四五六七八九十"
+
+# The 成效 paragraph states a compliance rate only from this share up (per cent).
+RESULT_RATE = 95
 
 # Where a custom figure (其他指标) goes: the clerk's 报告位置, or else a word in its name.
 SECTIONS = {"执法人员": "staff", "学法培训": "staff", "三项制度": "three_systems",
@@ -535,8 +539,10 @@ def _inspections(w: _Writer) -> None:
                 else say("inspection.no_findings"))
     results = _breakdown(w, "inspection.result", InspectionResult, "次", "inspection.results",
                          "inspection.one_result", "result").rstrip("。")
-    add("body", say("inspection.outcome", personnel=figs["inspection.personnel"],
-                    findings=findings, results=results),
+    personnel = figs["inspection.personnel"]
+    add("body", say("inspection.outcome", personnel=personnel, findings=findings, results=results)
+        if personnel else say("inspection.outcome_no_personnel", findings=findings,
+                              results=results),
         "inspection.personnel", "inspection.problems", "inspection.rectified_on_site",
         *[f"inspection.result.{r.key}" for r in InspectionResult])
 
@@ -673,19 +679,21 @@ def _results(w: _Writer) -> None:
     the ledger has what it needs."""
     figs, say, year = w.figs, w.say, w.figs.year
     total = figs["inspection.total"]
-    items = []
+    rates = []
     if total:
         late = min(w.found("inspection.publication"), total)
-        items.append(say("results.published_rate", rate=_rate(total - late, total)))
-        items.append(say("results.recorded_rate", rate=_rate(figs["inspection.recorded"], total)))
+        rates.append(("results.published_rate", total - late, total))
+        rates.append(("results.recorded_rate", figs["inspection.recorded"], total))
     ordinary = figs["penalty.procedure.ordinary"]
     if ordinary:
         missing = min(w.found("penalty.legal_review"), ordinary)
-        items.append(say("results.reviewed_rate", rate=_rate(ordinary - missing, ordinary)))
+        rates.append(("results.reviewed_rate", ordinary - missing, ordinary))
     people = figs.tables.get("training.per_person", [])
     if people and figs["training.sessions"]:
-        items.append(say("results.training_rate",
-                         rate=_rate(figs["training.reached_60"], len(people))))
+        rates.append(("results.training_rate", figs["training.reached_60"], len(people)))
+    # A rate is a result to report only when it is high; a low one is a problem (三、).
+    items = [say(name, rate=_rate(part, whole)) for name, part, whole in rates
+             if part * 100 >= RESULT_RATE * whole]
     rate = figs.figure("staff.certified_rate")
     if isinstance(rate.value, (int, float)) and isinstance(rate.previous, (int, float)) \
             and rate.value > rate.previous:

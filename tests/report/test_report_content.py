@@ -79,7 +79,7 @@ def test_a_quiet_year_is_reported_honestly(store, make_report):
     assert "本年度未组织开展专项治理行动。" in texts
     assert "本年度未开展部门联合“双随机、一公开”检查。" in texts
     assert "2025年我局共开展行政检查1次。以上检查均为日常检查。检查对象均为公办中小学。" in texts
-    assert "全年行政检查共出动执法人员0人次，未发现问题和隐患；检查结果均为合格。" in texts
+    assert "全年行政检查未发现问题和隐患；检查结果均为合格。" in texts   # no 「出动0人次」
     assert "注销行政执法证件" not in text      # nothing cancelled: not "注销0人"
     assert "较上年" not in text               # no 2024 in the ledger: no year-over-year claim
     assert "罚没" not in text and "听证" not in text
