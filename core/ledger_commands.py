@@ -62,7 +62,7 @@ def run_check(args, store) -> int:
     args.year = statistical_year(args.year)
     with store.session() as s:
         flags = check_year(s, args.year)
-        flags += readiness_flags(s, args.year)     # what the report's reader would miss
+        flags += readiness_flags(s, args.year, flags_found=flags)   # the report's own notes
     if not flags:
         print(f"{args.year}年未发现需要提示的问题。")
         return 0

@@ -162,7 +162,8 @@ class ReportView(QWidget):
 
         def run(_progress):
             with snapshot_session(store) as s:
-                return check_year(s, year) + readiness_flags(s, year, chosen_date=day)
+                flags = check_year(s, year)
+                return flags + readiness_flags(s, year, chosen_date=day, flags_found=flags)
 
         run_task(run, self, self._checked, self._failed)
 

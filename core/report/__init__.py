@@ -66,7 +66,7 @@ def build_content(session: Session, year: int, *, today: dt.date | None = None,
     basis = legal_basis(bureau_profile.legal_basis, bureau_profile.region, bureau, year,
                         report_templates)
     narratives = load_narratives(session, year, narrative_templates, bureau)
-    findings = Counter(flag.rule for flag in check_year(session, year, today))
+    findings = Counter(flag.rule for flag in check_year(session, year, today or dt.date.today()))
     sections = {f"custom.{name}": section for name, section in session.execute(
         select(CustomFigure.name, CustomFigure.report_section).where(
             CustomFigure.deleted_at.is_(None), CustomFigure.year == year))}
@@ -76,6 +76,8 @@ def build_content(session: Session, year: int, *, today: dt.date | None = None,
     late = readiness.date_note(day, year)
     if late:
         content.warnings.insert(0, late)
+    content.warnings += [f"{note.record}{note.message}"
+                         for note in readiness.claim_notes(narratives, findings, figures, year)]
     return content, figures
 
 

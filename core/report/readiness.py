@@ -9,13 +9,16 @@ generating. Each note is a core.compliance.Flag so the same list widget shows it
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 from sqlalchemy.orm import Session
 
-from core.compliance import Flag
+from core.compliance import RULES, Flag, check_year
 from core.figures import annual_figures
 from core.narrative import LAST_YEAR, carried_numbers, load_narratives
 from core.records import profile
+from core.vocab import NarrativeBlock
+
 
 # 国办发〔2018〕118号: each body publishes its previous year's enforcement figures and report
 # by 31 January.
@@ -51,9 +54,48 @@ def date_note(day: dt.date, year: int) -> str:
     return ""
 
 
+# Words in the clerk's own paragraphs that claim what core.compliance can disprove, by the
+# rule whose flags contradict them.
+CLAIMS = {
+    "inspection.publication": ("及时公示", "按时公示", "按期公示", "全部公示", "均已公示"),
+    "penalty.publication": ("及时公示", "按时公示", "按期公示", "全部公示", "均已公示"),
+    "inspection.inspectors": ("两名以上", "两人以上", "不少于两人"),
+    "inspection.certificate": ("持证上岗", "出示执法证件", "亮证执法", "持证执法"),
+    "penalty.legal_review": ("均经法制审核", "全部经法制审核", "一律经法制审核"),
+}
+CLAIM_RECORDING = ("全程记录", "均实行执法全过程记录", "佩戴执法记录仪")
+
+
+def claim_notes(narratives, findings: Counter, figures, year: int) -> list[Flag]:
+    """The clerk's sentences that claim compliance the records contradict: each names the
+    words and how many records say otherwise. The report prints the clerk's words; the clerk
+    decides."""
+    out = []
+    unrecorded = figures["inspection.total"] - figures["inspection.recorded"]
+    for block, narrative in narratives.items():
+        if block in (NarrativeBlock.PROBLEMS, NarrativeBlock.NEXT_STEPS):
+            continue                     # what is wrong, and what is to be done: no claims
+        text = "".join(narrative.paragraphs)
+        said = []
+        for rule, words in CLAIMS.items():
+            hit = next((w for w in words if w in text), None)
+            if hit and findings.get(rule):
+                said.append(f"「{hit}」，但台账中有{findings[rule]}条“{RULES[rule]}”的提示")
+        hit = next((w for w in CLAIM_RECORDING if w in text), None)
+        if hit and unrecorded > 0:
+            said.append(f"「{hit}」，但台账中有{unrecorded}次行政检查未留存全过程记录")
+        if said:
+            out.append(Flag("report.claim", "NarrativeText", narrative.record_id,
+                            f"报告文字 {year}年「{block.value}」",
+                            f"写有{'；'.join(said)}，请核实后改写。"))
+    return out
+
+
 def readiness_flags(session: Session, year: int, today: dt.date | None = None,
-                    chosen_date: dt.date | None = None) -> list[Flag]:
-    """What the clerk should know before printing the report of `year`."""
+                    chosen_date: dt.date | None = None,
+                    flags_found: list[Flag] | None = None) -> list[Flag]:
+    """What the clerk should know before printing the report of `year`. `flags_found` are
+    core.compliance's flags of the year when the caller has them already."""
     today = today or dt.date.today()
     flags: list[Flag] = []
     p = profile(session)
@@ -68,7 +110,11 @@ def readiness_flags(session: Session, year: int, today: dt.date | None = None,
         flags.append(Flag("report.missing_data", "", None, f"{year}年权责清单",
                           "尚未录入权责清单事项，报告“行政执法主体及职权”一节将只写本局的执法主体"
                           "情况而不写事项数；请在“权责清单”中补录后重新生成。"))
-    for block, narrative in load_narratives(session, year).items():
+    narratives = load_narratives(session, year)
+    if flags_found is None:
+        flags_found = check_year(session, year, today)
+    flags += claim_notes(narratives, Counter(f.rule for f in flags_found), figures, year)
+    for block, narrative in narratives.items():
         if narrative.origin != LAST_YEAR:
             continue
         numbers = carried_numbers(narrative.paragraphs)

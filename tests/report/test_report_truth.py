@@ -353,3 +353,21 @@ def test_every_section_has_its_words_when_the_clerk_wrote_nothing(store):
     assert body > 1800
     start, end = texts.index("二、主要工作措施及成效"), texts.index("三、存在的问题")
     assert sum(len(t) for t in texts[start:end]) > 700
+
+
+def test_a_clerks_claim_the_records_contradict_is_flagged(store):
+    """The clerk's own words are printed as written; check and the generation step say which
+    of them the ledger contradicts."""
+    with store.session() as s:
+        _year(s, inspections=3, late=True, recorded=False)
+        save(s, NarrativeText(year=2025, block="主要工作措施", text=(
+            "及时公示执法结果，执法人员佩戴执法记录仪、持证上岗。")))
+    content, texts = _texts(store)
+    assert "及时公示执法结果，执法人员佩戴执法记录仪、持证上岗。" in texts
+    with store.session() as s:
+        notes = [f for f in readiness_flags(s, 2025, today=TODAY) if f.rule == "report.claim"]
+    assert len(notes) == 1 and notes[0].record == "报告文字 2025年「主要工作措施」"
+    assert "「及时公示」，但台账中有1条" in notes[0].message
+    assert "「佩戴执法记录仪」，但台账中有1次行政检查未留存全过程记录" in notes[0].message
+    assert "持证上岗" not in notes[0].message          # every officer held a certificate
+    assert any("「及时公示」" in w for w in content.warnings)
