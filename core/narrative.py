@@ -29,6 +29,12 @@ if TYPE_CHECKING:  # the report's templates; compliance uses this module without
 
 OWN, UNCONFIRMED, LAST_YEAR, TEMPLATE = "own", "unconfirmed", "last_year", "template"
 
+# Blocks the report writes from the year's records when neither this year nor last year has
+# words for them (core.report.content): the plan against what was done, and the year's own
+# shortfalls and the steps that answer them.
+GENERATED_WHEN_EMPTY = frozenset({NarrativeBlock.PLAN, NarrativeBlock.PROBLEMS,
+                                  NarrativeBlock.NEXT_STEPS})
+
 
 @dataclass
 class Narrative:

@@ -20,7 +20,8 @@ from sqlalchemy import select
 from core.errors import ZhifaError
 from core.models import NarrativeText
 from core.narrative import (
-    LAST_YEAR, OWN, TEMPLATE, UNCONFIRMED, copy_last_year, load_narratives, save_block,
+    GENERATED_WHEN_EMPTY, LAST_YEAR, OWN, TEMPLATE, UNCONFIRMED, copy_last_year, load_narratives,
+    save_block,
 )
 from core.records import profile
 from core.vocab import NarrativeBlock
@@ -38,6 +39,9 @@ EXPLAIN = {
                "报告中会用黄色标出。请修改后保存并确认。",
     TEMPLATE: "本年尚未填写：下面是报告将使用的模板文字，报告中会用黄色标出。请修改后保存并确认。",
 }
+# A block the report writes from the year's records when nobody has written it.
+EXPLAIN_GENERATED = ("本年尚未填写：报告将按本年度台账情况生成这一段并用黄色标出。"
+                     "如需自己写，在下面填写（可参考已有文字）后保存并确认。")
 
 
 def narrative_templates():
@@ -168,7 +172,8 @@ class NarrativeView(QWidget):
         self.editor.blockSignals(False)
         self.dirty = False
         origin = self.origins.get(block, TEMPLATE)
-        self.state.setText(f"「{block}」：{EXPLAIN[origin]}")
+        generated = origin == TEMPLATE and block in {b.value for b in GENERATED_WHEN_EMPTY}
+        self.state.setText(f"「{block}」：{EXPLAIN_GENERATED if generated else EXPLAIN[origin]}")
         self.state.setObjectName("hint" if origin == OWN else "fieldWarning")
         self.state.style().unpolish(self.state)                # restyle for the new name
         self.state.style().polish(self.state)

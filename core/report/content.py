@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from core.figures import TRAINING_HOURS_EXPECTED, AnnualFigures, Figure
-from core.narrative import TEMPLATE, Narrative
+from core.narrative import GENERATED_WHEN_EMPTY, TEMPLATE, Narrative
 from core.models import split_list
 from core.text import clean_text
 from core.vocab import (
@@ -401,14 +401,14 @@ def compose(templates, figs: AnnualFigures, narratives: dict[NarrativeBlock, Nar
     # 三、四 ------------------------------------------------------------------------------
     w.heading("h1", "problems")
     problems = narratives[NarrativeBlock.PROBLEMS]
-    if problems.origin == TEMPLATE:
+    if problems.origin == TEMPLATE and NarrativeBlock.PROBLEMS in GENERATED_WHEN_EMPTY:
         _problems(w)
         content.warnings.append(_generated_warning(year, NarrativeBlock.PROBLEMS))
     else:
         narrative(NarrativeBlock.PROBLEMS)
     w.heading("h1", "next_steps")
     steps = narratives[NarrativeBlock.NEXT_STEPS]
-    if steps.origin == TEMPLATE:
+    if steps.origin == TEMPLATE and NarrativeBlock.NEXT_STEPS in GENERATED_WHEN_EMPTY:
         _next_steps(w)
         content.warnings.append(_generated_warning(year, NarrativeBlock.NEXT_STEPS))
     else:
