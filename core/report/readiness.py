@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from core.compliance import RULES, Flag, check_year
 from core.figures import annual_figures
-from core.narrative import LAST_YEAR, carried_numbers, load_narratives
+from core.narrative import LAST_YEAR, OWN, carried_numbers, load_narratives
 from core.records import profile
 from core.vocab import NarrativeBlock
 
@@ -111,6 +111,11 @@ def readiness_flags(session: Session, year: int, today: dt.date | None = None,
                           "尚未录入权责清单事项，报告“行政执法主体及职权”一节将只写本局的执法主体"
                           "情况而不写事项数；请在“权责清单”中补录后重新生成。"))
     narratives = load_narratives(session, year)
+    if not figures.get("plan.tasks") and narratives[NarrativeBlock.PLAN].origin != OWN \
+            and figures["inspection.total"]:
+        flags.append(Flag("report.missing_data", "", None, f"{year}年行政检查计划",
+                          "台账中没有本年度的行政检查计划任务，报告“年度执法计划完成情况”一节将写明"
+                          "计划完成情况未作统计；请录入检查计划，或在“报告文字”中填写该段。"))
     if flags_found is None:
         flags_found = check_year(session, year, today)
     flags += claim_notes(narratives, Counter(f.rule for f in flags_found), figures, year)

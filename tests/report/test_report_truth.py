@@ -371,3 +371,13 @@ def test_a_clerks_claim_the_records_contradict_is_flagged(store):
     assert "「佩戴执法记录仪」，但台账中有1次行政检查未留存全过程记录" in notes[0].message
     assert "持证上岗" not in notes[0].message          # every officer held a certificate
     assert any("「及时公示」" in w for w in content.warnings)
+
+
+def test_check_says_the_plan_is_missing_until_the_clerk_writes_the_section(store):
+    with store.session() as s:
+        _year(s)
+        assert any(f.record == "2025年行政检查计划" for f in readiness_flags(s, 2025, today=TODAY))
+        save(s, NarrativeText(year=2025, block="年度执法计划完成情况",
+                              text="我局年初制定检查计划2项，均已完成。"))
+        assert not any(f.record == "2025年行政检查计划"
+                       for f in readiness_flags(s, 2025, today=TODAY))
