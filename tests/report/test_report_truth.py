@@ -11,7 +11,7 @@ import datetime as dt
 import pytest
 
 from core.cli import main
-from core.figures import AnnualFigures, Figure
+from core.figures import Figure
 from core.models import CustomFigure, Inspection, NarrativeText, OtherAct, ReviewCase, Staff, Unit
 from core.narrative import LAST_YEAR, carry_over, carried_numbers, copy_last_year, load_narratives
 from core.records import save, set_profile
