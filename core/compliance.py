@@ -60,6 +60,10 @@ RULES = {
     "power.category": "执法行为有权责清单事项为依据",
     "plan.missing": "本年度行政检查计划已录入",
     "narrative.unconfirmed": "报告文字已由经办人确认",
+    # Notes on the report itself (core.report.readiness), listed with the flags above.
+    "report.document_date": "成文日期在次年1月31日前",
+    "report.missing_data": "报告所需数据已录入",
+    "report.carried_numbers": "沿用的上年文字已核实",
     "calendar.unknown": "法定节假日安排已知",
 }
 

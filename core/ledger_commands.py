@@ -13,6 +13,7 @@ from core.errors import StoreError
 from core.figures import NO_VALUE, annual_figures, statistical_year
 from core.paths import default_backup_dir
 from core.records import profile, set_profile
+from core.report.readiness import readiness_flags
 from core.store import backup_sqlite, restore_sqlite
 
 
@@ -61,6 +62,7 @@ def run_check(args, store) -> int:
     args.year = statistical_year(args.year)
     with store.session() as s:
         flags = check_year(s, args.year)
+        flags += readiness_flags(s, args.year, flags_found=flags)   # the report's own notes
     if not flags:
         print(f"{args.year}年未发现需要提示的问题。")
         return 0

@@ -1,27 +1,39 @@
 """The clerk's own paragraphs (导语, 存在的问题…) for a year, with the fallbacks.
 
 This year's text is used as written. Where a block is missing or empty, last year's text is
-offered with the year moved on; where there is none either, the default paragraph from
-resources/templates/narrative.toml. Both fallbacks, and text still marked 待确认, are
-returned as unconfirmed: the report highlights them and warns, `check` lists them.
+offered with the year moved on (`carry_over`: only where the year names the report's year,
+never inside a document number, an edition or a 「较YYYY年」 comparison); where there is none
+either, the default paragraph from resources/templates/narrative.toml. Both fallbacks, and
+text still marked 待确认, are returned as unconfirmed: the report highlights them and warns,
+`check` lists them. Saving a block and copying last year's blocks (`save_block`,
+`copy_last_year`) are here too, so the GUI and any other caller follow one rule.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.models import NarrativeText
+from core.records import save as save_record
 from core.text import clean_text
+from core.undo import snapshot
 from core.vocab import NarrativeBlock
 
 if TYPE_CHECKING:  # the report's templates; compliance uses this module without them
     from core.report.templates import TemplateSet
 
 OWN, UNCONFIRMED, LAST_YEAR, TEMPLATE = "own", "unconfirmed", "last_year", "template"
+
+# Blocks the report writes from the year's records when neither this year nor last year has
+# words for them (core.report.content): the plan against what was done, and the year's own
+# shortfalls and the steps that answer them.
+GENERATED_WHEN_EMPTY = frozenset({NarrativeBlock.PLAN, NarrativeBlock.PROBLEMS,
+                                  NarrativeBlock.NEXT_STEPS})
 
 
 @dataclass
@@ -74,10 +86,98 @@ def load_narratives(session: Session, year: int, defaults: TemplateSet | None = 
             continue
         previous = last_year.get(block.value)
         if previous is not None and paragraphs_of(previous.text):
-            moved = previous.text.replace(str(year - 1), str(year))
+            moved = carry_over(previous.text, year - 1, year)
             out[block] = Narrative(block, paragraphs_of(moved), LAST_YEAR, row_id)
             continue
         text = (defaults.render(block.value, year=year, bureau=bureau)
                 if defaults is not None and block.value in defaults else "")
         out[block] = Narrative(block, paragraphs_of(text), TEMPLATE, row_id)
     return out
+
+
+# --- carrying last year's words into this year ----------------------------------------------
+
+def _year_pattern(year: int) -> re.Pattern:
+    """`year` where it names the report's year: 「2024年」「2024年度」, but not a document
+    number 〔2024〕/[2024]/（2024）, an edition 「（2024年版）」, a comparison 「较2024年」
+    「比2024年」「与2024年相比」, nor part of a longer number."""
+    return re.compile(rf"(?<![\d〔\[［(（较比与同])({year})(?=年)(?!年版)(?!\d)")
+
+
+def carry_over(text: str, from_year: int, to_year: int) -> str:
+    """Last year's text moved on to `to_year`. {year} (the year the clerk marked) becomes
+    `to_year`; the bare report year moves on only in sentences that state no count, since
+    「2024年共组织…2次」 is a fact of 2024 and is kept as such (readiness flags it). Document
+    numbers, editions and comparisons always keep their year."""
+    text = text.replace("{year}", str(to_year))
+    pattern = _year_pattern(from_year)
+    return "".join(part if _counts(part) else pattern.sub(str(to_year), part)
+                   for part in _SENTENCE.split(text))
+
+
+# A count with its measure word: 「2次」「674人」「1.5万元」. Years (「2025年」), document numbers
+# (「〔2024〕54号」「第825号」) and titles in 《》 are not facts of the year.
+_COUNT = re.compile(r"(?<![\d.〔\[第])(\d+(?:\.\d+)?)(万|亿)?"
+                    r"(次|件|人次|人|家|所|名|项|处|场|期|个|起|份|元|学时|课时|篇|条|台|批|户|天|小时|%)")
+_TITLE = re.compile(r"《[^》]*》|〔\d{4}〕\d+号|第\d+号")
+
+
+# A sentence ends at 。！？； or a line break; the split keeps the ends with their sentence.
+_SENTENCE = re.compile(r"(?<=[。！？；\n])")
+
+
+def _counts(text: str) -> list[str]:
+    return [m.group(0) for m in _COUNT.finditer(_TITLE.sub("", text))]
+
+
+def carried_numbers(paragraphs: list[str]) -> list[str]:
+    """The counts in carried-over text that are likely last year's facts, in order, once
+    each: the clerk confirms or rewrites them (core.report.readiness lists them)."""
+    found: list[str] = []
+    for paragraph in paragraphs:
+        for count in _counts(paragraph):
+            if count not in found:
+                found.append(count)
+    return found
+
+
+# --- saving ------------------------------------------------------------------------------
+
+def _plain_save(session: Session, record, before=None):
+    return save_record(session, record)
+
+
+def save_block(session: Session, year: int, block: str, text: str, *, confirm: bool,
+               origin: str, save: Callable | None = None) -> NarrativeText:
+    """Store the clerk's words for one block. Only confirming marks words that came from
+    the template or last year as checked; until then they stay 待确认. `save(session,
+    record, before)` records the change (the GUI passes its undo history's save)."""
+    save = save or _plain_save
+    row = _stored(session, year).get(block)
+    before = snapshot(row) if row is not None else None
+    if row is None:
+        row = NarrativeText(year=year, block=block)
+    row.text = text
+    row.needs_review = not confirm and origin != OWN
+    return save(session, row, before)
+
+
+def copy_last_year(session: Session, year: int, save: Callable | None = None) -> int:
+    """Fill this year's empty blocks with last year's words moved on by `carry_over`,
+    marked 待确认; returns how many blocks were filled."""
+    save = save or _plain_save
+    mine = _stored(session, year)
+    copied = 0
+    for block, old in _stored(session, year - 1).items():
+        if not old.text.strip() or (block in mine and mine[block].text.strip()):
+            continue
+        text = carry_over(old.text, year - 1, year)
+        if block in mine:
+            before = snapshot(mine[block])
+            mine[block].text, mine[block].needs_review = text, True
+            save(session, mine[block], before)
+        else:
+            save(session, NarrativeText(year=year, block=block, text=text, needs_review=True),
+                 None)
+        copied += 1
+    return copied

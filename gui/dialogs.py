@@ -34,7 +34,12 @@ class ProfileDialog(QDialog):
         self.full_name = QLineEdit()
         self.region = QLineEdit()
         self.signatory = QLineEdit()
-        self.document_date = QLineEdit(placeholderText="如 2025-12-28")
+        self.document_date = QLineEdit(placeholderText="如 2026-01-20（报告一般在次年1月31日前印发）")
+        # 报告依据: the 导语's 「根据…」; empty means the default for the region and year
+        # (core.report.legal_basis), shown as the placeholder.
+        self.legal_basis = QLineEdit()
+        self.legal_basis.setObjectName("legalBasis")
+        self.legal_basis.setPlaceholderText("不填则按地区和年度选用，如《行政执法监督条例》（国务院令第825号）")
         self.cap = QSpinBox()
         self.cap.setRange(1, 50)
         self.error = QLabel()
@@ -48,11 +53,13 @@ class ProfileDialog(QDialog):
                 self.signatory.setText(p.signatory)
                 self.document_date.setText(f"{p.document_date:%Y-%m-%d}" if p.document_date else "")
                 self.cap.setValue(p.enterprise_inspection_cap or 2)
+                self.legal_basis.setText(p.legal_basis or "")
         form = QFormLayout()
         form.addRow("单位全称：", self.full_name)
         form.addRow("地区：", self.region)
         form.addRow("署名：", self.signatory)
         form.addRow("成文日期：", self.document_date)
+        form.addRow("报告依据：", self.legal_basis)
         form.addRow("同一企业年度检查上限：", self.cap)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -66,6 +73,7 @@ class ProfileDialog(QDialog):
                 set_profile(s, full_name=self.full_name.text().strip(),
                             region=self.region.text().strip(),
                             signatory=self.signatory.text().strip(), document_date=day,
+                            legal_basis=self.legal_basis.text().strip(),
                             enterprise_inspection_cap=self.cap.value())
         except ZhifaError as exc:
             self.error.setText(str(exc))

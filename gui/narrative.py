@@ -19,9 +19,11 @@ from sqlalchemy import select
 
 from core.errors import ZhifaError
 from core.models import NarrativeText
-from core.narrative import LAST_YEAR, OWN, TEMPLATE, UNCONFIRMED, load_narratives
+from core.narrative import (
+    GENERATED_WHEN_EMPTY, LAST_YEAR, OWN, TEMPLATE, UNCONFIRMED, copy_last_year, load_narratives,
+    save_block,
+)
 from core.records import profile
-from core.undo import snapshot
 from core.vocab import NarrativeBlock
 from gui import messages
 
@@ -32,10 +34,14 @@ STATUS = {OWN: "已确认", UNCONFIRMED: "待确认", LAST_YEAR: "未填写·沿
 EXPLAIN = {
     OWN: "已确认，报告按此文字印出。",
     UNCONFIRMED: "待确认：这段文字来自模板或上年，请核对修改后点“保存并确认此段”。",
-    LAST_YEAR: "本年尚未填写：下面是报告将沿用的上年文字（年份已改为本年），"
+    LAST_YEAR: "本年尚未填写：下面是报告将沿用的上年文字（报告年份已改为本年，文件文号和含有数字的"
+               "上年情况保持原样），"
                "报告中会用黄色标出。请修改后保存并确认。",
     TEMPLATE: "本年尚未填写：下面是报告将使用的模板文字，报告中会用黄色标出。请修改后保存并确认。",
 }
+# A block the report writes from the year's records when nobody has written it.
+EXPLAIN_GENERATED = ("本年尚未填写：报告将按本年度台账情况生成这一段并用黄色标出。"
+                     "如需自己写，在下面填写（可参考已有文字）后保存并确认。")
 
 
 def narrative_templates():
@@ -166,7 +172,8 @@ class NarrativeView(QWidget):
         self.editor.blockSignals(False)
         self.dirty = False
         origin = self.origins.get(block, TEMPLATE)
-        self.state.setText(f"「{block}」：{EXPLAIN[origin]}")
+        generated = origin == TEMPLATE and block in {b.value for b in GENERATED_WHEN_EMPTY}
+        self.state.setText(f"「{block}」：{EXPLAIN_GENERATED if generated else EXPLAIN[origin]}")
         self.state.setObjectName("hint" if origin == OWN else "fieldWarning")
         self.state.style().unpolish(self.state)                # restyle for the new name
         self.state.style().polish(self.state)
@@ -189,13 +196,8 @@ class NarrativeView(QWidget):
         origin = self.origins.get(block, TEMPLATE)
         try:
             with self.shared.store.session() as s:
-                n = self._stored(s, year).get(block)
-                before = snapshot(n) if n is not None else None
-                if n is None:
-                    n = NarrativeText(year=year, block=block)
-                n.text = text
-                n.needs_review = not confirm and origin != OWN
-                self.shared.history.save(s, n, before)
+                save_block(s, year, block, text, confirm=confirm, origin=origin,
+                           save=self.shared.history.save)
         except ZhifaError as exc:
             messages.warn(self, "无法保存", str(exc))
             return False
@@ -209,24 +211,11 @@ class NarrativeView(QWidget):
         if self.dirty:
             self.save(confirm=False)
         year = self.shared.year
-        copied = 0
         with self.shared.store.session() as s:
-            mine = self._stored(s, year)
-            for block, old in self._stored(s, year - 1).items():
-                if not old.text.strip() or (block in mine and mine[block].text.strip()):
-                    continue
-                text = old.text.replace(str(year - 1), str(year))
-                if block in mine:
-                    before = snapshot(mine[block])
-                    mine[block].text, mine[block].needs_review = text, True
-                    self.shared.history.save(s, mine[block], before)
-                else:
-                    self.shared.history.save(s, NarrativeText(
-                        year=year, block=block, text=text, needs_review=True))
-                copied += 1
+            copied = copy_last_year(s, year, save=self.shared.history.save)
         self.shared.changed("NarrativeText")
         messages.info(self, "沿用上年文字",
-                      f"已将 {year - 1} 年的 {copied} 段文字填入本年空白段落（年份已改为{year}年），"
-                      "请逐段核对后确认。"
+                      f"已将 {year - 1} 年的 {copied} 段文字填入本年空白段落（报告年份已改为{year}年，"
+                      "文件文号、版本年份和含有数字的上年情况未改），请逐段核对后确认。"
                       if copied else f"没有可沿用的 {year - 1} 年文字（或本年各段均已填写）。")
         return copied

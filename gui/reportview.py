@@ -18,7 +18,10 @@ from PySide6.QtWidgets import (
 )
 
 from core.compliance import check_year
+from core.errors import ZhifaError
+from core.parsing import parse_date
 from core.paths import data_dir
+from core.report.readiness import readiness_flags
 from gui.background import run_task, snapshot_session
 from gui.flaglist import FlagTree, open_flag
 from gui.reportjob import generate
@@ -45,6 +48,10 @@ class ReportView(QWidget):
         self.folder = QLineEdit(text_setting(shared.settings, "report/folder",
                                              str(default_output_dir())))
         self.browse = QPushButton("选择文件夹…")
+        # 成文日期 of this report; empty: the one in 单位信息, else today (core.report.readiness).
+        self.document_date = QLineEdit()
+        self.document_date.setObjectName("documentDate")
+        self.document_date.setPlaceholderText("如 2026-01-20；不填则用单位信息中的成文日期，没有则用今天")
         self.generate_button = QPushButton("检查并生成报告")
         self.generate_button.setObjectName("primary")
         self.flags_label = QLabel()
@@ -71,6 +78,9 @@ class ReportView(QWidget):
         row.addWidget(QLabel("保存到："))
         row.addWidget(self.folder, 1)
         row.addWidget(self.browse)
+        date_row = QHBoxLayout()
+        date_row.addWidget(QLabel("成文日期："))
+        date_row.addWidget(self.document_date, 1)
         start_row = QHBoxLayout()
         start_row.addWidget(self.generate_button)
         start_row.addStretch(1)
@@ -89,6 +99,7 @@ class ReportView(QWidget):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         layout.addLayout(row)
+        layout.addLayout(date_row)
         layout.addLayout(start_row)
         layout.addWidget(self.flags_label)
         layout.addWidget(self.flags, 3)
@@ -121,6 +132,11 @@ class ReportView(QWidget):
         self.status.setStyleSheet("")
         self.generate_button.setEnabled(not self.busy)
 
+    def chosen_date(self):
+        """The 成文日期 typed for this report, or None; a ZhifaError names a bad date."""
+        text = self.document_date.text().strip()
+        return parse_date(text, "成文日期") if text else None
+
     def _browse(self) -> None:
         name = QFileDialog.getExistingDirectory(self, "选择保存报告的文件夹", self.folder.text())
         if name:
@@ -132,6 +148,12 @@ class ReportView(QWidget):
         if self.busy:
             return
         self.reset()
+        try:
+            day = self.chosen_date()
+        except ZhifaError as exc:
+            self.status.setText(str(exc))
+            self.status.setStyleSheet("color: #c0392b;")
+            return
         self.busy = True
         self.generate_button.setEnabled(False)
         self.progress.show()
@@ -140,7 +162,8 @@ class ReportView(QWidget):
 
         def run(_progress):
             with snapshot_session(store) as s:
-                return check_year(s, year)
+                flags = check_year(s, year)
+                return flags + readiness_flags(s, year, chosen_date=day, flags_found=flags)
 
         run_task(run, self, self._checked, self._failed)
 
@@ -174,7 +197,12 @@ class ReportView(QWidget):
         self.progress.show()
         self.status.setText("正在生成报告和附件，请稍候…")
         store, year = self.shared.store, self.shared.year
-        run_task(lambda progress: generate(store, year, folder, progress), self,
+        try:
+            day = self.chosen_date()
+        except ZhifaError as exc:
+            self._failed(str(exc), "")
+            return
+        run_task(lambda progress: generate(store, year, folder, progress, document_date=day), self,
                  self._done, self._failed, self.status.setText)
 
     def _done(self, files) -> None:

@@ -10,18 +10,24 @@ written.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.compliance import check_year
 from core.errors import ReportError
 from core.figures import AnnualFigures, annual_figures, ledger_has_year, statistical_year
+from core.models import CustomFigure
 from core.narrative import load_narratives
 from core.outfiles import atomic_write, report_paths
 from core.records import profile
+from core.report import readiness
 from core.report.content import TEMPLATE_FIELDS, ReportContent, compose
+from core.report.legal_basis import legal_basis
 from core.report.templates import TemplateSet, templates_dir
 from core.text import clean_text
 
@@ -40,8 +46,8 @@ def load_templates() -> tuple[TemplateSet, TemplateSet]:
             TemplateSet(folder / "narrative.toml"))
 
 
-def build_content(session: Session, year: int, *,
-                  today: dt.date | None = None) -> tuple[ReportContent, AnnualFigures]:
+def build_content(session: Session, year: int, *, today: dt.date | None = None,
+                  document_date: dt.date | None = None) -> tuple[ReportContent, AnnualFigures]:
     """The report's paragraphs for `year`, without writing anything."""
     year = statistical_year(year)
     if not ledger_has_year(session, year):
@@ -54,30 +60,34 @@ def build_content(session: Session, year: int, *,
     if not bureau:
         raise ReportError("尚未填写单位全称，报告标题和署名需要它：请先在“单位信息”中填写。")
     signatory = clean_text(bureau_profile.signatory or "").strip() or bureau
-    day = _document_date(bureau_profile.document_date, year, today or dt.date.today())
+    day = readiness.document_date(bureau_profile.document_date, year, today or dt.date.today(),
+                                  document_date, bureau_profile.report_year)
     figures = annual_figures(session, year)
+    basis = legal_basis(bureau_profile.legal_basis, bureau_profile.region, bureau, year,
+                        report_templates)
     narratives = load_narratives(session, year, narrative_templates, bureau)
+    findings = Counter(flag.rule for flag in check_year(session, year, today or dt.date.today()))
+    sections = {f"custom.{name}": section for name, section in session.execute(
+        select(CustomFigure.name, CustomFigure.report_section).where(
+            CustomFigure.deleted_at.is_(None), CustomFigure.year == year))}
     content = compose(report_templates, figures, narratives, bureau=bureau, signatory=signatory,
-                      document_date=day)
+                      document_date=day, legal_basis=basis, findings=findings,
+                      sections=sections)
+    late = readiness.date_note(day, year)
+    if late:
+        content.warnings.insert(0, late)
+    content.warnings += [f"{note.record}{note.message}"
+                         for note in readiness.claim_notes(narratives, findings, figures, year)]
     return content, figures
-
-
-def _document_date(stored: dt.date | None, year: int, today: dt.date) -> dt.date:
-    """成文日期: the one the clerk set for this report; otherwise today, or 31 December
-    when a past year's report is made again long after."""
-    if stored is not None and stored.year in (year, year + 1):
-        return stored
-    if today.year > year + 1:
-        return dt.date(year, 12, 31)
-    return today
 
 
 def write_report(session: Session, year: int, out_dir: Path, *,
                  progress: Callable[[str], None] | None = None,
-                 today: dt.date | None = None) -> ReportFiles:
+                 today: dt.date | None = None,
+                 document_date: dt.date | None = None) -> ReportFiles:
     say = progress or (lambda _text: None)
     say("正在统计全年数据…")
-    content, figures = build_content(session, year, today=today)
+    content, figures = build_content(session, year, today=today, document_date=document_date)
     docx_path, annex_path = report_paths(content.bureau, figures.year, Path(out_dir))
     say("正在生成报告正文…")
     # python-docx and openpyxl load here: the window's 报告文字 view uses this package's

@@ -56,27 +56,25 @@ def write_docx(content: ReportContent, path: Path, *, author: str, year: int) ->
     _font_table(doc)
     _page_numbers(doc)
 
-    last = None
     for paragraph in content.paragraphs:
         if paragraph.role == "title":
-            _title(doc, paragraph)
+            _title(doc, paragraph, content.bureau)
         elif paragraph.role == "attachment":
-            # The closing lines never stand alone on a page (GB/T 9704 7.3.5): the last
-            # paragraph of the text is kept with them.
-            if last is not None:
-                last.paragraph_format.keep_with_next = True
-            _kept(_normal(doc))                # 正文下空一行编排附件说明
-            _kept(_attachment(doc, paragraph))
+            # Only a heading is kept with what follows it: chaining the closing lines to the
+            # text would leave most of a page blank before them. 正文下空一行编排附件说明.
+            _normal(doc)
+            _attachment(doc, paragraph)
         elif paragraph.role == "signature":
-            _kept(_normal(doc))
-            _kept(_normal(doc))
+            _normal(doc)
+            _normal(doc)
             _signature_lines(doc, paragraph, content)
         elif paragraph.role != "date":                     # the date is written with the signature
             style = {"h1": "Heading 1", "h2": "Heading 2", "h3": "Heading 3"}.get(
                 paragraph.role)
-            last = doc.add_paragraph(style=style) if style else _normal(doc)
-            _text(last, paragraph)
+            p = doc.add_paragraph(style=style) if style else _normal(doc)
+            _text(p, paragraph)
 
+    _clean_package(doc)
     _schema_order(doc)
     props = doc.core_properties
     # Document properties hold at most 255 characters (python-docx refuses more).
@@ -131,10 +129,44 @@ def _text(p, paragraph: Paragraph) -> None:
         run.font.highlight_color = WD_COLOR_INDEX.YELLOW
 
 
-def _title(doc, paragraph: Paragraph) -> None:
+# A 二号 title line holds 442 pt / 22 pt = 20 characters; one is kept in hand because Word,
+# WPS and LibreOffice space the Latin digits of the year a little differently.
+TITLE_CHARS_PER_LINE = 19
+
+
+def title_lines(title: str, bureau: str, per_line: float = TITLE_CHARS_PER_LINE) -> list[str]:
+    """The title broken between words (GB/T 9704 7.3.1): on one line where it fits; else
+    the bureau's name over 「20XX年度行政执法工作报告」 (a 梯形 shape); a bureau name too long
+    for one line is itself split after a 省/市/区/县 nearest its middle."""
+    if _width(title) <= per_line:
+        return [title]
+    if not bureau or not title.startswith(bureau):
+        return [title]
+    rest = title[len(bureau):]
+    if _width(bureau) <= per_line:
+        return [bureau, rest]
+    cuts = [i + 1 for i, ch in enumerate(bureau[:-1]) if ch in "省市区县旗盟州"]
+    if not cuts:
+        return [bureau, rest]
+    cut = min(cuts, key=lambda i: abs(_width(bureau[:i]) - _width(bureau) / 2))
+    return [bureau[:cut], bureau[cut:], rest]
+
+
+def _title(doc, paragraph: Paragraph, bureau: str) -> None:
     p = doc.add_paragraph(style="Title")
-    _text(p, paragraph)
+    for i, line in enumerate(title_lines(paragraph.text, bureau)):
+        run = p.add_run(line)
+        if i:
+            run._r.addprevious(_line_break())
+        if paragraph.unconfirmed:
+            run.font.highlight_color = WD_COLOR_INDEX.YELLOW
     _normal(doc)                                       # 标题下空一行
+
+
+def _line_break():
+    run = OxmlElement("w:r")
+    run.append(OxmlElement("w:br"))
+    return run
 
 
 def _normal(doc):
@@ -142,11 +174,6 @@ def _normal(doc):
     # looks the default style up among all the styles for every paragraph (about 1 ms each;
     # 0.4 s of a city year's report) only to leave it out; the XML written is the same.
     return doc.add_paragraph()
-
-
-def _kept(p):
-    p.paragraph_format.keep_with_next = True
-    return p
 
 
 def _attachment(doc, paragraph: Paragraph):
@@ -174,6 +201,8 @@ def _signature_lines(doc, paragraph: Paragraph, content: ReportContent) -> None:
         fmt.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         fmt.first_line_indent = Pt(0)
         fmt.right_indent = Pt(CHAR * right)
+        # The one keep outside the headings: 署名 and 成文日期 are one block under the seal
+        # (GB/T 9704 7.3.5) and never part on two pages.
         fmt.keep_with_next = text_paragraph is paragraph
         _chars(p._p, right=round(right * 100), first_line=0)
         _text(p, text_paragraph)
@@ -361,10 +390,13 @@ def _reset_style(style, normal) -> None:
 
 
 def _font_table(doc) -> None:
-    """Declare our fonts with a substitute so a PC without 仿宋_GB2312 shows 仿宋, not a
-    random fallback."""
+    """Declare our fonts, and only ours, with a substitute so a PC without 仿宋_GB2312 shows
+    仿宋, not a random fallback (python-docx's template lists ＭＳ 明朝, Cambria…)."""
     part = doc.part.part_related_by(RT.FONT_TABLE)   # python-docx's template has one
     root = etree.fromstring(part.blob)
+    for font in root.findall(qn("w:font")):
+        if font.get(qn("w:name")) not in SUBSTITUTES:
+            root.remove(font)
     known = {f.get(qn("w:name")) for f in root.findall(qn("w:font"))}
     for name, substitute in SUBSTITUTES.items():
         if name in known:
@@ -380,6 +412,48 @@ def _font_table(doc) -> None:
         pitch = etree.SubElement(font, qn("w:pitch"))
         pitch.set(qn("w:val"), "variable")
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+# The styles the report uses, and the built-in ones Word expects in every document; the rest
+# of python-docx's template (blue Heading 4–9, Quote, Intense…, their linked character
+# styles) is dropped so that Word and WPS offer only our own.
+KEPT_STYLES = {"Normal", "Title", "Heading1", "Heading2", "Heading3", "Footer",
+               "DefaultParagraphFont", "TableNormal", "NoList"}
+APP_NAME = "教育行政执法台账"
+STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+_APP_XML = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/'
+            '2006/docPropsVTypes"><Application>{app}</Application><DocSecurity>0</DocSecurity>'
+            '<ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate>'
+            '<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged>'
+            '</Properties>')
+
+
+def _clean_package(doc) -> None:
+    """What python-docx's default template would otherwise leave in our file: a Japanese
+    theme language, a Mac Word app.xml, a blank US-Letter thumbnail, Word 2010's duplicate
+    style part, a bibliography custom-XML part and styles we never use."""
+    lang = doc.settings.element.find(qn("w:themeFontLang"))
+    if lang is not None:
+        lang.set(qn("w:val"), "en-US")
+        lang.set(qn("w:eastAsia"), "zh-CN")
+    package = doc.part.package
+    for rid, rel in list(package.rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            package.rels.pop(rid)
+        elif rel.reltype == RT.EXTENDED_PROPERTIES:
+            rel.target_part._blob = _APP_XML.format(app=APP_NAME).encode("utf-8")
+    for rid, rel in list(doc.part.rels.items()):
+        if rel.reltype in (STYLES_WITH_EFFECTS, RT.CUSTOM_XML):
+            doc.part.rels.pop(rid)
+    styles = doc.styles.element
+    for style in styles.findall(qn("w:style")):
+        if style.get(qn("w:styleId")) not in KEPT_STYLES:
+            styles.remove(style)
+            continue
+        for link in style.findall(qn("w:link")):
+            style.remove(link)
 
 
 def _page_numbers(doc) -> None:

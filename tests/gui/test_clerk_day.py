@@ -103,7 +103,7 @@ def test_log_find_edit_undo_and_the_number_is_in_the_report(qtbot, window, show,
         qtbot.mouseClick(report.continue_button, Qt.MouseButton.LeftButton)
     files = done.args[0]
     text = _docx_text(files.docx)
-    assert "行政检查73件" in text and "行政检查72件" not in text
+    assert "共开展行政检查73次" in text and "共开展行政检查72次" not in text
     assert "出动执法人员180人次" in text
     assert files.annex.is_file() and files.annex.parent == files.docx.parent
     assert report.open_docx.isVisible() and report.open_folder.isVisible()

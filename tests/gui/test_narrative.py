@@ -81,3 +81,12 @@ def test_a_narrative_flag_opens_its_block(window, show, demo_store):
     overview.open_flag(flag)
     assert window.stack.currentWidget() is window.views["narrative"]
     assert window.views["narrative"].current == "存在的问题"
+
+
+def test_a_block_the_report_writes_from_the_records_says_so(window, show, demo_store):
+    view = show("narrative")
+    window.shared.set_year(2027)                 # nothing this year or last: template origin
+    view.select_block("存在的问题")
+    assert "报告将按本年度台账情况生成这一段" in view.state.text()
+    view.select_block("组织领导")
+    assert "模板文字" in view.state.text()

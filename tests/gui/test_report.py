@@ -94,3 +94,21 @@ def test_flags_open_their_record_and_the_window_stays_usable_meanwhile(qtbot, wi
     assert form.widgets["inspectors"].text().count("、") == 0
     form.close()
     assert report.flags.isVisible()      # the list stays for the next ones
+
+
+def test_the_date_typed_for_this_report_is_checked_and_printed(qtbot, window, show, tmp_path):
+    from docx import Document
+
+    report = show("report")
+    report.document_date.setText("2026年2月30日")
+    report.check()
+    assert not report.busy and "「成文日期」" in report.status.text()   # said, nothing started
+    report.document_date.setText("2026-02-10")
+    with qtbot.waitSignal(report.checked, timeout=20000) as got:
+        report.check()
+    # Past 31 January: the check says so before anything is written.
+    assert any(f.rule == "report.document_date" and "晚于2026年1月31日" in f.message
+               for f in got.args[0])
+    files = _generate(qtbot, report, tmp_path)
+    assert Document(str(files.docx)).paragraphs[-1].text == "2026年2月10日"
+    assert any("晚于2026年1月31日" in w for w in files.warnings)

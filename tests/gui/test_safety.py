@@ -335,3 +335,12 @@ def test_a_hand_edited_settings_file_does_not_stop_the_start(qtbot, demo_store, 
     qtbot.addWidget(win)
     assert win.backup_folder() == default_backup_dir()
     assert win.show_view("report").folder.text() == str(default_output_dir())
+
+
+def test_the_report_basis_is_kept_in_the_profile(qtbot, window, demo_store):
+    dialog = window.edit_profile()
+    assert dialog.legal_basis.text() == ""            # empty: the region's default
+    dialog.legal_basis.setText("《天津市行政执法监督规定》和《行政执法监督条例》")
+    dialog.accept()
+    with demo_store.read_session() as s:
+        assert profile(s).legal_basis == "《天津市行政执法监督规定》和《行政执法监督条例》"

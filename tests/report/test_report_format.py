@@ -102,7 +102,8 @@ def test_signature_and_date_at_the_right_date_four_characters_in(report):
     # (8 half-width digits + 3 characters = 7 wide): half a character further in.
     assert signature.paragraph_format.right_indent == Pt(16 * 4.5)
     attachment = next(p for p in doc.paragraphs if p.text.startswith("附件："))
-    assert attachment.text == "附件：2025年度行政执法数据统计表"
+    # Exactly the annex's title, as its workbook is named (core.outfiles.report_paths).
+    assert attachment.text == "附件：示例区教育局2025年度行政执法数据统计表"
 
 
 def test_the_file_names_its_fonts_with_substitutes_for_pcs_without_gb2312(report):
@@ -134,3 +135,54 @@ def test_properties_are_in_schema_order_so_word_opens_without_repair(report):
                     if ranks != sorted(ranks):
                         out_of_order.append((name, names))
     assert out_of_order == []
+
+
+def test_a_long_title_breaks_between_words():
+    from core.report.layout import title_lines
+    assert title_lines("示例区教育局2025年度行政执法工作报告", "示例区教育局") == [
+        "示例区教育局2025年度行政执法工作报告"]                       # 19 characters: one line
+    assert title_lines("天津市东丽区教育局2025年度行政执法工作报告", "天津市东丽区教育局") == [
+        "天津市东丽区教育局", "2025年度行政执法工作报告"]
+    # A name too long for a line is split after a 市/区 near its middle, never mid-word.
+    assert title_lines("河南省洛阳市洛龙区教育体育局和文化旅游局2025年度行政执法工作报告",
+                       "河南省洛阳市洛龙区教育体育局和文化旅游局") == [
+        "河南省洛阳市洛龙区", "教育体育局和文化旅游局", "2025年度行政执法工作报告"]
+
+
+def test_the_title_of_a_long_bureau_name_is_two_whole_lines(store, make_report):
+    from tests.report.test_report_truth import _year
+    with store.session() as s:
+        _year(s, bureau="天津市东丽区教育局", region="天津市东丽区")
+    files, _ = make_report(store, 2025)
+    title = Document(str(files.docx)).paragraphs[0]
+    assert title.text == "天津市东丽区教育局\n2025年度行政执法工作报告"
+    assert len(title._p.findall(".//" + qn("w:br"))) == 1
+
+
+def test_only_headings_are_kept_with_the_next_paragraph(report):
+    """Chaining the closing lines to the text left a page foot blank; only a heading (and the
+    署名 over its 成文日期) keeps with what follows."""
+    doc = Document(str(report))
+    paragraphs = doc.paragraphs
+    kept = [i for i, p in enumerate(paragraphs)
+            if p.paragraph_format.keep_with_next or p.style.paragraph_format.keep_with_next]
+    signature = len(paragraphs) - 2
+    assert signature in kept
+    assert {paragraphs[i].style.name for i in kept if i != signature} == {
+        "Heading 1", "Heading 2", "Heading 3"}
+    assert not doc.paragraphs[-1].paragraph_format.keep_with_next
+
+
+def test_the_file_is_built_from_a_clean_template_of_our_own(report):
+    with zipfile.ZipFile(report) as z:
+        names = set(z.namelist())
+        settings = z.read("word/settings.xml").decode("utf-8")
+        fonts = z.read("word/fontTable.xml").decode("utf-8")
+        app = z.read("docProps/app.xml").decode("utf-8")
+        styles = z.read("word/styles.xml").decode("utf-8")
+    assert 'w:eastAsia="zh-CN"' in settings and "ja-JP" not in settings
+    assert "ＭＳ" not in fonts and "Cambria" not in fonts and "Calibri" not in fonts
+    assert "<Application>教育行政执法台账</Application>" in app and "Macintosh" not in app
+    assert not any("thumbnail" in n for n in names)
+    assert "word/stylesWithEffects.xml" not in names
+    assert 'w:styleId="Heading4"' not in styles and 'w:styleId="Quote"' not in styles
