@@ -60,19 +60,25 @@ class ProfileDialog(QDialog):
         layout.addWidget(_buttons(self))
 
     def accept(self) -> None:
+        from gui.operations import Operation, models_of
+
         try:
             day = parse_date(self.document_date.text(), "成文日期")
-            with self.shared.store.session() as s:
-                set_profile(s, full_name=self.full_name.text().strip(),
-                            region=self.region.text().strip(),
-                            signatory=self.signatory.text().strip(), document_date=day,
-                            enterprise_inspection_cap=self.cap.value())
         except ZhifaError as exc:
-            self.error.setText(str(exc))
-            self.error.show()
+            self._show_error(exc)
             return
-        self.shared.changed("")
-        super().accept()
+        if Operation(self.shared, self, lambda s: set_profile(
+                s, full_name=self.full_name.text().strip(),
+                region=self.region.text().strip(),
+                signatory=self.signatory.text().strip(), document_date=day,
+                enterprise_inspection_cap=self.cap.value()),
+                touches=models_of("BureauProfile"), status="已保存单位信息。",
+        ).on_failure(self._show_error).run():
+            super().accept()
+
+    def _show_error(self, exc: ZhifaError) -> None:
+        self.error.setText(str(exc))
+        self.error.show()
 
 
 class LocationsDialog(QDialog):

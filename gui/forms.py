@@ -26,6 +26,7 @@ from core.undo import snapshot
 from core.vocab import UnitType
 from gui import messages, pickers
 from gui.kinds import KINDS, Field, Kind
+from gui.operations import Operation, models_of
 
 DATE_HINT = "如 2025-03-05 或 2025/3/5"
 SINGLE_DEPARTMENT = {"lead_department", "department"}
@@ -408,27 +409,31 @@ class RecordForm(QDialog):
     def save(self, and_new: bool = False) -> bool:
         self.clear_errors()
         model = self.kind.model
-        try:
-            with self.shared.store.session() as s:
-                record = model() if self.record_id is None else s.get(model, self.record_id)
-                before = None if self.record_id is None else snapshot(record)
-                values = {f.attr: self._value(f, s) for f in self.kind.fields}
-                for attr, value in values.items():
-                    setattr(record, attr, value)
-                if model is Inspection:
-                    record.unit = s.get(Unit, record.unit_id)
-                self.shared.history.save(s, record, before)
-                saved_id = record.id
-        except ZhifaError as exc:
-            self.show_error(exc)
+        values: dict = {}
+
+        def change(s):
+            record = model() if self.record_id is None else s.get(model, self.record_id)
+            before = None if self.record_id is None else snapshot(record)
+            values.update({f.attr: self._value(f, s) for f in self.kind.fields})
+            for attr, value in values.items():
+                setattr(record, attr, value)
+            if model is Inspection:
+                record.unit = s.get(Unit, record.unit_id)
+            self.shared.history.save(s, record, before)
+            return record.id
+
+        # A unit may be created in place (the 检查对象 field), so units are touched too.
+        touched = models_of(model, Unit) if "unit_id" in self.widgets else models_of(model)
+        operation = Operation(self.shared, self, change, touches=touched,
+                              status=f"已保存{self.kind.title}。").on_failure(self.show_error)
+        saved: list[int] = []
+        if not operation.on_success(saved.append).run():
             return False
+        saved_id = saved[0]
         self.saved_count += 1
         for f in self.kind.fields:        # show carried dates the way they were understood
             if f.widget == "date" and values.get(f.attr):
                 self.widgets[f.attr].setText(f"{values[f.attr]:%Y-%m-%d}")
-        self.shared.changed(model.__name__)
-        self.shared.changed("Unit")
-        self.shared.status.emit(f"已保存{self.kind.title}。")
         self.dirty = False
         if and_new:
             self._start_new()

@@ -23,6 +23,7 @@ from core.outfiles import safe_filename
 from core.paths import data_dir
 from gui import messages
 from gui.background import run_task, snapshot_session
+from gui.operations import EVERYTHING, Operation
 
 SHOWN_PROBLEMS = 2000        # rows of the rejection table; the saved workbook has them all
 
@@ -72,7 +73,9 @@ class LedgerActions:
         self._say(f"正在检查「{path.name}」…")
 
         def plan(say):
-            with store.session() as s:          # planning writes nothing
+            # A read-only snapshot, rolled back: planning writes nothing, and a save made
+            # meanwhile is not half-seen.
+            with snapshot_session(store) as s:
                 from core.ledger_io.importer import plan_import  # openpyxl: loaded when used
                 return plan_import(s, path, say=say)
 
@@ -90,20 +93,22 @@ class LedgerActions:
         store, folder = self.shared.store, self.window.backup_folder()
         self._say("正在导入…")
 
-        def run(say):
-            backup = manual_backup(store.path, folder) if store.path is not None else None
-            with store.session() as s:
-                done = plan.commit(s, say=say)
-            return done, backup
+        def backup():
+            return manual_backup(store.path, folder) if store.path is not None else None
 
-        run_task(run, self.window, self._committed, _failed(self.window, "导入未完成"), self._say)
+        def run(s, say, backup_path):
+            return plan.commit(s, say=say), backup_path
+
+        # On the one writer thread: a form saved meanwhile is told to wait, in words.
+        # Undo steps from before the import no longer apply (resets_history).
+        Operation(self.shared, self.window, run, first=backup, touches=EVERYTHING,
+                  status=lambda result: f"已导入 {result[0].imported:,} 行。",
+                  failure_title="导入未完成", resets_history=True, what="导入台账",
+                  ).on_success(self._committed).run_in_background(self._say)
 
     def _committed(self, result) -> None:
         done, backup = result
-        self.shared.history.clear()        # undo steps from before the import no longer apply
         self.window.fill_years()
-        self.shared.changed("")
-        self.window.statusBar().showMessage(f"已导入 {done.imported:,} 行。", 8000)
         text = "\n".join(done.summary_lines())
         if backup is not None:
             text += f"\n\n导入前的台账已备份到：{backup}"

@@ -11,13 +11,13 @@ from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QHeaderView,
     QLabel, QLineEdit, QMenu, QPushButton, QTableView, QVBoxLayout, QWidget,
 )
-from core.errors import ZhifaError
 from core.listing import FIRST_SCREEN, ListQuery, id_batches
 from core.outfiles import atomic_write, safe_filename
 from core.text import excel_text
 from gui import messages
 from gui.background import run_task, snapshot_session
 from gui.kinds import KINDS, Kind
+from gui.operations import Operation, models_of
 from gui.tablemodel import PAGE, RecordTableModel, load_records
 
 ALL = "全部"
@@ -156,6 +156,8 @@ class RecordListView(QWidget):
         self.table.customContextMenuRequested.connect(self._context_menu)
         shared.year_changed.connect(lambda _y: self.reset_dates())
         shared.records_changed.connect(self._records_changed)
+        shared.store_closing.connect(self.stop_reading)     # its session is on the old file
+        shared.store_replaced.connect(self._store_replaced)
         self._recycle_toggled(False)
         self.reset_dates()
 
@@ -166,15 +168,14 @@ class RecordListView(QWidget):
 
     def refresh(self) -> None:
         """Query again now if the list is on screen, else when it is next shown."""
+        # Only this: requery() closes a reading still under way and starts the new one. (It
+        # used to set up the reader again here too, dropping the one requery had just begun:
+        # a list past one screen kept its first 100 rows and 「正在读取…」 after a save.)
         if self.isVisible():
             self.requery()
         else:
+            self.stop_reading()         # a hidden list holds no read open on the ledger
             self._stale = True
-        self._sized = False
-        self._reading = None            # (session, id batches) while the rest is unread
-        # The rest of a long list is read once the first screen has been painted.
-        self._rest_timer = QTimer(self, singleShot=True, interval=0)
-        self._rest_timer.timeout.connect(self.read_all)
 
     # --- query -----------------------------------------------------------------------
     def reset_dates(self) -> None:
@@ -266,10 +267,13 @@ class RecordListView(QWidget):
         self.sort_column, self.sort_order = column, order
         self.refresh()
 
-    def _records_changed(self, model_name: str) -> None:
-        if model_name in ("", self.kind.model.__name__) or self.kind.model.__name__ in (
-                "Inspection", "PenaltyCase", "ReviewCase", "Training"):
+    def _records_changed(self, models: frozenset[str]) -> None:
+        if self.kind.depends_on & models:
             self.refresh()
+
+    def _store_replaced(self, store) -> None:
+        self.model.store = store
+        self.refresh()
 
     def _recycle_toggled(self, on: bool) -> None:
         self.restore_button.setVisible(on)
@@ -326,21 +330,20 @@ class RecordListView(QWidget):
         if not messages.ask(self, "删除", f"将选中的 {len(ids)} 条记录移入回收站？\n"
                                           "可在回收站中恢复，也可按 Ctrl+Z 撤销。"):
             return
-        self._apply(ids, self.shared.history.delete)
+        self._apply(ids, self.shared.history.delete, "删除", "已将 {n} 条记录移入回收站（Ctrl+Z 可撤销）。")
 
     def restore_selected(self) -> None:
         ids = self.selected_ids()
         if ids:
-            self._apply(ids, self.shared.history.restore)
+            self._apply(ids, self.shared.history.restore, "恢复", "已恢复 {n} 条记录。")
 
-    def _apply(self, ids, action) -> None:
-        try:
-            with self.shared.store.session() as s:
-                for i in ids:
-                    action(s, s.get(self.kind.model, i))
-        except ZhifaError as exc:
-            messages.warn(self, "无法完成", str(exc))
-        self.shared.changed(self.kind.model.__name__)
+    def _apply(self, ids, action, verb: str, done: str) -> bool:
+        def change(s):
+            for i in ids:
+                action(s, s.get(self.kind.model, i))
+
+        return Operation(self.shared, self, change, touches=models_of(self.kind.model),
+                         status=done.format(n=len(ids)), failure_title=f"无法{verb}").run()
 
     def export(self, target: Path | None = None) -> bool:
         """Write the rows shown (search, filters, order) to .xlsx in the background; the

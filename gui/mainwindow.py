@@ -243,9 +243,9 @@ class MainWindow(QMainWindow):
             name = p.full_name if p is not None else ""
         self.setWindowTitle("教育行政执法台账" + (f" — {name}" if name else ""))
 
-    def _records_changed(self, model: str) -> None:
+    def _records_changed(self, models: frozenset[str]) -> None:
         from core.records import years_with_data
-        if model in ("", "BureauProfile"):
+        if "BureauProfile" in models:
             self.update_title()
         self._update_undo()
         with self.shared.store.read_session() as s:
@@ -265,23 +265,21 @@ class MainWindow(QMainWindow):
         self.undo_action.setText(f"撤销：{h.undo_label}" if h.can_undo else "撤销")
         self.redo_action.setText(f"重做：{h.redo_label}" if h.can_redo else "重做")
 
-    def undo(self) -> None:
-        self._history_step(self.shared.history.undo, "已撤销")
+    def undo(self) -> bool:
+        if not self.shared.history.can_undo:
+            return False
+        return self._history_step(self.shared.history.undo, "已撤销", "无法撤销")
 
-    def redo(self) -> None:
-        self._history_step(self.shared.history.redo, "已重做")
+    def redo(self) -> bool:
+        if not self.shared.history.can_redo:
+            return False
+        return self._history_step(self.shared.history.redo, "已重做", "无法重做")
 
-    def _history_step(self, step, verb: str) -> None:
-        if not (self.shared.history.can_undo if verb == "已撤销" else self.shared.history.can_redo):
-            return
-        try:
-            with self.shared.store.session() as s:
-                change = step(s)
-        except ZhifaError as exc:
-            messages.warn(self, "无法撤销" if verb == "已撤销" else "无法重做", str(exc))
-            return
-        self.shared.changed("")
-        self.statusBar().showMessage(f"{verb}：{change.label}", 8000)
+    def _history_step(self, step, verb: str, refused: str) -> bool:
+        from gui.operations import Operation
+        return Operation(self.shared, self, step, failure_title=refused,
+                         touches=lambda change: {change.before.model.__name__},
+                         status=lambda change: f"{verb}：{change.label}").run()
 
     # --- settings and safety ---------------------------------------------------------
     def backup_folder(self) -> Path:
@@ -344,7 +342,6 @@ class MainWindow(QMainWindow):
 
     def restore_backup(self, backup: Path | None = None) -> bool:
         from core.store import open_store, refuse_the_ledger_itself, restore_sqlite, verify_backup
-        from gui.listview import RecordListView
         if backup is None:
             name, _ = QFileDialog.getOpenFileName(self, "选择备份文件", str(self.backup_folder()),
                                                   "台账备份 (*.db)")
@@ -363,24 +360,22 @@ class MainWindow(QMainWindow):
             return False
         store = self.shared.store
         live, location = store.path, store.location
-        for view in self.views.values():
-            if isinstance(view, RecordListView):
-                view.stop_reading()          # its read session is on the file replaced
-        try:
+        restored: list = []
+
+        def reopen():
             store.close()
-            safety = restore_sqlite(backup, live)
-            self.shared.store = open_store(location)
-        except ZhifaError as exc:
-            messages.warn(self, "恢复失败", str(exc))
-            self.shared.store = open_store(location)
-            return False
-        finally:
-            for view in self.views.values():
-                if isinstance(view, RecordListView):
-                    view.model.store = self.shared.store
-        self.shared.history.clear()
+            try:
+                restored.append(restore_sqlite(backup, live))
+            except ZhifaError as exc:
+                restored.append(exc)
+            return open_store(location)      # the restored file, or the old one left as it was
+
+        self.shared.replace_store(reopen)
         self.fill_years()
-        self.shared.changed("")
+        if isinstance(restored[0], ZhifaError):
+            messages.warn(self, "恢复失败", str(restored[0]))
+            return False
+        safety = restored[0]
         messages.info(self, "恢复完成", "已从备份恢复台账。" + (
             f"\n原台账副本保存在：{safety}" if safety else ""))
         return True

@@ -24,6 +24,7 @@ from core.records import profile
 from core.undo import snapshot
 from core.vocab import NarrativeBlock
 from gui import messages
+from gui.operations import Operation, models_of
 
 log = logging.getLogger(__name__)
 
@@ -115,8 +116,8 @@ class NarrativeView(QWidget):
         self.current = None
         self.refresh()
 
-    def _changed(self, model: str) -> None:
-        if model in ("", "NarrativeText", "BureauProfile") and not self.dirty:
+    def _changed(self, models: frozenset[str]) -> None:
+        if models & {"NarrativeText", "BureauProfile"} and not self.dirty:
             self.refresh()
 
     def refresh(self) -> None:
@@ -187,21 +188,21 @@ class NarrativeView(QWidget):
         year, block = self.shared.year, self.current
         text = self.editor.toPlainText()
         origin = self.origins.get(block, TEMPLATE)
-        try:
-            with self.shared.store.session() as s:
-                n = self._stored(s, year).get(block)
-                before = snapshot(n) if n is not None else None
-                if n is None:
-                    n = NarrativeText(year=year, block=block)
-                n.text = text
-                n.needs_review = not confirm and origin != OWN
-                self.shared.history.save(s, n, before)
-        except ZhifaError as exc:
-            messages.warn(self, "无法保存", str(exc))
+        def change(s):
+            n = self._stored(s, year).get(block)
+            before = snapshot(n) if n is not None else None
+            if n is None:
+                n = NarrativeText(year=year, block=block)
+            n.text = text
+            n.needs_review = not confirm and origin != OWN
+            self.shared.history.save(s, n, before)
+
+        # Not dirty before the change is announced: the announcement refreshes this view.
+        was_dirty, self.dirty = self.dirty, False
+        if not Operation(self.shared, self, change, touches=models_of(NarrativeText),
+                         status=f"已保存「{block}」" + ("并确认。" if confirm else "。")).run():
+            self.dirty = was_dirty
             return False
-        self.dirty = False
-        self.shared.changed("NarrativeText")        # refreshes this view too
-        self.shared.status.emit(f"已保存「{block}」" + ("并确认。" if confirm else "。"))
         return True
 
     def copy_last_year(self) -> int:
@@ -209,8 +210,9 @@ class NarrativeView(QWidget):
         if self.dirty:
             self.save(confirm=False)
         year = self.shared.year
-        copied = 0
-        with self.shared.store.session() as s:
+
+        def change(s):
+            copied = 0
             mine = self._stored(s, year)
             for block, old in self._stored(s, year - 1).items():
                 if not old.text.strip() or (block in mine and mine[block].text.strip()):
@@ -224,7 +226,13 @@ class NarrativeView(QWidget):
                     self.shared.history.save(s, NarrativeText(
                         year=year, block=block, text=text, needs_review=True))
                 copied += 1
-        self.shared.changed("NarrativeText")
+            return copied
+
+        done: list[int] = []
+        if not Operation(self.shared, self, change, touches=models_of(NarrativeText),
+                         ).on_success(done.append).run():
+            return 0
+        copied = done[0]
         messages.info(self, "沿用上年文字",
                       f"已将 {year - 1} 年的 {copied} 段文字填入本年空白段落（年份已改为{year}年），"
                       "请逐段核对后确认。"

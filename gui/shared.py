@@ -22,26 +22,44 @@ def text_setting(settings: QSettings, key: str, default: str = "") -> str:
 
 
 class Shared(QObject):
-    records_changed = Signal(str)      # model class name, "" for "anything"
+    # The model class names a committed change touched (gui.operations: the one sender).
+    records_changed = Signal(object)   # frozenset[str]
     year_changed = Signal(int)
     open_narrative = Signal(str)       # a 报告文字 block to show
     status = Signal(str)               # a short message for the status bar
+    store_closing = Signal()           # the ledger file is about to be replaced: stop reading it
+    store_replaced = Signal(object)    # the new core.store.Store (after a restore)
 
     def __init__(self, store, year: int):
         # Here, not at the top: the window's shell imports app_settings before the ledger
         # (and SQLAlchemy, which the undo history needs) is loaded.
         from core.undo import UndoHistory
+        from gui.operations import Writer
 
         super().__init__()
         self.store = store
         self.year = year
         self.history = UndoHistory()
         self.settings = app_settings()
+        self.writer = Writer(self)
 
     def set_year(self, year: int) -> None:
         if year != self.year:
             self.year = year
             self.year_changed.emit(year)
 
-    def changed(self, model_name: str = "") -> None:
-        self.records_changed.emit(model_name)
+    def replace_store(self, reopen) -> None:
+        """Swap the ledger under every pane (restore from a backup): views stop reading the
+        old file, `reopen()` closes it and returns the new Store (it may raise; the panes are
+        told of whatever store is open afterwards), undo steps are dropped, and every pane
+        reads the new one."""
+        from gui.operations import EVERYTHING
+
+        self.writer.wait()
+        self.store_closing.emit()
+        try:
+            self.store = reopen()
+        finally:
+            self.history.clear()
+            self.store_replaced.emit(self.store)
+            self.records_changed.emit(EVERYTHING)
