@@ -9,6 +9,7 @@ core and shown under its own field. Closing a form with unsaved changes asks fir
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
@@ -329,7 +330,9 @@ class RecordForm(QDialog):
             v = parse_decimal(w.text(), label, required=f.required)
             return None if v is None else float(v)
         if f.widget == "money":
-            v = parse_decimal(w.text(), label, default=None if nullable else 0)
+            # Decimal(0), not 0: an empty 罚款金额 of a case without a fine is a Decimal too
+            # (an int 0 here made the save fail as a bug).
+            v = parse_decimal(w.text(), label, default=None if nullable else Decimal(0))
             return None if v is None else int((v * 100).to_integral_value())
         if f.widget == "date":
             return parse_date(w.text(), label, required=f.required)

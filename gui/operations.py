@@ -49,6 +49,7 @@ class Writer(QObject):
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
         self.busy_with: str | None = None          # what the background operation is doing
+        self.running: Operation | None = None
 
     def wait(self, msecs: int = -1) -> bool:
         return self.pool.waitForDone(msecs)
@@ -152,8 +153,11 @@ class Operation:
         self._mark = self.shared.history.checkpoint()
         self._progress = progress
         signals = _Signals(self.parent if isinstance(self.parent, QObject) else writer)
-        signals.done.connect(self._background_done)
-        signals.failed.connect(self._background_failed)
+        # Held by the writer while it runs: Qt keeps no reference to a plain Python object
+        # whose method is a slot, and a collected one would be called all the same.
+        writer.running = self
+        signals.done.connect(lambda result: self._background_done(result))
+        signals.failed.connect(lambda exc, details: self._background_failed(exc, details))
         if progress is not None:
             signals.progress.connect(progress)
         signals.done.connect(signals.deleteLater)
@@ -168,11 +172,11 @@ class Operation:
                 self.fn(session, progress, *extra)
 
     def _background_done(self, result) -> None:
-        self.shared.writer.busy_with = None
+        self.shared.writer.busy_with = self.shared.writer.running = None
         self._committed(result)
 
     def _background_failed(self, exc, details: str) -> None:
-        self.shared.writer.busy_with = None
+        self.shared.writer.busy_with = self.shared.writer.running = None
         self.shared.history.rollback_to(self._mark)
         if details:
             self._bug(exc, details)
