@@ -25,7 +25,7 @@ from core.parsing import parse_date, parse_decimal, parse_int, parse_text
 from core.records import inspections_same_day, live, staff_by_name, unit_by_name
 from core.undo import snapshot
 from core.vocab import UnitType
-from gui import messages, pickers
+from gui import messages, pickers, screen
 from gui.kinds import KINDS, Field, Kind
 from gui.operations import Operation, models_of
 
@@ -162,8 +162,9 @@ class RecordForm(QDialog):
             self._load()
         self.dirty = False
         self._update_title()
-        # Tall enough for every field without scrolling, where the screen allows.
-        self.resize(680, min(780, inner.sizeHint().height() + self.hint.sizeHint().height() + 60))
+        # Tall enough for every field without scrolling, where the screen allows; on a
+        # smaller screen the fields scroll and the buttons stay in sight.
+        screen.fit(self, 680, inner.sizeHint().height() + self.hint.sizeHint().height() + 60)
 
     # --- widgets ---------------------------------------------------------------------
     def _make_widget(self, f: Field) -> QWidget:

@@ -21,7 +21,7 @@ from core.backups import manual_backup
 from core.errors import OutputError
 from core.outfiles import safe_filename
 from core.paths import data_dir
-from gui import messages
+from gui import messages, screen
 from gui.background import run_task, snapshot_session
 from gui.operations import EVERYTHING, Operation
 
@@ -168,7 +168,7 @@ class ImportDialog(QDialog):
         super().__init__(parent)
         self.plan = plan
         self.setWindowTitle(f"导入台账：{plan.source.name}")
-        self.resize(900, 620)
+        screen.fit(self, 900, 620)
         head = QLabel(f"已检查「{plan.source.name}」，尚未写入台账。请核对后点“导入”。"
                       "导入前会自动备份当前台账；有问题的行不会导入，可保存出来改正后再导入。")
         head.setWordWrap(True)

@@ -72,6 +72,12 @@ class RecordListView(QWidget):
 
         bar = QHBoxLayout()
         bar.addWidget(self.search, 2)
+        # The search box keeps room for what is typed; several filters get a row of their
+        # own so the list fits a 1024-wide screen (it shrank to 「搜…」 there).
+        self.search.setMinimumWidth(220)
+        filter_row = bar
+        if len(kind.filters) > 1:
+            filter_row = QHBoxLayout()
         for attr, vocab_ in kind.filters:
             box = QComboBox()
             # "" for 全部, not None: see gui.flaglist on PySide6 and empty QVariants.
@@ -80,7 +86,7 @@ class RecordListView(QWidget):
                 box.addItem(v, v)
             box.currentIndexChanged.connect(self.requery)
             self.filter_boxes[attr] = box
-            bar.addWidget(box)
+            filter_row.addWidget(box)
         if kind.year_column is not None and kind.has_dates:
             bar.addWidget(QLabel("日期"))
             bar.addWidget(self.date_from)
@@ -126,6 +132,9 @@ class RecordListView(QWidget):
         title.setObjectName("viewTitle")
         layout.addWidget(title)
         layout.addLayout(bar)
+        if filter_row is not bar:
+            filter_row.addStretch(1)
+            layout.addLayout(filter_row)
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
 

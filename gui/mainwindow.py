@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from core.errors import ZhifaError
 from core.paths import default_backup_dir, log_dir
-from gui import messages
+from gui import messages, screen
 from gui.shared import app_settings, text_setting
 
 log = logging.getLogger(__name__)
@@ -398,10 +398,16 @@ class MainWindow(QMainWindow):
     def _restore_geometry(self) -> None:
         settings = app_settings()
         geometry = settings.value("window/geometry", QByteArray())
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 800)
+        area = screen.available(self)
+        restored = (isinstance(geometry, QByteArray) and not geometry.isEmpty()
+                    and self.restoreGeometry(geometry))
+        if not restored or not (self.isMaximized() or screen.fits(self.frameGeometry(), area)):
+            # The first start, or a geometry from a bigger screen (a projector, a second
+            # monitor since unplugged): as large as the screen allows, up to 1280×800.
+            self.setWindowState(Qt.WindowState.WindowNoState)
+            screen.fit(self, 1280, 800, area)
+            self.move(area.left() + max(0, (area.width() - self.width() - screen.FRAME_WIDTH) // 2),
+                      area.top() + max(0, (area.height() - self.height() - screen.FRAME_HEIGHT) // 2))
         keys = [k for _l, k in NAVIGATION]
         last = settings.value("window/view", "overview")
         # Highlighted in the shell already; the view itself is built by attach().
