@@ -151,7 +151,7 @@ class LocationsDialog(QDialog):
                 return
         if db and _is_network_path(Path(db)) and not messages.ask(
                 self, "数据文件在共享盘上", SHARED_DRIVE_WARNING.format(path=db),
-                yes="仍然使用", no="重新选择"):
+                yes="仍然使用", no="重新选择", safe_default=True):
             return
         self.shared.settings.setValue("data/location", db)
         self.shared.settings.setValue("backup/folder", self.backups.text().strip())

@@ -24,10 +24,12 @@ from core.models import Inspection, PenaltyCase, Unit, cents_to_yuan, join_list,
 from core.parsing import parse_date, parse_decimal, parse_int, parse_text
 from core.records import inspections_same_day, live, staff_by_name, unit_by_name
 from core.undo import snapshot
-from core.vocab import UnitType
+from core.unit_types import unit_type_from_name
+from core.vocab import StaffStatus, UnitType
 from gui import messages, pickers, screen
 from gui.kinds import KINDS, Field, Kind
 from gui.operations import Operation, models_of
+from gui.shared import text_setting
 
 DATE_HINT = "如 2025-03-05 或 2025/3/5"
 SINGLE_DEPARTMENT = {"lead_department", "department"}
@@ -50,6 +52,8 @@ class RecordForm(QDialog):
         self.record_id = record_id
         self.dirty = False
         self.saved_count = 0
+        self._focused = False
+        self._typed_unit = ""            # the new unit name whose type was last looked up
         self.widgets: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
         self.setModal(False)
@@ -61,6 +65,10 @@ class RecordForm(QDialog):
         self.banner.hide()
         self.unit_type = QComboBox()
         self.unit_type.addItems(UnitType.values())
+        # No type until the name states one or the clerk picks it (core.unit_types): a
+        # default 公办中小学 for 「…培训中心」 skewed the 涉企 figures.
+        self.unit_type.setPlaceholderText("请选择类型")
+        self.unit_type.setCurrentIndex(-1)
         self.unit_note = QLabel()
         self.unit_note.setObjectName("fieldWarning")
         self.unit_note.setWordWrap(True)
@@ -82,6 +90,7 @@ class RecordForm(QDialog):
             error.setWordWrap(True)
             error.hide()
             self.errors[f.label(self.kind.model)] = error
+            self._hide_when_edited(widget, error)
             box = QVBoxLayout()
             box.setContentsMargins(0, 0, 0, 0)
             box.setSpacing(2)
@@ -136,7 +145,7 @@ class RecordForm(QDialog):
         for b in (self.save_button, self.save_new_button, self.cancel_button):
             b.setAutoDefault(False)     # Enter moves between fields; it never saves by surprise
         buttons = QHBoxLayout()
-        self.hint = QLabel("带 * 的为必填项；回车跳到下一项。")
+        self.hint = QLabel("带 * 的为必填项；回车跳到下一项，多行文字中 Shift+回车换行。")
         self.hint.setObjectName("hint")
         buttons.addWidget(self.hint)
         buttons.addStretch(1)
@@ -166,12 +175,22 @@ class RecordForm(QDialog):
         # smaller screen the fields scroll and the buttons stay in sight.
         screen.fit(self, 680, inner.sizeHint().height() + self.hint.sizeHint().height() + 60)
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._focused:           # the clerk types at once, without a click
+            self._focused = True
+            self.focus_first()
+
+    def focus_first(self) -> None:
+        first = self.kind.fields[0]
+        self.widgets[first.attr].setFocus(Qt.FocusReason.OtherFocusReason)
+
     # --- widgets ---------------------------------------------------------------------
     def _make_widget(self, f: Field) -> QWidget:
         w: QWidget
         if f.widget in ("text", "int", "float", "money", "date", "unit", "staff", "departments"):
             w = QLineEdit()
-            w.returnPressed.connect(self.focusNextChild)
+            w.returnPressed.connect(lambda w=w: self._enter_in(w))
             w.textEdited.connect(self._touched)
             if f.widget == "date":
                 w.setPlaceholderText(DATE_HINT)
@@ -193,11 +212,15 @@ class RecordForm(QDialog):
         elif f.widget == "long":
             w = QPlainTextEdit()
             w.setTabChangesFocus(True)
+            w.installEventFilter(self)      # Enter moves on; Shift+Enter starts a new line
             w.setFixedHeight(64)
             w.textChanged.connect(self._touched)
         elif f.widget == "choice":
             w = QComboBox()
             w.addItems(f.vocab.values())
+            if self._must_choose(f):
+                w.setPlaceholderText("请选择")
+                w.setCurrentIndex(-1)
             w.currentIndexChanged.connect(self._touched)
         elif f.widget == "bool":
             w = QCheckBox("是")
@@ -242,9 +265,45 @@ class RecordForm(QDialog):
         if (event.type() == QEvent.Type.KeyPress
                 and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
                 and not event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+            if isinstance(obj, QPlainTextEdit) and event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+                obj.insertPlainText("\n")
+                return True
             self.focusNextChild()
             return True
         return super().eventFilter(obj, event)
+
+    def _hide_when_edited(self, widget: QWidget, error: QLabel) -> None:
+        """A field's message goes once the clerk changes the field (「不能为空」 stayed under a
+        field already filled in until the next save)."""
+        targets = list(getattr(widget, "boxes", [widget]))
+        if widget is self.widgets.get("unit_id"):
+            targets.append(self.unit_type)          # a new unit's type, asked for there
+        for t in targets:
+            if isinstance(t, QLineEdit):
+                signal = t.textEdited
+            elif isinstance(t, QPlainTextEdit):
+                signal = t.textChanged
+            elif isinstance(t, QComboBox):
+                signal = t.currentIndexChanged
+            elif isinstance(t, QCheckBox):
+                signal = t.toggled
+            elif isinstance(t, QSpinBox):
+                signal = t.valueChanged
+            else:
+                continue
+            signal.connect(lambda *_a, e=error: e.hide())
+
+    def _enter_in(self, widget: QLineEdit) -> None:
+        """Enter moves to the next field, except right after a name was picked from a
+        multi-name field's suggestions: the cursor stays for the next name."""
+        completer = widget.completer()
+        if isinstance(completer, pickers.ListCompleter) and completer.multi \
+                and completer.just_picked:
+            completer.just_picked = False
+            widget.setText(widget.text().rstrip("、") + "、")
+            widget.setCursorPosition(len(widget.text()))
+            return
+        self.focusNextChild()
 
     def _touched(self, *_):
         self.dirty = True
@@ -267,10 +326,24 @@ class RecordForm(QDialog):
         self.setWindowTitle(f"{verb}{self.kind.title}")
 
     # --- load / defaults -------------------------------------------------------------
+    @staticmethod
+    def _must_choose(f: Field) -> bool:
+        """A choice that feeds a statistic starts empty: its first value would look like data
+        (检查方式 「双随机一公开·部门联合」 kept by pressing Enter through the form). A new
+        person's 状态 is 在岗 by what a new entry is."""
+        return f.vocab is not StaffStatus
+
+    def _choice_key(self, f: Field) -> str:
+        return f"form/{self.key}/{f.attr}"
+
     def _defaults(self) -> None:
         today = dt.date.today()
         for f in self.kind.fields:
             w = self.widgets[f.attr]
+            if f.widget == "choice" and f.carry:
+                last = text_setting(self.shared.settings, self._choice_key(f))
+                if last in f.vocab.values():
+                    w.setCurrentText(last)
             if f.widget == "year":
                 w.setValue(self.shared.year)
             elif f.widget == "date" and f.required and today.year == self.shared.year:
@@ -338,6 +411,10 @@ class RecordForm(QDialog):
         if f.widget == "date":
             return parse_date(w.text(), label, required=f.required)
         if f.widget == "choice":
+            if w.currentIndex() < 0:
+                raise ValidationError(label, "请选择。")
+            if f.carry:                 # the next new entry starts from the clerk's last choice
+                self.shared.settings.setValue(self._choice_key(f), w.currentText())
             return w.currentText()
         if f.widget == "bool":
             return w.isChecked()
@@ -364,6 +441,8 @@ class RecordForm(QDialog):
             unit = unit_by_name(session, name)
             if unit is None:
                 # Created in place: the clerk typed a new name and picked its type.
+                if self.unit_type.currentIndex() < 0:
+                    raise ValidationError(label, f"「{name}」是新的检查对象，请选择它的类型。")
                 unit = Unit(name=name, unit_type=self.unit_type.currentText())
                 self.shared.history.save(session, unit)
             return unit.id
@@ -375,6 +454,11 @@ class RecordForm(QDialog):
         name = self.widgets["unit_id"].text().strip()
         known = not name or name in self._names["unit"]
         self._new_unit_row.setVisible(not known)
+        if not known and name != self._typed_unit:
+            self._typed_unit = name
+            stated = unit_type_from_name(name)
+            self.unit_type.setCurrentIndex(
+                -1 if stated is None else self.unit_type.findText(stated))
         self.unit_note.hide()
         if self.kind.model is not Inspection or not name or not known:
             return
@@ -464,7 +548,7 @@ class RecordForm(QDialog):
             elif isinstance(w, QCheckBox):
                 w.setChecked(False)
             elif isinstance(w, QComboBox):
-                w.setCurrentIndex(0)
+                w.setCurrentIndex(-1 if f.widget == "choice" and self._must_choose(f) else 0)
             elif f.widget == "kinds":
                 for cb in w.boxes:
                     cb.setChecked(False)
@@ -474,6 +558,8 @@ class RecordForm(QDialog):
         if "unit_id" in self.widgets:
             self._new_unit_row.hide()
             self.unit_note.hide()
+            self.unit_type.setCurrentIndex(-1)
+            self._typed_unit = ""
         first = next(f for f in self.kind.fields if not f.carry)
         self.widgets[first.attr].setFocus()
         self.hint.setText(f"已保存 {self.saved_count} 条，继续录入下一条。")
@@ -482,7 +568,7 @@ class RecordForm(QDialog):
     def confirm_discard(self) -> bool:
         return not self.dirty or messages.ask(
             self, "未保存的修改", f"{self.windowTitle()}中有未保存的修改，确定放弃吗？",
-            yes="放弃修改", no="继续编辑")
+            yes="放弃修改", no="继续编辑", safe_default=True)
 
     def reject(self) -> None:
         if self.confirm_discard():

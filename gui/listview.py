@@ -156,8 +156,8 @@ class RecordListView(QWidget):
                           (QKeySequence("Enter"), self.edit_selected)):
             shortcut = QShortcut(key, self.table, slot)
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
-        new = QShortcut(QKeySequence.StandardKey.New, self, self.new_record)
-        new.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        # Ctrl+N is the window's (gui.mainwindow.new_record): a shortcut here as well would
+        # make the key ambiguous, and Qt then runs neither.
         self.new_button.setToolTip("新增一条记录（Ctrl+N）")
         self.delete_button.setToolTip("把选中的记录移入回收站（Delete），可撤销")
         self.export_button.setToolTip("把当前列表（按搜索和筛选条件）导出为 Excel 工作簿")

@@ -181,6 +181,11 @@ class MainWindow(QMainWindow):
         self._add_ledger_io(file_menu)
         self._action(file_menu, "退出", self.close, "Ctrl+Q")
         edit = self.menus["编辑"]
+        # The window's, not each list's: Ctrl+N works with the focus anywhere in the
+        # window, also right after a page was clicked in the navigation.
+        self.new_action = self._action(edit, "新增记录", self.new_record,
+                                       QKeySequence.StandardKey.New)
+        edit.addSeparator()
         self.undo_action = self._action(edit, "撤销", self.undo, QKeySequence.StandardKey.Undo)
         self.redo_action = self._action(edit, "重做", self.redo, QKeySequence.StandardKey.Redo)
         data = self.menus["数据"]
@@ -234,6 +239,14 @@ class MainWindow(QMainWindow):
         keys = [k for _l, k in NAVIGATION]
         self.nav.setCurrentRow(keys.index(key))
         return self.views[key]
+
+    def new_record(self):
+        """A new entry of the list shown (Ctrl+N); on a page without one, where to go."""
+        view = self.stack.currentWidget()
+        if hasattr(view, "new_record") and not getattr(view, "recycle").isChecked():
+            return view.new_record()
+        self.statusBar().showMessage("在行政检查、行政处罚等列表页中按 Ctrl+N 新增记录。", 8000)
+        return None
 
     def update_title(self) -> None:
         """「教育行政执法台账 — 示例区教育局」: which bureau's ledger is open."""
@@ -356,7 +369,7 @@ class MainWindow(QMainWindow):
             return False
         if not messages.ask(self, "从备份恢复",
                             f"用备份「{backup.name}」替换当前台账？\n当前台账会先另存一份副本。",
-                            yes="恢复", no="取消"):
+                            yes="恢复", no="取消", safe_default=True):
             return False
         store = self.shared.store
         live, location = store.path, store.location
@@ -439,7 +452,7 @@ class MainWindow(QMainWindow):
         unsaved = self.unsaved_work()
         if unsaved and not messages.ask(
                 self, "未保存的修改", "以下内容有未保存的修改：\n" + "\n".join(unsaved)
-                + "\n\n确定不保存就退出吗？", yes="不保存，退出", no="返回"):
+                + "\n\n确定不保存就退出吗？", yes="不保存，退出", no="返回", safe_default=True):
             event.ignore()
             return
         for form in self._forms():

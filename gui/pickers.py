@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QStringListModel, Qt
+from PySide6.QtCore import QStringListModel, Qt, QTimer
 from PySide6.QtWidgets import QCompleter, QLineEdit
 from sqlalchemy import select
 
@@ -22,6 +22,18 @@ class ListCompleter(QCompleter):
         self.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.setFilterMode(Qt.MatchFlag.MatchContains)
         self.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        # Set when a suggestion is taken; the Enter that took it reaches the field next
+        # (gui.forms keeps the cursor there for another name instead of moving on).
+        self.just_picked = False
+        self.activated.connect(self._picked)
+
+    def _picked(self, _text: str) -> None:
+        self.just_picked = True
+        # A pick by mouse sends no Enter: forget it once the event that made it is over.
+        QTimer.singleShot(0, self._forget_pick)
+
+    def _forget_pick(self) -> None:
+        self.just_picked = False
 
     def set_names(self, names: list[str]) -> None:
         self.setModel(QStringListModel(names, self))

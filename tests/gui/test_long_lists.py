@@ -76,7 +76,8 @@ def test_a_long_list_keeps_every_row_after_save_sort_year_and_recycle_bin(
     form.widgets["date"].setText("2025-06-02")
     form.widgets["unit_id"].setText("示例区第一中学")
     form.widgets["inspectors"].setText("何勇、朱红")
-    form.widgets["method"].setCurrentText("其他")
+    for attr, value in (("category", "日常检查"), ("method", "其他"), ("result", "合格")):
+        form.widgets[attr].setCurrentText(value)
     assert form.save()
     _whole(qtbot, view, rows + 1)
 

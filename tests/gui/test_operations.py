@@ -36,6 +36,8 @@ def test_a_save_a_delete_and_an_undo_each_say_once_what_they_touched(window, ans
     form.widgets["date"].setText("2025-06-02")
     form.widgets["unit_id"].setText("示例区第一中学")
     form.widgets["inspectors"].setText("何勇、朱红")
+    for attr, value in (("category", "日常检查"), ("method", "其他"), ("result", "合格")):
+        form.widgets[attr].setCurrentText(value)
     assert form.save()
     assert heard == [frozenset({"Inspection", "Unit"})]
     assert window.statusBar().currentMessage() == "已保存行政检查。"
@@ -98,6 +100,8 @@ def test_a_save_while_an_import_writes_is_told_to_wait_and_keeps_the_input(
     form.widgets["decision_no"].setText("示教罚〔2025〕9号")
     form.widgets["party"].setText("示例区某培训中心")
     form.widgets["kinds"].boxes[0].setChecked(True)          # 警告
+    form.widgets["party_type"].setCurrentText("法人或其他组织")
+    form.widgets["procedure"].setCurrentText("简易程序")
     assert not form.save()
     assert "正在导入台账" in form.banner.text() and form.banner.isVisibleTo(form)
     assert form.widgets["decision_no"].text() == "示教罚〔2025〕9号"   # nothing typed is lost
