@@ -294,14 +294,12 @@ class RecordForm(QDialog):
             signal.connect(lambda *_a, e=error: e.hide())
 
     def _enter_in(self, widget: QLineEdit) -> None:
-        """Enter moves to the next field, except right after a name was picked from a
-        multi-name field's suggestions: the cursor stays for the next name."""
+        """Enter moves to the next field, except when it takes a name from a multi-name
+        field's suggestions (the field has the Enter before the list does): the cursor
+        stays there for the next name (pickers.ListCompleter adds the 「、」)."""
         completer = widget.completer()
         if isinstance(completer, pickers.ListCompleter) and completer.multi \
-                and completer.just_picked:
-            completer.just_picked = False
-            widget.setText(widget.text().rstrip("、") + "、")
-            widget.setCursorPosition(len(widget.text()))
+                and completer.popup().isVisible():
             return
         self.focusNextChild()
 

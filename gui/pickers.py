@@ -22,18 +22,18 @@ class ListCompleter(QCompleter):
         self.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.setFilterMode(Qt.MatchFlag.MatchContains)
         self.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        # Set when a suggestion is taken; the Enter that took it reaches the field next
-        # (gui.forms keeps the cursor there for another name instead of moving on).
-        self.just_picked = False
         self.activated.connect(self._picked)
 
     def _picked(self, _text: str) -> None:
-        self.just_picked = True
-        # A pick by mouse sends no Enter: forget it once the event that made it is over.
-        QTimer.singleShot(0, self._forget_pick)
+        # After the line edit's own slot has put the name in (it runs after this one).
+        QTimer.singleShot(0, self._ready_for_next)
 
-    def _forget_pick(self) -> None:
-        self.just_picked = False
+    def _ready_for_next(self) -> None:
+        """A multi-name field gets 「、」 after the name taken, ready for the next one."""
+        widget = self.widget()
+        if self.multi and isinstance(widget, QLineEdit):
+            widget.setText(widget.text().rstrip("、") + "、")
+            widget.setCursorPosition(len(widget.text()))
 
     def set_names(self, names: list[str]) -> None:
         self.setModel(QStringListModel(names, self))
