@@ -187,7 +187,9 @@ def launch(location: str, show_requested=None, fallback: str | None = None):
         window.daily_backup()
         if lock is not None:
             window.lock_watch = watch_lock(window, lock)
-        offer_demo(window, shared)
+        if not offer_demo(window, shared):
+            from gui import drafts
+            drafts.offer(window, shared)    # input a crash or power cut left unsaved
 
     def bring_forward():
         window.showNormal()

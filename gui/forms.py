@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QFormLayout, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
@@ -26,7 +27,7 @@ from core.records import inspections_same_day, live, staff_by_name, unit_by_name
 from core.undo import snapshot
 from core.unit_types import unit_type_from_name
 from core.vocab import StaffStatus, UnitType
-from gui import messages, pickers, screen
+from gui import drafts, messages, pickers, screen
 from gui.kinds import KINDS, Field, Kind
 from gui.operations import Operation, models_of
 from gui.shared import text_setting
@@ -35,8 +36,12 @@ DATE_HINT = "如 2025-03-05 或 2025/3/5"
 SINGLE_DEPARTMENT = {"lead_department", "department"}
 
 
-def open_form(shared, key: str, record_id: int | None, parent=None) -> "RecordForm":
+def open_form(shared, key: str, record_id: int | None, parent=None,
+              draft: tuple | None = None) -> "RecordForm":
+    """Open a form; `draft` (path, fields) puts back input a crash left unsaved."""
     form = RecordForm(shared, key, record_id, parent=parent)
+    if draft is not None:
+        form.apply_draft(*draft)
     form.show()
     if QGuiApplication.platformName() != "offscreen":
         form.raise_()
@@ -44,8 +49,28 @@ def open_form(shared, key: str, record_id: int | None, parent=None) -> "RecordFo
 
 
 class RecordForm(QDialog):
+    @property
+    def dirty(self) -> bool:
+        return self._dirty
+
+    @dirty.setter
+    def dirty(self, value: bool) -> None:
+        """Changed input is kept as a draft every few seconds (gui.drafts); once it is saved
+        or thrown away the draft goes."""
+        self._dirty = bool(value)
+        timer = getattr(self, "_draft_timer", None)
+        if timer is None:
+            return
+        if self._dirty:
+            if not timer.isActive():
+                timer.start()
+        else:
+            timer.stop()
+            drafts.remove(self._draft_path)
+
     def __init__(self, shared, key: str, record_id: int | None, parent=None):
         super().__init__(parent)
+        self._dirty = False
         self.shared = shared
         self.key = key
         self.kind: Kind = KINDS[key]
@@ -169,6 +194,9 @@ class RecordForm(QDialog):
             self._defaults()
         else:
             self._load()
+        self._draft_path = drafts.new_path(key)
+        self._draft_timer = QTimer(self, singleShot=True, interval=drafts.EVERY_MS)
+        self._draft_timer.timeout.connect(self.write_draft)
         self.dirty = False
         self._update_title()
         # Tall enough for every field without scrolling, where the screen allows; on a
@@ -561,6 +589,65 @@ class RecordForm(QDialog):
         first = next(f for f in self.kind.fields if not f.carry)
         self.widgets[first.attr].setFocus()
         self.hint.setText(f"已保存 {self.saved_count} 条，继续录入下一条。")
+
+    # --- drafts ----------------------------------------------------------------------
+    def draft_fields(self) -> dict:
+        """What each field shows now, as text, ticks and choices (not parsed: a half-typed
+        date is kept as typed)."""
+        out: dict = {}
+        for f in self.kind.fields:
+            w = self.widgets[f.attr]
+            if f.widget == "kinds":
+                out[f.attr] = [cb.text() for cb in w.boxes if cb.isChecked()]
+            elif isinstance(w, QLineEdit):
+                out[f.attr] = w.text()
+            elif isinstance(w, QPlainTextEdit):
+                out[f.attr] = w.toPlainText()
+            elif isinstance(w, QCheckBox):
+                out[f.attr] = w.isChecked()
+            elif isinstance(w, QSpinBox):
+                out[f.attr] = w.value()
+            elif f.widget == "choice":
+                out[f.attr] = w.currentText() if w.currentIndex() >= 0 else ""
+            elif isinstance(w, QComboBox):
+                out[f.attr] = w.currentData()
+        out["__unit_type"] = self.unit_type.currentText() if self.unit_type.currentIndex() >= 0 else ""
+        return out
+
+    def apply_draft(self, path, fields: dict) -> None:
+        for f in self.kind.fields:
+            if f.attr not in fields:
+                continue
+            w, value = self.widgets[f.attr], fields[f.attr]
+            if f.widget == "kinds":
+                for cb in w.boxes:
+                    cb.setChecked(cb.text() in value)
+            elif isinstance(w, QLineEdit):
+                w.setText(str(value))
+            elif isinstance(w, QPlainTextEdit):
+                w.setPlainText(str(value))
+            elif isinstance(w, QCheckBox):
+                w.setChecked(bool(value))
+            elif isinstance(w, QSpinBox):
+                w.setValue(int(value))
+            elif f.widget == "choice":
+                w.setCurrentIndex(w.findText(value) if value else -1)
+            elif isinstance(w, QComboBox):
+                w.setCurrentIndex(max(0, w.findData(value or 0)))
+        unit_type = fields.get("__unit_type", "")
+        if "unit_id" in self.widgets:
+            self._unit_changed()
+            self.unit_type.setCurrentIndex(self.unit_type.findText(unit_type) if unit_type else -1)
+        drafts.remove(self._draft_path)
+        self._draft_path = Path(path)           # the same file, until saved or thrown away
+        self.dirty = True
+        self.write_draft()
+
+    def write_draft(self) -> bool:
+        if not self.dirty:
+            return False
+        return drafts.write(self._draft_path, self.shared.store.location, self.key,
+                            self.record_id, self.windowTitle(), self.draft_fields())
 
     # --- closing ---------------------------------------------------------------------
     def confirm_discard(self) -> bool:

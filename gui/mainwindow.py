@@ -81,6 +81,10 @@ class MainWindow(QMainWindow):
         # The day's automatic backup also when the program stays open overnight.
         self.backup_timer = QTimer(self, interval=60 * 60 * 1000)
         self.backup_timer.timeout.connect(self.daily_backup)
+        # Size, place, page and year kept as they change, not only on a clean exit: a
+        # crash or power cut forgot them.
+        self.state_timer = QTimer(self, singleShot=True, interval=1000)
+        self.state_timer.timeout.connect(self.save_settings)
 
         self.year_box = QComboBox()
         self.year_box.setMinimumWidth(110)
@@ -229,11 +233,21 @@ class MainWindow(QMainWindow):
         year = self.year_box.currentData()
         if year:
             self.shared.set_year(int(year))
+            self.state_timer.start()
             self.statusBar().showMessage(f"已切换到 {year} 年", 4000)
 
     def _show_view(self, row: int) -> None:
         if row >= 0:
             self.stack.setCurrentWidget(self.views[NAVIGATION[row][1]])
+            self.state_timer.start()
+
+    def moveEvent(self, event) -> None:
+        super().moveEvent(event)
+        self.state_timer.start()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.state_timer.start()
 
     def show_view(self, key: str) -> QWidget:
         keys = [k for _l, k in NAVIGATION]
@@ -429,6 +443,8 @@ class MainWindow(QMainWindow):
         self.nav.blockSignals(False)
 
     def save_settings(self) -> None:
+        if self.shared is None:         # the shell before the ledger opened: nothing chosen yet
+            return
         st = self.shared.settings
         st.setValue("window/geometry", self.saveGeometry())
         st.setValue("window/view", NAVIGATION[max(0, self.nav.currentRow())][1])
@@ -459,6 +475,7 @@ class MainWindow(QMainWindow):
             form.dirty = False
             form.close()
         if self.shared is not None:         # closed before the ledger opened: nothing to keep
+            self.state_timer.stop()
             self.save_settings()
             self.backup_timer.stop()
             self.backup_on_close()
