@@ -24,6 +24,7 @@ from core.paths import data_dir
 from gui import messages, screen
 from gui.background import run_task, snapshot_session
 from gui.operations import EVERYTHING, Operation
+from gui.shared import suggested_path
 
 SHOWN_PROBLEMS = 2000        # rows of the rejection table; the saved workbook has them all
 
@@ -118,7 +119,7 @@ class LedgerActions:
     # --- export and template -----------------------------------------------------------
     def choose_export(self) -> None:
         year = self.shared.year
-        suggested = Path.home() / safe_filename(f"执法台账{year}年度-{dt.date.today():%Y%m%d}.xlsx")
+        suggested = suggested_path(safe_filename(f"执法台账{year}年度-{dt.date.today():%Y%m%d}.xlsx"))
         name, _ = QFileDialog.getSaveFileName(self.window, "导出台账", str(suggested),
                                               "Excel 工作簿 (*.xlsx)")
         if name:
@@ -143,7 +144,7 @@ class LedgerActions:
 
     def choose_template(self) -> None:
         name, _ = QFileDialog.getSaveFileName(
-            self.window, "保存空白模板", str(Path.home() / "教育行政执法台账导入模板.xlsx"),
+            self.window, "保存空白模板", suggested_path("教育行政执法台账导入模板.xlsx"),
             "Excel 工作簿 (*.xlsx)")
         if name:
             self.template(_xlsx(name))

@@ -18,6 +18,7 @@ from gui import messages
 from gui.background import run_task, snapshot_session
 from gui.kinds import KINDS, Kind
 from gui.operations import Operation, models_of
+from gui.shared import suggested_path
 from gui.tablemodel import PAGE, RecordTableModel, load_records
 
 ALL = "全部"
@@ -358,7 +359,7 @@ class RecordListView(QWidget):
         """Write the rows shown (search, filters, order) to .xlsx in the background; the
         `exported` signal brings the path, or `export_failed` the reason in words."""
         if target is None:
-            suggested = str(Path.home() / safe_filename(
+            suggested = suggested_path(safe_filename(
                 f"{self.kind.title}-{self.shared.year}-{dt.date.today():%Y%m%d}.xlsx"))
             name, _ = QFileDialog.getSaveFileName(self, "导出Excel", suggested,
                                                   "Excel 工作簿 (*.xlsx)")

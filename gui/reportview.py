@@ -18,16 +18,14 @@ from PySide6.QtWidgets import (
 )
 
 from core.compliance import check_year
-from core.paths import data_dir
 from gui.background import run_task, snapshot_session
 from gui.flaglist import FlagTree, open_flag
 from gui.reportjob import generate
-from gui.shared import text_setting
+from gui.shared import output_folder, text_setting
 
 
 def default_output_dir() -> Path:
-    docs = Path.home() / "Documents"
-    return (docs if docs.is_dir() else data_dir()) / "执法年度报告"
+    return output_folder()
 
 
 class ReportView(QWidget):

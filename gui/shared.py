@@ -3,7 +3,9 @@ and the signals that let panes refresh each other without importing each other."
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QSettings, Signal
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QSettings, QStandardPaths, Signal
 
 from core.paths import data_dir
 
@@ -19,6 +21,33 @@ def text_setting(settings: QSettings, key: str, default: str = "") -> str:
     than stopping the start."""
     value = settings.value(key, default)
     return value if isinstance(value, str) else default
+
+
+OUTPUT_FOLDER = "教育行政执法台账"
+
+
+def output_folder() -> Path:
+    """Where reports and exports go unless the clerk chooses: 「文档\\教育行政执法台账」, the
+    folder a clerk looks in (the hidden data folder, AppData on Windows, was the default).
+    Qt knows where 文档 really is (moved to D:, or into OneDrive); the desktop or the home
+    folder if there is none."""
+    for where in (QStandardPaths.StandardLocation.DocumentsLocation,
+                  QStandardPaths.StandardLocation.DesktopLocation):
+        found = QStandardPaths.writableLocation(where)
+        if found and Path(found).is_dir():
+            return Path(found) / OUTPUT_FOLDER
+    return Path.home() / OUTPUT_FOLDER
+
+
+def suggested_path(name: str) -> str:
+    """The file a save dialog suggests: in the output folder, made if need be so that the
+    dialog opens there (a failure leaves the dialog to start where it can)."""
+    folder = output_folder()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass
+    return str(folder / name)
 
 
 class Shared(QObject):

@@ -4,6 +4,8 @@ the main window opens sized to the screen and forgets a geometry that no longer 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import QByteArray, QPoint, QRect
 
@@ -96,3 +98,16 @@ def test_the_window_opens_sized_to_the_screen_and_drops_a_geometry_that_does_not
     reopened = MainWindow()
     qtbot.addWidget(reopened)
     assert reopened.size().toTuple() == (700, 600)
+
+
+def test_reports_and_exports_go_to_the_documents_folder_not_the_data_folder(window):
+    from PySide6.QtCore import QStandardPaths
+
+    from core.paths import data_dir
+
+    documents = Path(QStandardPaths.writableLocation(
+        QStandardPaths.StandardLocation.DocumentsLocation))
+    folder = Path(window.show_view("report").folder.text())
+    if documents.is_dir():
+        assert folder == documents / "教育行政执法台账"
+    assert data_dir() not in folder.parents
