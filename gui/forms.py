@@ -34,6 +34,10 @@ from gui.shared import text_setting
 
 DATE_HINT = "如 2025-03-05 或 2025/3/5"
 SINGLE_DEPARTMENT = {"lead_department", "department"}
+# What to write in a multi-line field whose form is not plain text.
+LONG_HINTS = {"CustomFigure": {
+    "sentence": "报告中写出这个指标的句子：{value} 处印出数值，{unit} 单位，{name} 名称，"
+                "{year} 年度。如：全年办理学生转学{value}{unit}。不填则报告用模板句子。"}}
 
 
 def open_form(shared, key: str, record_id: int | None, parent=None,
@@ -239,6 +243,8 @@ class RecordForm(QDialog):
                 w.editingFinished.connect(self._unit_changed)
         elif f.widget == "long":
             w = QPlainTextEdit()
+            if f.attr in LONG_HINTS.get(self.kind.model.__name__, {}):
+                w.setPlaceholderText(LONG_HINTS[self.kind.model.__name__][f.attr])
             w.setTabChangesFocus(True)
             w.installEventFilter(self)      # Enter moves on; Shift+Enter starts a new line
             w.setFixedHeight(64)

@@ -199,9 +199,15 @@ class MainWindow(QMainWindow):
         self._action(data, "打开备份文件夹", lambda: self._open_path(self.backup_folder()))
         help_menu = self.menus["帮助"]
         self._action(help_menu, "打开日志文件夹", lambda: self._open_path(log_dir()))
-        self._action(help_menu, "关于", lambda: messages.info(
-            self, "关于", "教育行政执法台账\n记录行政检查、行政处罚等执法活动，一键生成年度行政执法工作报告。"))
+        self._action(help_menu, "关于", self.about)
         self._update_undo()
+
+    def about(self) -> None:
+        from core import __version__
+        location = self.shared.store.location if self.shared is not None else ""
+        messages.info(self, "关于", f"教育行政执法台账　版本 {__version__}\n"
+                      "记录行政检查、行政处罚等执法活动，一键生成年度行政执法工作报告。\n\n"
+                      f"台账数据文件：{location}")
 
     def _add_ledger_io(self, menu) -> None:
         from gui import ledger_menu     # 导入台账 / 导出台账 / 下载空白模板 (core.ledger_io)
