@@ -174,7 +174,8 @@ class RecordForm(QDialog):
         for b in (self.save_button, self.save_new_button, self.cancel_button):
             b.setAutoDefault(False)     # Enter moves between fields; it never saves by surprise
         buttons = QHBoxLayout()
-        self.hint = QLabel("带 * 的为必填项；回车跳到下一项，多行文字中 Shift+回车换行。")
+        self.hint = QLabel("带 * 的为必填项；回车跳到下一项，Shift+回车换行。")
+        self.hint.setWordWrap(True)       # a narrow form wraps it rather than cutting it
         self.hint.setObjectName("hint")
         buttons.addWidget(self.hint)
         buttons.addStretch(1)

@@ -49,7 +49,8 @@ QFrame#figureCard { background: #f7f9fc; border: 1px solid #d5dde8; border-radiu
 QListWidget#navigation { font-size: 15px; }
 QListWidget#navigation::item { padding: 6px 10px; }
 QListWidget#blocks::item { padding: 5px 8px; }
-QPushButton#primary { font-size: 15px; padding: 6px 18px; }
+QPushButton { min-height: 22px; padding: 3px 12px; }
+QPushButton#primary { font-size: 15px; padding: 3px 18px; }
 """
 
 
