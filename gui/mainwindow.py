@@ -472,6 +472,13 @@ class MainWindow(QMainWindow):
         return out
 
     def closeEvent(self, event) -> None:
+        busy = self.shared.writer.busy_with if self.shared is not None else None
+        if busy is not None:
+            # The ledger is being written on the writer thread: closing it now would end
+            # that write half done (it would be rolled back, but the clerk would not know).
+            messages.warn(self, "请稍候", f"正在{busy}，完成后再关闭程序。")
+            event.ignore()
+            return
         unsaved = self.unsaved_work()
         if unsaved and not messages.ask(
                 self, "未保存的修改", "以下内容有未保存的修改：\n" + "\n".join(unsaved)

@@ -156,3 +156,14 @@ def test_restoring_a_backup_hands_every_list_the_new_ledger(window, answers):
             Inspection.deleted_at.is_(None), Inspection.date.between("2025-01-01", "2025-12-31")))
     assert view.model.rowCount() == listed == 73
     assert view.model.row_values(listed - 1)[0].startswith("2025-")
+
+
+def test_the_window_does_not_close_while_an_import_writes(qtbot, window, answers):
+    release = threading.Event()
+    finished = []
+    Operation(window.shared, window, lambda s, _say: release.wait(20), touches=set(),
+              what="导入台账").on_success(finished.append).run_in_background()
+    window.close()
+    assert window.isVisible() and "正在导入台账" in answers.shown[-1]
+    release.set()
+    qtbot.waitUntil(lambda: finished, timeout=20000)
