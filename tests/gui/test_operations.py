@@ -166,4 +166,4 @@ def test_the_window_does_not_close_while_an_import_writes(qtbot, window, answers
     window.close()
     assert window.isVisible() and "正在导入台账" in answers.shown[-1]
     release.set()
-    qtbot.waitUntil(lambda: finished, timeout=20000)
+    qtbot.waitUntil(lambda: bool(finished), timeout=20000)
