@@ -111,3 +111,26 @@ def test_reports_and_exports_go_to_the_documents_folder_not_the_data_folder(wind
     if documents.is_dir():
         assert folder == documents / "教育行政执法台账"
     assert data_dir() not in folder.parents
+
+
+@pytest.mark.parametrize("size", list(SCREENS))
+def test_the_settings_dialogs_and_the_import_plan_fit_the_screen(qtbot, window, monkeypatch,
+                                                                 size, tmp_path):
+    from core.ledger_io.exporter import export_ledger
+    from core.ledger_io.importer import plan_import
+    from gui.ledger_menu import ImportDialog
+
+    area = SCREENS[size]
+    monkeypatch.setattr(screen, "available", lambda _w=None: area)
+    source = tmp_path / "台账.xlsx"
+    with window.shared.store.read_session() as s:
+        export_ledger(s, 2025, source)
+        plan = plan_import(s, source)
+        s.rollback()
+    for dialog in (window.edit_profile(), window.edit_locations(), ImportDialog(plan, window)):
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        assert _within(area, dialog.width(), dialog.height()), (dialog.windowTitle(), dialog.size())
+        hint = dialog.minimumSizeHint()
+        assert _within(area, hint.width(), hint.height()), (dialog.windowTitle(), hint)
+        dialog.close()
