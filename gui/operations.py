@@ -178,6 +178,7 @@ class Operation:
     def _background_failed(self, exc, details: str) -> None:
         self.shared.writer.busy_with = self.shared.writer.running = None
         self.shared.history.rollback_to(self._mark)
+        self.shared.status.emit("")         # its progress (「正在导入…」) is over
         if details:
             self._bug(exc, details)
         else:

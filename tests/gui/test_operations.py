@@ -167,3 +167,29 @@ def test_the_window_does_not_close_while_an_import_writes(qtbot, window, answers
     assert window.isVisible() and "正在导入台账" in answers.shown[-1]
     release.set()
     qtbot.waitUntil(lambda: bool(finished), timeout=20000)
+
+
+def test_an_import_refused_while_writing_keeps_the_undo_steps_and_says_why(
+        qtbot, window, answers):
+    from types import SimpleNamespace
+
+    from core.errors import ImportFileError
+
+    view = window.show_view("penalty")
+    view.table.selectRow(next(r for r in range(view.model.rowCount())
+                              if view.model.row_values(r)[0] != "示教罚〔2025〕4号"))
+    view.delete_selected()
+    steps = window.shared.history.undo_label
+    heard = _announcements(window.shared)
+
+    def refused(_s, say):
+        say("正在写入…")
+        raise ImportFileError("「台账.xlsx」在检查之后被修改过，请重新导入。")
+
+    window.ledger.commit(SimpleNamespace(commit=refused))
+    qtbot.waitUntil(lambda: any(t.startswith("导入未完成") for t in answers.shown),
+                    timeout=20000)
+    assert "被修改过" in answers.shown[-1]
+    assert heard == [] and window.shared.history.undo_label == steps
+    assert window.statusBar().currentMessage() == ""
+    assert window.shared.writer.busy_with is None
