@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+    QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
     QPushButton, QSpinBox, QVBoxLayout, QWidget,
 )
 
@@ -11,6 +11,7 @@ from core.errors import ZhifaError
 from core.parsing import parse_date
 from core.paths import default_backup_dir, default_db_location
 from core.records import profile, set_profile
+from gui import filedialogs
 from gui.shared import text_setting
 
 
@@ -108,11 +109,10 @@ class LocationsDialog(QDialog):
 
         def browse():
             if file:
-                name, _ = QFileDialog.getSaveFileName(
-                    self, "选择台账数据文件", edit.text(), "台账数据文件 (*.db)",
-                    options=QFileDialog.Option.DontConfirmOverwrite)
+                name = filedialogs.save_file(self, "选择台账数据文件", edit.text(),
+                                             "台账数据文件 (*.db)", confirm_overwrite=False)
             else:
-                name = QFileDialog.getExistingDirectory(self, "选择备份文件夹", edit.text())
+                name = filedialogs.choose_folder(self, "选择备份文件夹", edit.text())
             if name:
                 edit.setText(name)
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
+    QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel,
     QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
 )
 
@@ -21,7 +21,7 @@ from core.backups import manual_backup
 from core.errors import OutputError
 from core.outfiles import safe_filename
 from core.paths import data_dir
-from gui import messages, screen
+from gui import filedialogs, messages, screen
 from gui.background import run_task, snapshot_session
 from gui.operations import EVERYTHING, Operation
 from gui.shared import suggested_path
@@ -63,8 +63,8 @@ class LedgerActions:
 
     # --- import ------------------------------------------------------------------------
     def choose_import(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self.window, "选择要导入的台账", str(Path.home()),
-                                              "Excel 工作簿 (*.xlsx)")
+        name = filedialogs.open_file(self.window, "选择要导入的台账", str(Path.home()),
+                                     "Excel 工作簿 (*.xlsx)")
         if name:
             self.preview(Path(name))
 
@@ -120,8 +120,8 @@ class LedgerActions:
     def choose_export(self) -> None:
         year = self.shared.year
         suggested = suggested_path(safe_filename(f"执法台账{year}年度-{dt.date.today():%Y%m%d}.xlsx"))
-        name, _ = QFileDialog.getSaveFileName(self.window, "导出台账", str(suggested),
-                                              "Excel 工作簿 (*.xlsx)")
+        name = filedialogs.save_file(self.window, "导出台账", str(suggested),
+                                     "Excel 工作簿 (*.xlsx)")
         if name:
             self.export(_xlsx(name), year)
 
@@ -143,7 +143,7 @@ class LedgerActions:
         self.window.ledger_exported(path)
 
     def choose_template(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(
+        name = filedialogs.save_file(
             self.window, "保存空白模板", suggested_path("教育行政执法台账导入模板.xlsx"),
             "Excel 工作簿 (*.xlsx)")
         if name:

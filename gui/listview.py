@@ -8,13 +8,13 @@ from pathlib import Path
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QHeaderView,
+    QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QHeaderView,
     QLabel, QLineEdit, QMenu, QPushButton, QTableView, QVBoxLayout, QWidget,
 )
 from core.listing import FIRST_SCREEN, ListQuery, id_batches
 from core.outfiles import atomic_write, safe_filename
 from core.text import excel_text
-from gui import messages
+from gui import filedialogs, messages
 from gui.background import run_task, snapshot_session
 from gui.kinds import KINDS, Kind
 from gui.operations import Operation, models_of
@@ -361,8 +361,7 @@ class RecordListView(QWidget):
         if target is None:
             suggested = suggested_path(safe_filename(
                 f"{self.kind.title}-{self.shared.year}-{dt.date.today():%Y%m%d}.xlsx"))
-            name, _ = QFileDialog.getSaveFileName(self, "导出Excel", suggested,
-                                                  "Excel 工作簿 (*.xlsx)")
+            name = filedialogs.save_file(self, "导出Excel", suggested, "Excel 工作簿 (*.xlsx)")
             if not name:
                 return False
             target = Path(name)

@@ -17,13 +17,13 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
-    QComboBox, QFileDialog, QHBoxLayout, QLabel, QListWidget, QMainWindow, QSplitter,
+    QComboBox, QHBoxLayout, QLabel, QListWidget, QMainWindow, QSplitter,
     QStackedWidget, QVBoxLayout, QWidget,
 )
 
 from core.errors import ZhifaError
 from core.paths import default_backup_dir, log_dir
-from gui import messages, screen
+from gui import filedialogs, messages, screen
 from gui.shared import app_settings, text_setting
 
 log = logging.getLogger(__name__)
@@ -377,8 +377,8 @@ class MainWindow(QMainWindow):
     def restore_backup(self, backup: Path | None = None) -> bool:
         from core.store import open_store, refuse_the_ledger_itself, restore_sqlite, verify_backup
         if backup is None:
-            name, _ = QFileDialog.getOpenFileName(self, "选择备份文件", str(self.backup_folder()),
-                                                  "台账备份 (*.db)")
+            name = filedialogs.open_file(self, "选择备份文件", str(self.backup_folder()),
+                                         "台账备份 (*.db)")
             if not name:
                 return False
             backup = Path(name)

@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QFileDialog, QHBoxLayout, QLabel, QLineEdit, QListWidget, QProgressBar, QPushButton,
+    QHBoxLayout, QLabel, QLineEdit, QListWidget, QProgressBar, QPushButton,
     QVBoxLayout, QWidget,
 )
 
@@ -21,6 +21,7 @@ from core.compliance import check_year
 from gui.background import run_task, snapshot_session
 from gui.flaglist import FlagTree, open_flag
 from gui.reportjob import generate
+from gui import filedialogs
 from gui.shared import output_folder, text_setting
 
 
@@ -120,7 +121,7 @@ class ReportView(QWidget):
         self.generate_button.setEnabled(not self.busy)
 
     def _browse(self) -> None:
-        name = QFileDialog.getExistingDirectory(self, "选择保存报告的文件夹", self.folder.text())
+        name = filedialogs.choose_folder(self, "选择保存报告的文件夹", self.folder.text())
         if name:
             self.folder.setText(name)
 

@@ -86,3 +86,25 @@ def test_a_custom_figures_sentence_says_what_its_braces_are(window):
     hint = form.widgets["sentence"].placeholderText()
     assert "{value} 处印出数值" in hint and "{unit}" in hint
     form.close()
+
+
+def test_file_dialogs_say_every_label_in_chinese(qtbot):
+    """Qt's translation left 「Look in:」 and 「Files of type:」 English in the drawn dialog."""
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QFileDialog, QLabel
+
+    import gui
+    from gui.filedialogs import make_dialog
+
+    dialog = make_dialog(None, "选择要导入的台账", "/", "Excel 工作簿 (*.xlsx)")
+    qtbot.addWidget(dialog)
+    for label in (QFileDialog.DialogLabel.LookIn, QFileDialog.DialogLabel.FileType,
+                  QFileDialog.DialogLabel.FileName, QFileDialog.DialogLabel.Accept,
+                  QFileDialog.DialogLabel.Reject):
+        assert english([dialog.labelText(label)]) == [], dialog.labelText(label)
+    assert english([w.text() for w in dialog.findChildren(QLabel)]) == []
+    folder = Path(gui.__file__).parent
+    direct = [p.name for p in folder.glob("*.py") if p.name != "filedialogs.py"
+              and re.search(r"QFileDialog\.get", p.read_text(encoding="utf-8"))]
+    assert direct == []
