@@ -12,6 +12,7 @@ import logging
 import sys
 
 from core import __version__
+from core.cli_text import ChineseHelpFormatter, name_positionals, speak_chinese
 from core.errors import ZhifaError
 from core.logs import setup_logging
 from core.paths import default_db_location
@@ -44,17 +45,22 @@ def _commands():
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict]:
+    speak_chinese()         # argparse's own words (用法、选项、错误) in Chinese
     parser = argparse.ArgumentParser(
         prog="zhifa-cli", description="教育行政执法台账（命令行）",
-        epilog="数据库位置：--db 优先，其次环境变量 ZHIFA_DB，默认在用户数据目录。")
+        epilog="数据库位置：--db 优先，其次环境变量 ZHIFA_DB，默认在用户数据目录。",
+        formatter_class=ChineseHelpFormatter)
     parser.add_argument("--db", help="数据库文件路径或 SQLAlchemy 数据库地址")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}",
+                        help="显示版本号并退出")
     sub = parser.add_subparsers(dest="command", metavar="命令")
     table = {}
     for command in _commands():
-        p = sub.add_parser(command.name, help=command.help, description=command.help)
+        p = sub.add_parser(command.name, help=command.help, description=command.help,
+                           formatter_class=ChineseHelpFormatter)
         command.configure(p)
         table[command.name] = command
+    name_positionals(parser)
     return parser, table
 
 

@@ -138,3 +138,15 @@ class UndoHistory:
     def clear(self) -> None:
         self._done.clear()
         self._undone.clear()
+
+    # --- one operation's steps -------------------------------------------------------
+    def checkpoint(self) -> tuple[list[Change], list[Change]]:
+        """The history as it is now, to put back if the transaction it records fails.
+
+        A change is pushed when it is flushed, before its transaction commits; a commit
+        that then fails (disk full, the file locked) must not leave an undo step for a change
+        that never happened."""
+        return list(self._done), list(self._undone)
+
+    def rollback_to(self, mark: tuple[list[Change], list[Change]]) -> None:
+        self._done[:], self._undone[:] = mark[0], mark[1]

@@ -95,10 +95,11 @@ def offer_demo(window, shared) -> bool:
                         f"{year - 1}–{year}年）先熟悉功能？\n示例数据以后可以在列表中删除。",
                         yes="载入示例数据", no="从空白台账开始"):
         return False
-    with shared.store.session() as s:
-        load_demo(s, year)
+    from gui.operations import EVERYTHING, run_operation
+    if not run_operation(shared, window, lambda s: load_demo(s, year), touches=EVERYTHING,
+                         status="已载入示例数据。"):
+        return False
     window.fill_years()
-    shared.changed("")
     return True
 
 
@@ -186,7 +187,9 @@ def launch(location: str, show_requested=None, fallback: str | None = None):
         window.daily_backup()
         if lock is not None:
             window.lock_watch = watch_lock(window, lock)
-        offer_demo(window, shared)
+        if not offer_demo(window, shared):
+            from gui import drafts
+            drafts.offer(window, shared)    # input a crash or power cut left unsaved
 
     def bring_forward():
         window.showNormal()

@@ -18,7 +18,7 @@ class MonthlyBarChart(QWidget):
         self.values: list[float] = [0] * 12
         self.previous: list[float] | None = None
         self.legend = ("本年", "上年")
-        self.setMinimumHeight(220)
+        self.setMinimumHeight(140)      # the overview fits a 1024×600 screen
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def sizeHint(self) -> QSize:

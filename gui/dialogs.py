@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+    QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
     QPushButton, QSpinBox, QVBoxLayout, QWidget,
 )
 
@@ -11,6 +11,7 @@ from core.errors import ZhifaError
 from core.parsing import parse_date
 from core.paths import default_backup_dir, default_db_location
 from core.records import profile, set_profile
+from gui import filedialogs
 from gui.shared import text_setting
 
 
@@ -67,20 +68,26 @@ class ProfileDialog(QDialog):
         layout.addWidget(_buttons(self))
 
     def accept(self) -> None:
+        from gui.operations import Operation, models_of
+
         try:
             day = parse_date(self.document_date.text(), "成文日期")
-            with self.shared.store.session() as s:
-                set_profile(s, full_name=self.full_name.text().strip(),
-                            region=self.region.text().strip(),
-                            signatory=self.signatory.text().strip(), document_date=day,
-                            legal_basis=self.legal_basis.text().strip(),
-                            enterprise_inspection_cap=self.cap.value())
         except ZhifaError as exc:
-            self.error.setText(str(exc))
-            self.error.show()
+            self._show_error(exc)
             return
-        self.shared.changed("")
-        super().accept()
+        if Operation(self.shared, self, lambda s: set_profile(
+                s, full_name=self.full_name.text().strip(),
+                region=self.region.text().strip(),
+                signatory=self.signatory.text().strip(), document_date=day,
+                legal_basis=self.legal_basis.text().strip(),
+                enterprise_inspection_cap=self.cap.value()),
+                touches=models_of("BureauProfile"), status="已保存单位信息。",
+        ).on_failure(self._show_error).run():
+            super().accept()
+
+    def _show_error(self, exc: ZhifaError) -> None:
+        self.error.setText(str(exc))
+        self.error.show()
 
 
 class LocationsDialog(QDialog):
@@ -110,11 +117,10 @@ class LocationsDialog(QDialog):
 
         def browse():
             if file:
-                name, _ = QFileDialog.getSaveFileName(
-                    self, "选择台账数据文件", edit.text(), "台账数据文件 (*.db)",
-                    options=QFileDialog.Option.DontConfirmOverwrite)
+                name = filedialogs.save_file(self, "选择台账数据文件", edit.text(),
+                                             "台账数据文件 (*.db)", confirm_overwrite=False)
             else:
-                name = QFileDialog.getExistingDirectory(self, "选择备份文件夹", edit.text())
+                name = filedialogs.choose_folder(self, "选择备份文件夹", edit.text())
             if name:
                 edit.setText(name)
 
@@ -153,7 +159,7 @@ class LocationsDialog(QDialog):
                 return
         if db and _is_network_path(Path(db)) and not messages.ask(
                 self, "数据文件在共享盘上", SHARED_DRIVE_WARNING.format(path=db),
-                yes="仍然使用", no="重新选择"):
+                yes="仍然使用", no="重新选择", safe_default=True):
             return
         self.shared.settings.setValue("data/location", db)
         self.shared.settings.setValue("backup/folder", self.backups.text().strip())

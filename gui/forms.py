@@ -9,8 +9,10 @@ core and shown under its own field. Closing a form with unsaved changes asks fir
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
+from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QFormLayout, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
@@ -25,16 +27,27 @@ from core.models import (
 from core.parsing import parse_date, parse_decimal, parse_int, parse_text
 from core.records import inspections_same_day, live, staff_by_name, unit_by_name
 from core.undo import snapshot
-from core.vocab import UnitType
-from gui import messages, pickers
+from core.unit_types import unit_type_from_name
+from core.vocab import StaffStatus, UnitType
+from gui import drafts, messages, pickers, screen
 from gui.kinds import KINDS, Field, Kind
+from gui.operations import Operation, models_of
+from gui.shared import text_setting
 
 DATE_HINT = "如 2025-03-05 或 2025/3/5"
 SINGLE_DEPARTMENT = {"lead_department", "department"}
+# What to write in a multi-line field whose form is not plain text.
+LONG_HINTS = {"CustomFigure": {
+    "sentence": "报告中写出这个指标的句子：{value} 处印出数值，{unit} 单位，{name} 名称，"
+                "{year} 年度。如：全年办理学生转学{value}{unit}。不填则报告用模板句子。"}}
 
 
-def open_form(shared, key: str, record_id: int | None, parent=None) -> "RecordForm":
+def open_form(shared, key: str, record_id: int | None, parent=None,
+              draft: tuple | None = None) -> "RecordForm":
+    """Open a form; `draft` (path, fields) puts back input a crash left unsaved."""
     form = RecordForm(shared, key, record_id, parent=parent)
+    if draft is not None:
+        form.apply_draft(*draft)
     form.show()
     if QGuiApplication.platformName() != "offscreen":
         form.raise_()
@@ -42,14 +55,36 @@ def open_form(shared, key: str, record_id: int | None, parent=None) -> "RecordFo
 
 
 class RecordForm(QDialog):
+    @property
+    def dirty(self) -> bool:
+        return self._dirty
+
+    @dirty.setter
+    def dirty(self, value: bool) -> None:
+        """Changed input is kept as a draft every few seconds (gui.drafts); once it is saved
+        or thrown away the draft goes."""
+        self._dirty = bool(value)
+        timer = getattr(self, "_draft_timer", None)
+        if timer is None:
+            return
+        if self._dirty:
+            if not timer.isActive():
+                timer.start()
+        else:
+            timer.stop()
+            drafts.remove(self._draft_path)
+
     def __init__(self, shared, key: str, record_id: int | None, parent=None):
         super().__init__(parent)
+        self._dirty = False
         self.shared = shared
         self.key = key
         self.kind: Kind = KINDS[key]
         self.record_id = record_id
         self.dirty = False
         self.saved_count = 0
+        self._focused = False
+        self._typed_unit = ""            # the new unit name whose type was last looked up
         self.widgets: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
         self.setModal(False)
@@ -61,6 +96,10 @@ class RecordForm(QDialog):
         self.banner.hide()
         self.unit_type = QComboBox()
         self.unit_type.addItems(UnitType.values())
+        # No type until the name states one or the clerk picks it (core.unit_types): a
+        # default 公办中小学 for 「…培训中心」 skewed the 涉企 figures.
+        self.unit_type.setPlaceholderText("请选择类型")
+        self.unit_type.setCurrentIndex(-1)
         self.unit_note = QLabel()
         self.unit_note.setObjectName("fieldWarning")
         self.unit_note.setWordWrap(True)
@@ -86,6 +125,7 @@ class RecordForm(QDialog):
             error.setWordWrap(True)
             error.hide()
             self.errors[f.label(self.kind.model)] = error
+            self._hide_when_edited(widget, error)
             box = QVBoxLayout()
             box.setContentsMargins(0, 0, 0, 0)
             box.setSpacing(2)
@@ -140,7 +180,8 @@ class RecordForm(QDialog):
         for b in (self.save_button, self.save_new_button, self.cancel_button):
             b.setAutoDefault(False)     # Enter moves between fields; it never saves by surprise
         buttons = QHBoxLayout()
-        self.hint = QLabel("带 * 的为必填项；回车跳到下一项。")
+        self.hint = QLabel("带 * 的为必填项；回车跳到下一项，Shift+回车换行。")
+        self.hint.setWordWrap(True)       # a narrow form wraps it rather than cutting it
         self.hint.setObjectName("hint")
         buttons.addWidget(self.hint)
         buttons.addStretch(1)
@@ -164,17 +205,31 @@ class RecordForm(QDialog):
             self._defaults()
         else:
             self._load()
+        self._draft_path = drafts.new_path(key)
+        self._draft_timer = QTimer(self, singleShot=True, interval=drafts.EVERY_MS)
+        self._draft_timer.timeout.connect(self.write_draft)
         self.dirty = False
         self._update_title()
-        # Tall enough for every field without scrolling, where the screen allows.
-        self.resize(680, min(780, inner.sizeHint().height() + self.hint.sizeHint().height() + 60))
+        # Tall enough for every field without scrolling, where the screen allows; on a
+        # smaller screen the fields scroll and the buttons stay in sight.
+        screen.fit(self, 680, inner.sizeHint().height() + self.hint.sizeHint().height() + 60)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._focused:           # the clerk types at once, without a click
+            self._focused = True
+            self.focus_first()
+
+    def focus_first(self) -> None:
+        first = self.kind.fields[0]
+        self.widgets[first.attr].setFocus(Qt.FocusReason.OtherFocusReason)
 
     # --- widgets ---------------------------------------------------------------------
     def _make_widget(self, f: Field) -> QWidget:
         w: QWidget
         if f.widget in ("text", "int", "float", "money", "date", "unit", "staff", "departments"):
             w = QLineEdit()
-            w.returnPressed.connect(self.focusNextChild)
+            w.returnPressed.connect(lambda w=w: self._enter_in(w))
             w.textEdited.connect(self._touched)
             if f.widget == "date":
                 w.setPlaceholderText(DATE_HINT)
@@ -195,12 +250,18 @@ class RecordForm(QDialog):
                 w.editingFinished.connect(self._unit_changed)
         elif f.widget == "long":
             w = QPlainTextEdit()
+            if f.attr in LONG_HINTS.get(self.kind.model.__name__, {}):
+                w.setPlaceholderText(LONG_HINTS[self.kind.model.__name__][f.attr])
             w.setTabChangesFocus(True)
+            w.installEventFilter(self)      # Enter moves on; Shift+Enter starts a new line
             w.setFixedHeight(64)
             w.textChanged.connect(self._touched)
         elif f.widget == "choice":
             w = QComboBox()
             w.addItems(f.vocab.values())
+            if self._must_choose(f):
+                w.setPlaceholderText("请选择")
+                w.setCurrentIndex(-1)
             w.currentIndexChanged.connect(self._touched)
         elif f.widget == "bool":
             w = QCheckBox("是")
@@ -246,9 +307,43 @@ class RecordForm(QDialog):
         if (event.type() == QEvent.Type.KeyPress
                 and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
                 and not event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+            if isinstance(obj, QPlainTextEdit) and event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+                obj.insertPlainText("\n")
+                return True
             self.focusNextChild()
             return True
         return super().eventFilter(obj, event)
+
+    def _hide_when_edited(self, widget: QWidget, error: QLabel) -> None:
+        """A field's message goes once the clerk changes the field (「不能为空」 stayed under a
+        field already filled in until the next save)."""
+        targets = list(getattr(widget, "boxes", [widget]))
+        if widget is self.widgets.get("unit_id"):
+            targets.append(self.unit_type)          # a new unit's type, asked for there
+        for t in targets:
+            if isinstance(t, QLineEdit):
+                signal = t.textEdited
+            elif isinstance(t, QPlainTextEdit):
+                signal = t.textChanged
+            elif isinstance(t, QComboBox):
+                signal = t.currentIndexChanged
+            elif isinstance(t, QCheckBox):
+                signal = t.toggled
+            elif isinstance(t, QSpinBox):
+                signal = t.valueChanged
+            else:
+                continue
+            signal.connect(lambda *_a, e=error: e.hide())
+
+    def _enter_in(self, widget: QLineEdit) -> None:
+        """Enter moves to the next field, except when it takes a name from a multi-name
+        field's suggestions (the field has the Enter before the list does): the cursor
+        stays there for the next name (pickers.ListCompleter adds the 「、」)."""
+        completer = widget.completer()
+        if isinstance(completer, pickers.ListCompleter) and completer.multi \
+                and completer.popup().isVisible():
+            return
+        self.focusNextChild()
 
     def _touched(self, *_):
         self.dirty = True
@@ -271,10 +366,24 @@ class RecordForm(QDialog):
         self.setWindowTitle(f"{verb}{self.kind.title}")
 
     # --- load / defaults -------------------------------------------------------------
+    @staticmethod
+    def _must_choose(f: Field) -> bool:
+        """A choice that feeds a statistic starts empty: its first value would look like data
+        (检查方式 「双随机一公开·部门联合」 kept by pressing Enter through the form). A new
+        person's 状态 is 在岗 by what a new entry is."""
+        return f.vocab is not StaffStatus
+
+    def _choice_key(self, f: Field) -> str:
+        return f"form/{self.key}/{f.attr}"
+
     def _defaults(self) -> None:
         today = dt.date.today()
         for f in self.kind.fields:
             w = self.widgets[f.attr]
+            if f.widget == "choice" and f.carry:
+                last = text_setting(self.shared.settings, self._choice_key(f))
+                if last in f.vocab.values():
+                    w.setCurrentText(last)
             if f.widget == "year":
                 w.setValue(self.shared.year)
             elif f.widget == "date" and f.required and today.year == self.shared.year:
@@ -335,11 +444,17 @@ class RecordForm(QDialog):
             v = parse_decimal(w.text(), label, required=f.required)
             return None if v is None else float(v)
         if f.widget == "money":
-            v = parse_decimal(w.text(), label, default=None if nullable else 0)
+            # Decimal(0), not 0: an empty 罚款金额 of a case without a fine is a Decimal too
+            # (an int 0 here made the save fail as a bug).
+            v = parse_decimal(w.text(), label, default=None if nullable else Decimal(0))
             return None if v is None else int((v * 100).to_integral_value())
         if f.widget == "date":
             return parse_date(w.text(), label, required=f.required)
         if f.widget == "choice":
+            if w.currentIndex() < 0:
+                raise ValidationError(label, "请选择。")
+            if f.carry:                 # the next new entry starts from the clerk's last choice
+                self.shared.settings.setValue(self._choice_key(f), w.currentText())
             return w.currentText()
         if f.widget == "bool":
             return w.isChecked()
@@ -366,6 +481,8 @@ class RecordForm(QDialog):
             unit = unit_by_name(session, name)
             if unit is None:
                 # Created in place: the clerk typed a new name and picked its type.
+                if self.unit_type.currentIndex() < 0:
+                    raise ValidationError(label, f"「{name}」是新的检查对象，请选择它的类型。")
                 unit = Unit(name=name, unit_type=self.unit_type.currentText())
                 self.shared.history.save(session, unit)
             return unit.id
@@ -377,6 +494,11 @@ class RecordForm(QDialog):
         name = self.widgets["unit_id"].text().strip()
         known = not name or name in self._names["unit"]
         self._new_unit_row.setVisible(not known)
+        if not known and name != self._typed_unit:
+            self._typed_unit = name
+            stated = unit_type_from_name(name)
+            self.unit_type.setCurrentIndex(
+                -1 if stated is None else self.unit_type.findText(stated))
         self.unit_note.hide()
         if self.kind.model is not Inspection or not name or not known:
             return
@@ -415,27 +537,31 @@ class RecordForm(QDialog):
     def save(self, and_new: bool = False) -> bool:
         self.clear_errors()
         model = self.kind.model
-        try:
-            with self.shared.store.session() as s:
-                record = model() if self.record_id is None else s.get(model, self.record_id)
-                before = None if self.record_id is None else snapshot(record)
-                values = {f.attr: self._value(f, s) for f in self.kind.fields}
-                for attr, value in values.items():
-                    setattr(record, attr, value)
-                if model is Inspection:
-                    record.unit = s.get(Unit, record.unit_id)
-                self.shared.history.save(s, record, before)
-                saved_id = record.id
-        except ZhifaError as exc:
-            self.show_error(exc)
+        values: dict = {}
+
+        def change(s):
+            record = model() if self.record_id is None else s.get(model, self.record_id)
+            before = None if self.record_id is None else snapshot(record)
+            values.update({f.attr: self._value(f, s) for f in self.kind.fields})
+            for attr, value in values.items():
+                setattr(record, attr, value)
+            if model is Inspection:
+                record.unit = s.get(Unit, record.unit_id)
+            self.shared.history.save(s, record, before)
+            return record.id
+
+        # A unit may be created in place (the 检查对象 field), so units are touched too.
+        touched = models_of(model, Unit) if "unit_id" in self.widgets else models_of(model)
+        operation = Operation(self.shared, self, change, touches=touched,
+                              status=f"已保存{self.kind.title}。").on_failure(self.show_error)
+        saved: list[int] = []
+        if not operation.on_success(saved.append).run():
             return False
+        saved_id = saved[0]
         self.saved_count += 1
         for f in self.kind.fields:        # show carried dates the way they were understood
             if f.widget == "date" and values.get(f.attr):
                 self.widgets[f.attr].setText(f"{values[f.attr]:%Y-%m-%d}")
-        self.shared.changed(model.__name__)
-        self.shared.changed("Unit")
-        self.shared.status.emit(f"已保存{self.kind.title}。")
         self.dirty = False
         if and_new:
             self._start_new()
@@ -462,7 +588,7 @@ class RecordForm(QDialog):
             elif isinstance(w, QCheckBox):
                 w.setChecked(False)
             elif isinstance(w, QComboBox):
-                w.setCurrentIndex(0)
+                w.setCurrentIndex(-1 if f.widget == "choice" and self._must_choose(f) else 0)
             elif f.widget == "kinds":
                 for cb in w.boxes:
                     cb.setChecked(False)
@@ -472,15 +598,76 @@ class RecordForm(QDialog):
         if "unit_id" in self.widgets:
             self._new_unit_row.hide()
             self.unit_note.hide()
+            self.unit_type.setCurrentIndex(-1)
+            self._typed_unit = ""
         first = next(f for f in self.kind.fields if not f.carry)
         self.widgets[first.attr].setFocus()
         self.hint.setText(f"已保存 {self.saved_count} 条，继续录入下一条。")
+
+    # --- drafts ----------------------------------------------------------------------
+    def draft_fields(self) -> dict:
+        """What each field shows now, as text, ticks and choices (not parsed: a half-typed
+        date is kept as typed)."""
+        out: dict = {}
+        for f in self.kind.fields:
+            w = self.widgets[f.attr]
+            if f.widget == "kinds":
+                out[f.attr] = [cb.text() for cb in w.boxes if cb.isChecked()]
+            elif isinstance(w, QLineEdit):
+                out[f.attr] = w.text()
+            elif isinstance(w, QPlainTextEdit):
+                out[f.attr] = w.toPlainText()
+            elif isinstance(w, QCheckBox):
+                out[f.attr] = w.isChecked()
+            elif isinstance(w, QSpinBox):
+                out[f.attr] = w.value()
+            elif f.widget == "choice":
+                out[f.attr] = w.currentText() if w.currentIndex() >= 0 else ""
+            elif isinstance(w, QComboBox):
+                out[f.attr] = w.currentData()
+        out["__unit_type"] = self.unit_type.currentText() if self.unit_type.currentIndex() >= 0 else ""
+        return out
+
+    def apply_draft(self, path, fields: dict) -> None:
+        for f in self.kind.fields:
+            if f.attr not in fields:
+                continue
+            w, value = self.widgets[f.attr], fields[f.attr]
+            if f.widget == "kinds":
+                for cb in w.boxes:
+                    cb.setChecked(cb.text() in value)
+            elif isinstance(w, QLineEdit):
+                w.setText(str(value))
+            elif isinstance(w, QPlainTextEdit):
+                w.setPlainText(str(value))
+            elif isinstance(w, QCheckBox):
+                w.setChecked(bool(value))
+            elif isinstance(w, QSpinBox):
+                w.setValue(int(value))
+            elif f.widget == "choice":
+                w.setCurrentIndex(w.findText(value) if value else -1)
+            elif isinstance(w, QComboBox):
+                w.setCurrentIndex(max(0, w.findData(value or 0)))
+        unit_type = fields.get("__unit_type", "")
+        if "unit_id" in self.widgets:
+            self._unit_changed()
+            self.unit_type.setCurrentIndex(self.unit_type.findText(unit_type) if unit_type else -1)
+        drafts.remove(self._draft_path)
+        self._draft_path = Path(path)           # the same file, until saved or thrown away
+        self.dirty = True
+        self.write_draft()
+
+    def write_draft(self) -> bool:
+        if not self.dirty:
+            return False
+        return drafts.write(self._draft_path, self.shared.store.location, self.key,
+                            self.record_id, self.windowTitle(), self.draft_fields())
 
     # --- closing ---------------------------------------------------------------------
     def confirm_discard(self) -> bool:
         return not self.dirty or messages.ask(
             self, "未保存的修改", f"{self.windowTitle()}中有未保存的修改，确定放弃吗？",
-            yes="放弃修改", no="继续编辑")
+            yes="放弃修改", no="继续编辑", safe_default=True)
 
     def reject(self) -> None:
         if self.confirm_discard():

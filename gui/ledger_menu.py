@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
+    QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel,
     QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
 )
 
@@ -21,8 +21,10 @@ from core.backups import manual_backup
 from core.errors import OutputError
 from core.outfiles import safe_filename
 from core.paths import data_dir
-from gui import messages
+from gui import filedialogs, messages, screen
 from gui.background import run_task, snapshot_session
+from gui.operations import EVERYTHING, Operation
+from gui.shared import suggested_path
 
 SHOWN_PROBLEMS = 2000        # rows of the rejection table; the saved workbook has them all
 
@@ -61,8 +63,8 @@ class LedgerActions:
 
     # --- import ------------------------------------------------------------------------
     def choose_import(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self.window, "选择要导入的台账", str(Path.home()),
-                                              "Excel 工作簿 (*.xlsx)")
+        name = filedialogs.open_file(self.window, "选择要导入的台账", str(Path.home()),
+                                     "Excel 工作簿 (*.xlsx)")
         if name:
             self.preview(Path(name))
 
@@ -72,7 +74,9 @@ class LedgerActions:
         self._say(f"正在检查「{path.name}」…")
 
         def plan(say):
-            with store.session() as s:          # planning writes nothing
+            # A read-only snapshot, rolled back: planning writes nothing, and a save made
+            # meanwhile is not half-seen.
+            with snapshot_session(store) as s:
                 from core.ledger_io.importer import plan_import  # openpyxl: loaded when used
                 return plan_import(s, path, say=say)
 
@@ -90,20 +94,22 @@ class LedgerActions:
         store, folder = self.shared.store, self.window.backup_folder()
         self._say("正在导入…")
 
-        def run(say):
-            backup = manual_backup(store.path, folder) if store.path is not None else None
-            with store.session() as s:
-                done = plan.commit(s, say=say)
-            return done, backup
+        def backup():
+            return manual_backup(store.path, folder) if store.path is not None else None
 
-        run_task(run, self.window, self._committed, _failed(self.window, "导入未完成"), self._say)
+        def run(s, say, backup_path):
+            return plan.commit(s, say=say), backup_path
+
+        # On the one writer thread: a form saved meanwhile is told to wait, in words.
+        # Undo steps from before the import no longer apply (resets_history).
+        Operation(self.shared, self.window, run, first=backup, touches=EVERYTHING,
+                  status=lambda result: f"已导入 {result[0].imported:,} 行。",
+                  failure_title="导入未完成", resets_history=True, what="导入台账",
+                  ).on_success(self._committed).run_in_background(self._say)
 
     def _committed(self, result) -> None:
         done, backup = result
-        self.shared.history.clear()        # undo steps from before the import no longer apply
         self.window.fill_years()
-        self.shared.changed("")
-        self.window.statusBar().showMessage(f"已导入 {done.imported:,} 行。", 8000)
         text = "\n".join(done.summary_lines())
         if backup is not None:
             text += f"\n\n导入前的台账已备份到：{backup}"
@@ -113,9 +119,9 @@ class LedgerActions:
     # --- export and template -----------------------------------------------------------
     def choose_export(self) -> None:
         year = self.shared.year
-        suggested = Path.home() / safe_filename(f"执法台账{year}年度-{dt.date.today():%Y%m%d}.xlsx")
-        name, _ = QFileDialog.getSaveFileName(self.window, "导出台账", str(suggested),
-                                              "Excel 工作簿 (*.xlsx)")
+        suggested = suggested_path(safe_filename(f"执法台账{year}年度-{dt.date.today():%Y%m%d}.xlsx"))
+        name = filedialogs.save_file(self.window, "导出台账", str(suggested),
+                                     "Excel 工作簿 (*.xlsx)")
         if name:
             self.export(_xlsx(name), year)
 
@@ -137,8 +143,8 @@ class LedgerActions:
         self.window.ledger_exported(path)
 
     def choose_template(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(
-            self.window, "保存空白模板", str(Path.home() / "教育行政执法台账导入模板.xlsx"),
+        name = filedialogs.save_file(
+            self.window, "保存空白模板", suggested_path("教育行政执法台账导入模板.xlsx"),
             "Excel 工作簿 (*.xlsx)")
         if name:
             self.template(_xlsx(name))
@@ -163,7 +169,7 @@ class ImportDialog(QDialog):
         super().__init__(parent)
         self.plan = plan
         self.setWindowTitle(f"导入台账：{plan.source.name}")
-        self.resize(900, 620)
+        screen.fit(self, 900, 620)
         head = QLabel(f"已检查「{plan.source.name}」，尚未写入台账。请核对后点“导入”。"
                       "导入前会自动备份当前台账；有问题的行不会导入，可保存出来改正后再导入。")
         head.setWordWrap(True)

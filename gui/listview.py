@@ -8,16 +8,17 @@ from pathlib import Path
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QHeaderView,
+    QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QHeaderView,
     QLabel, QLineEdit, QMenu, QPushButton, QTableView, QVBoxLayout, QWidget,
 )
-from core.errors import ZhifaError
 from core.listing import FIRST_SCREEN, ListQuery, id_batches
 from core.outfiles import atomic_write, safe_filename
 from core.text import excel_text
-from gui import messages
+from gui import filedialogs, messages
 from gui.background import run_task, snapshot_session
 from gui.kinds import KINDS, Kind
+from gui.operations import Operation, models_of
+from gui.shared import suggested_path
 from gui.tablemodel import PAGE, RecordTableModel, load_records
 
 ALL = "全部"
@@ -72,6 +73,12 @@ class RecordListView(QWidget):
 
         bar = QHBoxLayout()
         bar.addWidget(self.search, 2)
+        # The search box keeps room for what is typed; several filters get a row of their
+        # own so the list fits a 1024-wide screen (it shrank to 「搜…」 there).
+        self.search.setMinimumWidth(220)
+        filter_row = bar
+        if len(kind.filters) > 1:
+            filter_row = QHBoxLayout()
         for attr, vocab_ in kind.filters:
             box = QComboBox()
             # "" for 全部, not None: see gui.flaglist on PySide6 and empty QVariants.
@@ -80,7 +87,7 @@ class RecordListView(QWidget):
                 box.addItem(v, v)
             box.currentIndexChanged.connect(self.requery)
             self.filter_boxes[attr] = box
-            bar.addWidget(box)
+            filter_row.addWidget(box)
         if kind.year_column is not None and kind.has_dates:
             bar.addWidget(QLabel("日期"))
             bar.addWidget(self.date_from)
@@ -126,6 +133,9 @@ class RecordListView(QWidget):
         title.setObjectName("viewTitle")
         layout.addWidget(title)
         layout.addLayout(bar)
+        if filter_row is not bar:
+            filter_row.addStretch(1)
+            layout.addLayout(filter_row)
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
 
@@ -147,8 +157,8 @@ class RecordListView(QWidget):
                           (QKeySequence("Enter"), self.edit_selected)):
             shortcut = QShortcut(key, self.table, slot)
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
-        new = QShortcut(QKeySequence.StandardKey.New, self, self.new_record)
-        new.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        # Ctrl+N is the window's (gui.mainwindow.new_record): a shortcut here as well would
+        # make the key ambiguous, and Qt then runs neither.
         self.new_button.setToolTip("新增一条记录（Ctrl+N）")
         self.delete_button.setToolTip("把选中的记录移入回收站（Delete），可撤销")
         self.export_button.setToolTip("把当前列表（按搜索和筛选条件）导出为 Excel 工作簿")
@@ -156,6 +166,8 @@ class RecordListView(QWidget):
         self.table.customContextMenuRequested.connect(self._context_menu)
         shared.year_changed.connect(lambda _y: self.reset_dates())
         shared.records_changed.connect(self._records_changed)
+        shared.store_closing.connect(self.stop_reading)     # its session is on the old file
+        shared.store_replaced.connect(self._store_replaced)
         self._recycle_toggled(False)
         self.reset_dates()
 
@@ -166,15 +178,14 @@ class RecordListView(QWidget):
 
     def refresh(self) -> None:
         """Query again now if the list is on screen, else when it is next shown."""
+        # Only this: requery() closes a reading still under way and starts the new one. (It
+        # used to set up the reader again here too, dropping the one requery had just begun:
+        # a list past one screen kept its first 100 rows and 「正在读取…」 after a save.)
         if self.isVisible():
             self.requery()
         else:
+            self.stop_reading()         # a hidden list holds no read open on the ledger
             self._stale = True
-        self._sized = False
-        self._reading = None            # (session, id batches) while the rest is unread
-        # The rest of a long list is read once the first screen has been painted.
-        self._rest_timer = QTimer(self, singleShot=True, interval=0)
-        self._rest_timer.timeout.connect(self.read_all)
 
     # --- query -----------------------------------------------------------------------
     def reset_dates(self) -> None:
@@ -266,10 +277,13 @@ class RecordListView(QWidget):
         self.sort_column, self.sort_order = column, order
         self.refresh()
 
-    def _records_changed(self, model_name: str) -> None:
-        if model_name in ("", self.kind.model.__name__) or self.kind.model.__name__ in (
-                "Inspection", "PenaltyCase", "ReviewCase", "Training"):
+    def _records_changed(self, models: frozenset[str]) -> None:
+        if self.kind.depends_on & models:
             self.refresh()
+
+    def _store_replaced(self, store) -> None:
+        self.model.store = store
+        self.refresh()
 
     def _recycle_toggled(self, on: bool) -> None:
         self.restore_button.setVisible(on)
@@ -326,30 +340,28 @@ class RecordListView(QWidget):
         if not messages.ask(self, "删除", f"将选中的 {len(ids)} 条记录移入回收站？\n"
                                           "可在回收站中恢复，也可按 Ctrl+Z 撤销。"):
             return
-        self._apply(ids, self.shared.history.delete)
+        self._apply(ids, self.shared.history.delete, "删除", "已将 {n} 条记录移入回收站（Ctrl+Z 可撤销）。")
 
     def restore_selected(self) -> None:
         ids = self.selected_ids()
         if ids:
-            self._apply(ids, self.shared.history.restore)
+            self._apply(ids, self.shared.history.restore, "恢复", "已恢复 {n} 条记录。")
 
-    def _apply(self, ids, action) -> None:
-        try:
-            with self.shared.store.session() as s:
-                for i in ids:
-                    action(s, s.get(self.kind.model, i))
-        except ZhifaError as exc:
-            messages.warn(self, "无法完成", str(exc))
-        self.shared.changed(self.kind.model.__name__)
+    def _apply(self, ids, action, verb: str, done: str) -> bool:
+        def change(s):
+            for i in ids:
+                action(s, s.get(self.kind.model, i))
+
+        return Operation(self.shared, self, change, touches=models_of(self.kind.model),
+                         status=done.format(n=len(ids)), failure_title=f"无法{verb}").run()
 
     def export(self, target: Path | None = None) -> bool:
         """Write the rows shown (search, filters, order) to .xlsx in the background; the
         `exported` signal brings the path, or `export_failed` the reason in words."""
         if target is None:
-            suggested = str(Path.home() / safe_filename(
+            suggested = suggested_path(safe_filename(
                 f"{self.kind.title}-{self.shared.year}-{dt.date.today():%Y%m%d}.xlsx"))
-            name, _ = QFileDialog.getSaveFileName(self, "导出Excel", suggested,
-                                                  "Excel 工作簿 (*.xlsx)")
+            name = filedialogs.save_file(self, "导出Excel", suggested, "Excel 工作簿 (*.xlsx)")
             if not name:
                 return False
             target = Path(name)

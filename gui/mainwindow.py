@@ -17,13 +17,13 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
-    QComboBox, QFileDialog, QHBoxLayout, QLabel, QListWidget, QMainWindow, QSplitter,
+    QComboBox, QHBoxLayout, QLabel, QListWidget, QMainWindow, QSplitter,
     QStackedWidget, QVBoxLayout, QWidget,
 )
 
 from core.errors import ZhifaError
 from core.paths import default_backup_dir, log_dir
-from gui import messages
+from gui import filedialogs, messages, screen
 from gui.shared import app_settings, text_setting
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,8 @@ QFrame#figureCard { background: #f7f9fc; border: 1px solid #d5dde8; border-radiu
 QListWidget#navigation { font-size: 15px; }
 QListWidget#navigation::item { padding: 6px 10px; }
 QListWidget#blocks::item { padding: 5px 8px; }
-QPushButton#primary { font-size: 15px; padding: 6px 18px; }
+QPushButton { min-height: 22px; padding: 3px 12px; }
+QPushButton#primary { font-size: 15px; padding: 3px 18px; }
 """
 
 
@@ -82,6 +83,10 @@ class MainWindow(QMainWindow):
         # The day's automatic backup also when the program stays open overnight.
         self.backup_timer = QTimer(self, interval=60 * 60 * 1000)
         self.backup_timer.timeout.connect(self.daily_backup)
+        # Size, place, page and year kept as they change, not only on a clean exit: a
+        # crash or power cut forgot them.
+        self.state_timer = QTimer(self, singleShot=True, interval=1000)
+        self.state_timer.timeout.connect(self.save_settings)
 
         self.year_box = QComboBox()
         self.year_box.setMinimumWidth(110)
@@ -182,6 +187,11 @@ class MainWindow(QMainWindow):
         self._add_ledger_io(file_menu)
         self._action(file_menu, "退出", self.close, "Ctrl+Q")
         edit = self.menus["编辑"]
+        # The window's, not each list's: Ctrl+N works with the focus anywhere in the
+        # window, also right after a page was clicked in the navigation.
+        self.new_action = self._action(edit, "新增记录", self.new_record,
+                                       QKeySequence.StandardKey.New)
+        edit.addSeparator()
         self.undo_action = self._action(edit, "撤销", self.undo, QKeySequence.StandardKey.Undo)
         self.redo_action = self._action(edit, "重做", self.redo, QKeySequence.StandardKey.Redo)
         data = self.menus["数据"]
@@ -191,9 +201,15 @@ class MainWindow(QMainWindow):
         self._action(data, "打开备份文件夹", lambda: self._open_path(self.backup_folder()))
         help_menu = self.menus["帮助"]
         self._action(help_menu, "打开日志文件夹", lambda: self._open_path(log_dir()))
-        self._action(help_menu, "关于", lambda: messages.info(
-            self, "关于", "教育行政执法台账\n记录行政检查、行政处罚等执法活动，一键生成年度行政执法工作报告。"))
+        self._action(help_menu, "关于", self.about)
         self._update_undo()
+
+    def about(self) -> None:
+        from core import __version__
+        location = self.shared.store.location if self.shared is not None else ""
+        messages.info(self, "关于", f"教育行政执法台账　版本 {__version__}\n"
+                      "记录行政检查、行政处罚等执法活动，一键生成年度行政执法工作报告。\n\n"
+                      f"台账数据文件：{location}")
 
     def _add_ledger_io(self, menu) -> None:
         from gui import ledger_menu     # 导入台账 / 导出台账 / 下载空白模板 (core.ledger_io)
@@ -225,16 +241,34 @@ class MainWindow(QMainWindow):
         year = self.year_box.currentData()
         if year:
             self.shared.set_year(int(year))
+            self.state_timer.start()
             self.statusBar().showMessage(f"已切换到 {year} 年", 4000)
 
     def _show_view(self, row: int) -> None:
         if row >= 0:
             self.stack.setCurrentWidget(self.views[NAVIGATION[row][1]])
+            self.state_timer.start()
+
+    def moveEvent(self, event) -> None:
+        super().moveEvent(event)
+        self.state_timer.start()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.state_timer.start()
 
     def show_view(self, key: str) -> QWidget:
         keys = [k for _l, k in NAVIGATION]
         self.nav.setCurrentRow(keys.index(key))
         return self.views[key]
+
+    def new_record(self):
+        """A new entry of the list shown (Ctrl+N); on a page without one, where to go."""
+        view = self.stack.currentWidget()
+        if hasattr(view, "new_record") and not getattr(view, "recycle").isChecked():
+            return view.new_record()
+        self.statusBar().showMessage("在行政检查、行政处罚等列表页中按 Ctrl+N 新增记录。", 8000)
+        return None
 
     def update_title(self) -> None:
         """「教育行政执法台账 — 示例区教育局」: which bureau's ledger is open."""
@@ -244,9 +278,9 @@ class MainWindow(QMainWindow):
             name = p.full_name if p is not None else ""
         self.setWindowTitle("教育行政执法台账" + (f" — {name}" if name else ""))
 
-    def _records_changed(self, model: str) -> None:
+    def _records_changed(self, models: frozenset[str]) -> None:
         from core.records import years_with_data
-        if model in ("", "BureauProfile"):
+        if "BureauProfile" in models:
             self.update_title()
         self._update_undo()
         with self.shared.store.read_session() as s:
@@ -266,23 +300,21 @@ class MainWindow(QMainWindow):
         self.undo_action.setText(f"撤销：{h.undo_label}" if h.can_undo else "撤销")
         self.redo_action.setText(f"重做：{h.redo_label}" if h.can_redo else "重做")
 
-    def undo(self) -> None:
-        self._history_step(self.shared.history.undo, "已撤销")
+    def undo(self) -> bool:
+        if not self.shared.history.can_undo:
+            return False
+        return self._history_step(self.shared.history.undo, "已撤销", "无法撤销")
 
-    def redo(self) -> None:
-        self._history_step(self.shared.history.redo, "已重做")
+    def redo(self) -> bool:
+        if not self.shared.history.can_redo:
+            return False
+        return self._history_step(self.shared.history.redo, "已重做", "无法重做")
 
-    def _history_step(self, step, verb: str) -> None:
-        if not (self.shared.history.can_undo if verb == "已撤销" else self.shared.history.can_redo):
-            return
-        try:
-            with self.shared.store.session() as s:
-                change = step(s)
-        except ZhifaError as exc:
-            messages.warn(self, "无法撤销" if verb == "已撤销" else "无法重做", str(exc))
-            return
-        self.shared.changed("")
-        self.statusBar().showMessage(f"{verb}：{change.label}", 8000)
+    def _history_step(self, step, verb: str, refused: str) -> bool:
+        from gui.operations import Operation
+        return Operation(self.shared, self, step, failure_title=refused,
+                         touches=lambda change: {change.before.model.__name__},
+                         status=lambda change: f"{verb}：{change.label}").run()
 
     # --- settings and safety ---------------------------------------------------------
     def backup_folder(self) -> Path:
@@ -345,10 +377,9 @@ class MainWindow(QMainWindow):
 
     def restore_backup(self, backup: Path | None = None) -> bool:
         from core.store import open_store, refuse_the_ledger_itself, restore_sqlite, verify_backup
-        from gui.listview import RecordListView
         if backup is None:
-            name, _ = QFileDialog.getOpenFileName(self, "选择备份文件", str(self.backup_folder()),
-                                                  "台账备份 (*.db)")
+            name = filedialogs.open_file(self, "选择备份文件", str(self.backup_folder()),
+                                         "台账备份 (*.db)")
             if not name:
                 return False
             backup = Path(name)
@@ -360,28 +391,26 @@ class MainWindow(QMainWindow):
             return False
         if not messages.ask(self, "从备份恢复",
                             f"用备份「{backup.name}」替换当前台账？\n当前台账会先另存一份副本。",
-                            yes="恢复", no="取消"):
+                            yes="恢复", no="取消", safe_default=True):
             return False
         store = self.shared.store
         live, location = store.path, store.location
-        for view in self.views.values():
-            if isinstance(view, RecordListView):
-                view.stop_reading()          # its read session is on the file replaced
-        try:
+        restored: list = []
+
+        def reopen():
             store.close()
-            safety = restore_sqlite(backup, live)
-            self.shared.store = open_store(location)
-        except ZhifaError as exc:
-            messages.warn(self, "恢复失败", str(exc))
-            self.shared.store = open_store(location)
-            return False
-        finally:
-            for view in self.views.values():
-                if isinstance(view, RecordListView):
-                    view.model.store = self.shared.store
-        self.shared.history.clear()
+            try:
+                restored.append(restore_sqlite(backup, live))
+            except ZhifaError as exc:
+                restored.append(exc)
+            return open_store(location)      # the restored file, or the old one left as it was
+
+        self.shared.replace_store(reopen)
         self.fill_years()
-        self.shared.changed("")
+        if isinstance(restored[0], ZhifaError):
+            messages.warn(self, "恢复失败", str(restored[0]))
+            return False
+        safety = restored[0]
         messages.info(self, "恢复完成", "已从备份恢复台账。" + (
             f"\n原台账副本保存在：{safety}" if safety else ""))
         return True
@@ -404,10 +433,16 @@ class MainWindow(QMainWindow):
     def _restore_geometry(self) -> None:
         settings = app_settings()
         geometry = settings.value("window/geometry", QByteArray())
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 800)
+        area = screen.available(self)
+        restored = (isinstance(geometry, QByteArray) and not geometry.isEmpty()
+                    and self.restoreGeometry(geometry))
+        if not restored or not (self.isMaximized() or screen.fits(self.frameGeometry(), area)):
+            # The first start, or a geometry from a bigger screen (a projector, a second
+            # monitor since unplugged): as large as the screen allows, up to 1280×800.
+            self.setWindowState(Qt.WindowState.WindowNoState)
+            screen.fit(self, 1280, 800, area)
+            self.move(area.left() + max(0, (area.width() - self.width() - screen.FRAME_WIDTH) // 2),
+                      area.top() + max(0, (area.height() - self.height() - screen.FRAME_HEIGHT) // 2))
         keys = [k for _l, k in NAVIGATION]
         last = settings.value("window/view", "overview")
         # Highlighted in the shell already; the view itself is built by attach().
@@ -416,6 +451,8 @@ class MainWindow(QMainWindow):
         self.nav.blockSignals(False)
 
     def save_settings(self) -> None:
+        if self.shared is None:         # the shell before the ledger opened: nothing chosen yet
+            return
         st = self.shared.settings
         st.setValue("window/geometry", self.saveGeometry())
         st.setValue("window/view", NAVIGATION[max(0, self.nav.currentRow())][1])
@@ -436,16 +473,24 @@ class MainWindow(QMainWindow):
         return out
 
     def closeEvent(self, event) -> None:
+        busy = self.shared.writer.busy_with if self.shared is not None else None
+        if busy is not None:
+            # The ledger is being written on the writer thread: closing it now would end
+            # that write half done (it would be rolled back, but the clerk would not know).
+            messages.warn(self, "请稍候", f"正在{busy}，完成后再关闭程序。")
+            event.ignore()
+            return
         unsaved = self.unsaved_work()
         if unsaved and not messages.ask(
                 self, "未保存的修改", "以下内容有未保存的修改：\n" + "\n".join(unsaved)
-                + "\n\n确定不保存就退出吗？", yes="不保存，退出", no="返回"):
+                + "\n\n确定不保存就退出吗？", yes="不保存，退出", no="返回", safe_default=True):
             event.ignore()
             return
         for form in self._forms():
             form.dirty = False
             form.close()
         if self.shared is not None:         # closed before the ledger opened: nothing to keep
+            self.state_timer.stop()
             self.save_settings()
             self.backup_timer.stop()
             self.backup_on_close()

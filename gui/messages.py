@@ -14,11 +14,15 @@ def _box(parent, icon, title, text, buttons):
     return box, made
 
 
-def ask(parent, title: str, text: str, yes: str = "确定", no: str = "取消") -> bool:
+def ask(parent, title: str, text: str, yes: str = "确定", no: str = "取消",
+        safe_default: bool = False) -> bool:
+    """True if `yes` was clicked. With `safe_default` Enter answers `no`: where `yes` throws
+    something away (unsaved input, the ledger replaced by a backup), a hurried Enter keeps it."""
     box, made = _box(parent, QMessageBox.Icon.Question, title, text, {
         "yes": (yes, QMessageBox.ButtonRole.AcceptRole),
         "no": (no, QMessageBox.ButtonRole.RejectRole)})
-    box.setDefaultButton(made["yes"])
+    box.setDefaultButton(made["no"] if safe_default else made["yes"])
+    box.setEscapeButton(made["no"])
     box.exec()
     return box.clickedButton() is made["yes"]
 

@@ -26,6 +26,7 @@ from core.narrative import (
 from core.records import profile
 from core.vocab import NarrativeBlock
 from gui import messages
+from gui.operations import Operation, models_of
 
 log = logging.getLogger(__name__)
 
@@ -121,8 +122,8 @@ class NarrativeView(QWidget):
         self.current = None
         self.refresh()
 
-    def _changed(self, model: str) -> None:
-        if model in ("", "NarrativeText", "BureauProfile") and not self.dirty:
+    def _changed(self, models: frozenset[str]) -> None:
+        if models & {"NarrativeText", "BureauProfile"} and not self.dirty:
             self.refresh()
 
     def refresh(self) -> None:
@@ -194,16 +195,16 @@ class NarrativeView(QWidget):
         year, block = self.shared.year, self.current
         text = self.editor.toPlainText()
         origin = self.origins.get(block, TEMPLATE)
-        try:
-            with self.shared.store.session() as s:
-                save_block(s, year, block, text, confirm=confirm, origin=origin,
-                           save=self.shared.history.save)
-        except ZhifaError as exc:
-            messages.warn(self, "无法保存", str(exc))
+        def change(s):
+            save_block(s, year, block, text, confirm=confirm, origin=origin,
+                       save=self.shared.history.save)
+
+        # Not dirty before the change is announced: the announcement refreshes this view.
+        was_dirty, self.dirty = self.dirty, False
+        if not Operation(self.shared, self, change, touches=models_of(NarrativeText),
+                         status=f"已保存「{block}」" + ("并确认。" if confirm else "。")).run():
+            self.dirty = was_dirty
             return False
-        self.dirty = False
-        self.shared.changed("NarrativeText")        # refreshes this view too
-        self.shared.status.emit(f"已保存「{block}」" + ("并确认。" if confirm else "。"))
         return True
 
     def copy_last_year(self) -> int:
@@ -211,9 +212,13 @@ class NarrativeView(QWidget):
         if self.dirty:
             self.save(confirm=False)
         year = self.shared.year
-        with self.shared.store.session() as s:
-            copied = copy_last_year(s, year, save=self.shared.history.save)
-        self.shared.changed("NarrativeText")
+
+        done: list[int] = []
+        if not Operation(self.shared, self,
+                         lambda s: copy_last_year(s, year, save=self.shared.history.save),
+                         touches=models_of(NarrativeText)).on_success(done.append).run():
+            return 0
+        copied = done[0]
         messages.info(self, "沿用上年文字",
                       f"已将 {year - 1} 年的 {copied} 段文字填入本年空白段落（报告年份已改为{year}年，"
                       "文件文号、版本年份和含有数字的上年情况未改），请逐段核对后确认。"

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QStringListModel, Qt
+from PySide6.QtCore import QStringListModel, Qt, QTimer
 from PySide6.QtWidgets import QCompleter, QLineEdit
 from sqlalchemy import select
 
@@ -22,6 +22,18 @@ class ListCompleter(QCompleter):
         self.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.setFilterMode(Qt.MatchFlag.MatchContains)
         self.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.activated.connect(self._picked)
+
+    def _picked(self, _text: str) -> None:
+        # After the line edit's own slot has put the name in (it runs after this one).
+        QTimer.singleShot(0, self._ready_for_next)
+
+    def _ready_for_next(self) -> None:
+        """A multi-name field gets 「、」 after the name taken, ready for the next one."""
+        widget = self.widget()
+        if self.multi and isinstance(widget, QLineEdit):
+            widget.setText(widget.text().rstrip("、") + "、")
+            widget.setCursorPosition(len(widget.text()))
 
     def set_names(self, names: list[str]) -> None:
         self.setModel(QStringListModel(names, self))

@@ -13,24 +13,23 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QFileDialog, QHBoxLayout, QLabel, QLineEdit, QListWidget, QProgressBar, QPushButton,
+    QHBoxLayout, QLabel, QLineEdit, QListWidget, QProgressBar, QPushButton,
     QVBoxLayout, QWidget,
 )
 
 from core.compliance import check_year
 from core.errors import ZhifaError
 from core.parsing import parse_date
-from core.paths import data_dir
 from core.report.readiness import readiness_flags
 from gui.background import run_task, snapshot_session
 from gui.flaglist import FlagTree, open_flag
 from gui.reportjob import generate
-from gui.shared import text_setting
+from gui import filedialogs
+from gui.shared import output_folder, text_setting
 
 
 def default_output_dir() -> Path:
-    docs = Path.home() / "Documents"
-    return (docs if docs.is_dir() else data_dir()) / "执法年度报告"
+    return output_folder()
 
 
 class ReportView(QWidget):
@@ -138,7 +137,7 @@ class ReportView(QWidget):
         return parse_date(text, "成文日期") if text else None
 
     def _browse(self) -> None:
-        name = QFileDialog.getExistingDirectory(self, "选择保存报告的文件夹", self.folder.text())
+        name = filedialogs.choose_folder(self, "选择保存报告的文件夹", self.folder.text())
         if name:
             self.folder.setText(name)
 

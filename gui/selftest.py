@@ -32,6 +32,7 @@ def _run(tmp: Path) -> int:
     from core.logs import setup_logging
     from core.store import open_store
     from gui.app import build_window
+    from gui.operations import EVERYTHING, run_operation
     from gui.reportjob import generate
 
     # A dialog in a smoke test would wait for ever: every message box answers itself.
@@ -40,9 +41,11 @@ def _run(tmp: Path) -> int:
     setup_logging()
     (tmp / "数据").mkdir(parents=True, exist_ok=True)
     store = open_store(str(tmp / "数据" / "ledger.db"))
-    with store.session() as s:
-        load_demo(s, DEMO_YEAR)
     window, shared = build_window(store, DEMO_YEAR)
+    if not run_operation(shared, window, lambda s: load_demo(s, DEMO_YEAR), touches=EVERYTHING):
+        print("自检失败：未能载入示例数据", file=sys.stderr)
+        return 1
+    window.fill_years()
     window.show()
     for key in ("overview", "inspection", "report"):
         window.show_view(key)

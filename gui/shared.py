@@ -3,7 +3,9 @@ and the signals that let panes refresh each other without importing each other."
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QSettings, Signal
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QSettings, QStandardPaths, Signal
 
 from core.paths import data_dir
 
@@ -21,27 +23,72 @@ def text_setting(settings: QSettings, key: str, default: str = "") -> str:
     return value if isinstance(value, str) else default
 
 
+OUTPUT_FOLDER = "教育行政执法台账"
+
+
+def output_folder() -> Path:
+    """Where reports and exports go unless the clerk chooses: 「文档\\教育行政执法台账」, the
+    folder a clerk looks in (the hidden data folder, AppData on Windows, was the default).
+    Qt knows where 文档 really is (moved to D:, or into OneDrive); the desktop or the home
+    folder if there is none."""
+    for where in (QStandardPaths.StandardLocation.DocumentsLocation,
+                  QStandardPaths.StandardLocation.DesktopLocation):
+        found = QStandardPaths.writableLocation(where)
+        if found and Path(found).is_dir():
+            return Path(found) / OUTPUT_FOLDER
+    return Path.home() / OUTPUT_FOLDER
+
+
+def suggested_path(name: str) -> str:
+    """The file a save dialog suggests: in the output folder, made if need be so that the
+    dialog opens there (a failure leaves the dialog to start where it can)."""
+    folder = output_folder()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass
+    return str(folder / name)
+
+
 class Shared(QObject):
-    records_changed = Signal(str)      # model class name, "" for "anything"
+    # The model class names a committed change touched (gui.operations: the one sender).
+    records_changed = Signal(object)   # frozenset[str]
     year_changed = Signal(int)
     open_narrative = Signal(str)       # a 报告文字 block to show
     status = Signal(str)               # a short message for the status bar
+    store_closing = Signal()           # the ledger file is about to be replaced: stop reading it
+    store_replaced = Signal(object)    # the new core.store.Store (after a restore)
 
     def __init__(self, store, year: int):
         # Here, not at the top: the window's shell imports app_settings before the ledger
         # (and SQLAlchemy, which the undo history needs) is loaded.
         from core.undo import UndoHistory
+        from gui.operations import Writer
 
         super().__init__()
         self.store = store
         self.year = year
         self.history = UndoHistory()
         self.settings = app_settings()
+        self.writer = Writer(self)
 
     def set_year(self, year: int) -> None:
         if year != self.year:
             self.year = year
             self.year_changed.emit(year)
 
-    def changed(self, model_name: str = "") -> None:
-        self.records_changed.emit(model_name)
+    def replace_store(self, reopen) -> None:
+        """Swap the ledger under every pane (restore from a backup): views stop reading the
+        old file, `reopen()` closes it and returns the new Store (it may raise; the panes are
+        told of whatever store is open afterwards), undo steps are dropped, and every pane
+        reads the new one."""
+        from gui.operations import EVERYTHING
+
+        self.writer.wait()
+        self.store_closing.emit()
+        try:
+            self.store = reopen()
+        finally:
+            self.history.clear()
+            self.store_replaced.emit(self.store)
+            self.records_changed.emit(EVERYTHING)

@@ -19,14 +19,16 @@ class Answers:
         self.replies: list[bool] = []
         self.asked: list[str] = []
         self.shown: list[str] = []
+        self.safe: list[bool] = []         # whether each question's default kept things
 
 
 @pytest.fixture
 def answers(monkeypatch):
     a = Answers()
 
-    def ask(parent, title, text, yes="确定", no="取消"):
+    def ask(parent, title, text, yes="确定", no="取消", safe_default=False):
         a.asked.append(f"{title}：{text}")
+        a.safe.append(safe_default)
         return a.replies.pop(0) if a.replies else True
 
     def choose(parent, title, text, options):

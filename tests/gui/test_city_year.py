@@ -60,6 +60,8 @@ def test_a_city_year_stays_quick(qtbot, city_window, store):
     form.widgets["unit_id"].setText(view.model.row_values(0)[1])
     form.widgets["inspectors"].setText("、".join(view.model.row_values(0)[5].split("、")[:2]))
     form.widgets["items"].setText("年末安全检查")
+    for attr, value in (("category", "日常检查"), ("method", "其他"), ("result", "合格")):
+        form.widgets[attr].setCurrentText(value)
     assert form.save()
     view.search.setText("年末安全检查")
     qtbot.waitUntil(lambda: view.model.rowCount() == 1)

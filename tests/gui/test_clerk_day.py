@@ -29,6 +29,8 @@ def _fill_inspection(qtbot, form, unit="示例区第一中学", staff="朱红、
     w["unit_id"].editingFinished.emit()
     _type(w["inspectors"], staff)
     w["personnel"].setText("3")
+    w["category"].setCurrentText("日常检查")            # the clerk chooses: no default
+    w["method"].setCurrentText("双随机一公开·部门联合")
     w["result"].setCurrentText("责令整改")
     w["items"].setText("校园安全、食品安全")
 

@@ -164,6 +164,7 @@ def test_a_training_for_everyone_takes_one_click(qtbot, window, demo_store):
     form.widgets["date"].setText("2025-12-26")
     form.widgets["topic"].setText("年终执法案卷评查培训")
     form.widgets["hours"].setText("3")
+    form.widgets["form"].setCurrentText("集中培训")
     form.all_staff_button.click()
     names = form.widgets["participants"].text().split("、")
     assert len(names) == 20 and "郑华" not in names          # 郑华's certificate is cancelled

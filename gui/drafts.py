@@ -1,0 +1,102 @@
+"""Unsaved input kept through a crash or a power cut: an open form with changes writes what it
+holds to a draft file every few seconds, beside the data (「未保存的录入」 in the data folder),
+and removes it once the input is saved or discarded. A draft still there at the next start
+was left by a program that did not close: the clerk is offered 「恢复未保存的录入」.
+
+A draft names the ledger it belongs to, so one from another data file is never offered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import uuid
+from pathlib import Path
+
+from core.paths import data_dir
+
+log = logging.getLogger(__name__)
+
+EVERY_MS = 3000          # how much typing a crash can cost at most
+
+
+def folder() -> Path:
+    return data_dir() / "未保存的录入"
+
+
+def new_path(key: str) -> Path:
+    return folder() / f"{key}-{uuid.uuid4().hex[:12]}.json"
+
+
+def write(path: Path, ledger: str, key: str, record_id: int | None, title: str,
+          fields: dict) -> bool:
+    """Write the draft (whole or not at all: a temporary file renamed over it). A failure
+    is logged, not shown: the clerk is typing and the form itself still holds the input."""
+    data = {"ledger": ledger, "kind": key, "record_id": record_id, "title": title,
+            "saved_at": dt.datetime.now().isoformat(timespec="seconds"), "fields": fields}
+    tmp = path.with_suffix(".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(data, f, ensure_ascii=False)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        log.warning("draft not written to %s: %s", path, exc)
+        return False
+    return True
+
+
+def remove(path: Path | None) -> None:
+    if path is None:
+        return
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as exc:
+        log.warning("draft not removed: %s: %s", path, exc)
+
+
+def pending(ledger: str) -> list[tuple[Path, dict]]:
+    """The drafts a program that did not close left for this ledger, oldest first."""
+    found = []
+    for path in sorted(folder().glob("*.json")) if folder().is_dir() else []:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            log.warning("draft unreadable, left alone: %s: %s", path, exc)
+            continue
+        if isinstance(data, dict) and data.get("ledger") == ledger \
+                and isinstance(data.get("fields"), dict):
+            found.append((path, data))
+    found.sort(key=lambda pair: str(pair[1].get("saved_at", "")))
+    return found
+
+
+def offer(window, shared) -> list:
+    """At the start: reopen the forms whose input was not saved, if the clerk wants them."""
+    from gui import messages
+    from gui.forms import open_form
+    from gui.kinds import KINDS
+
+    drafts = [(p, d) for p, d in pending(shared.store.location) if d.get("kind") in KINDS]
+    if not drafts:
+        return []
+    lines = "\n".join(f"· {d.get('title', '')}（{str(d.get('saved_at', '')).replace('T', ' ')}）"
+                      for _p, d in drafts)
+    if not messages.ask(window, "恢复未保存的录入",
+                        f"上次程序没有正常关闭，以下录入尚未保存：\n{lines}\n\n"
+                        "是否恢复？恢复后请核对并保存。",
+                        yes="恢复未保存的录入", no="不恢复（删除这些录入）"):
+        for path, _d in drafts:
+            remove(path)
+        return []
+    forms = []
+    for path, data in drafts:
+        form = open_form(shared, data["kind"], data.get("record_id"), parent=window,
+                         draft=(path, data["fields"]))
+        forms.append(form)
+    shared.status.emit(f"已恢复 {len(forms)} 份未保存的录入，请核对后保存。")
+    return forms
