@@ -16,8 +16,7 @@ from sqlalchemy import Date, and_, column, func, not_, or_, select, values
 from sqlalchemy.orm import Session
 
 from core.figures import (
-    TRAINING_HOURS_EXPECTED, annual_figures, counted_inspections, in_year, valid_on_day,
-    year_bounds,
+    TRAINING_HOURS_EXPECTED, annual_figures, counted_inspections, valid_on_day,
 )
 from core.models import Inspection, PenaltyCase, Staff, Unit, inspection_staff
 from core.narrative import LAST_YEAR, UNCONFIRMED, load_narratives
@@ -26,6 +25,7 @@ from core.vocab import Procedure
 from core.workdays import (
     OTHER_PUBLICATION_DAYS, PENALTY_PUBLICATION_DAYS, calendar_knows, deadline,
 )
+from core.years import in_year, year_bounds
 
 
 @dataclass(frozen=True)

@@ -132,7 +132,7 @@ def build_window(store, year: int | None = None):
 
 def make_shared(store, year: int | None = None):
     from core.errors import ReportError
-    from core.figures import statistical_year
+    from core.years import statistical_year
     from gui.shared import Shared, app_settings
 
     if year is None:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import ValidationError, ZhifaError
-from core.figures import FIRST_YEAR, LAST_YEAR
+from core.years import FIRST_YEAR, LAST_YEAR
 from core.models import Inspection, PenaltyCase, Unit, cents_to_yuan, join_list, split_list
 from core.parsing import parse_date, parse_decimal, parse_int, parse_text
 from core.records import inspections_same_day, live, staff_by_name, unit_by_name

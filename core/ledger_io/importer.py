@@ -45,13 +45,13 @@ from core.records import live, save
 from core.text import clean_text
 from core.validation import validate
 from core import vocab
+from core.years import FIRST_YEAR, LAST_YEAR
 
 log = logging.getLogger(__name__)
 
 IMPORT_ORDER = ("执法人员", "检查对象", "专项行动", "行政检查", "行政处罚", "其他执法行为",
                 "学法培训", "权责清单", "复议诉讼", "其他指标")
 TEXT_LIMIT = 5000          # a Text column (违法事实, 备注…) in one cell
-FIRST_YEAR, LAST_YEAR = 1980, 2100
 
 # An 其他执法行为 row is the same entry as one already there only if its numbers are the same
 # too: a month's count for one item logged in two entries is summed by the figures, and

@@ -17,7 +17,8 @@ from typing import Callable
 from sqlalchemy.orm import Session
 
 from core.errors import ReportError
-from core.figures import AnnualFigures, annual_figures, ledger_has_year, statistical_year
+from core.figures import AnnualFigures, annual_figures, ledger_has_year
+from core.years import statistical_year
 from core.narrative import load_narratives
 from core.outfiles import atomic_write, report_paths
 from core.records import profile
