@@ -32,6 +32,9 @@ from core.vocab import (
 from core.years import belongs_to_year, in_year, year_of
 
 YES, NO = "是", "否"
+# The two columns the 「未导入的行」 workbook adds before a rejected row: not ledger headers,
+# so the import ignores them when the clerk corrects that file and imports it again.
+REASON_HEADER, ROW_HEADER = "未导入原因", "原表行号"
 BOOL_CHOICES = (YES, NO)
 
 

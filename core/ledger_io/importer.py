@@ -31,7 +31,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.errors import ImportFileError, ValidationError, os_reason
-from core.ledger_io.columns import Column, LedgerSheet, SHEET_BY_TITLE
+from core.ledger_io.columns import REASON_HEADER, ROW_HEADER, SHEET_BY_TITLE, Column, LedgerSheet
 from core.ledger_io.reader import SheetSource, data_rows, open_workbook, scan_sheet, sheets_of
 from core.models import (
     Campaign, CustomFigure, Inspection, OtherAct, PenaltyCase, PowerItem, ReviewCase, Staff,
@@ -67,8 +67,6 @@ KEPT_WITHIN_A_FILE = {"其他执法行为", "专项行动"}
 LIMITS = {"int": 10**9, "year": 10**4, "month": 10**4, "money": 10**14, "number": 10**12}
 _COUNT_UNIT = re.compile(r"\s*(人次|人|次|处|家|个|项|件|所|起|名|份)$")
 _NOT_PLAIN_NUMBER = re.compile(r"[eEiInN]|^.{40,}$")
-REASON_HEADER = "未导入原因"
-ROW_HEADER = "原表行号"
 VOCABS = [v for v in vars(vocab).values()
           if isinstance(v, type) and issubclass(v, vocab.Vocab) and v is not vocab.Vocab]
 
