@@ -100,7 +100,7 @@ def measure(store, size: int) -> list:
     from PySide6.QtCore import QAbstractTableModel, QCoreApplication, Qt, QThreadPool
     from PySide6.QtWidgets import QApplication, QTableView
 
-    from bench.run import Result
+    from bench.results import Result
     from core.listing import list_ids
     from gui.app import build_window
 

@@ -28,39 +28,16 @@ import sys
 import tempfile
 import textwrap
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from bench.generate import CITY, DISTRICT, plan
+from bench.results import Result, Run
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "PERFORMANCE.md"
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 YEAR = 2025
-
-
-@dataclass
-class Result:
-    name: str                     # Chinese, as in the table
-    value: float
-    unit: str                     # "s", "ms", "MB"
-    floor: float | None = None
-    floor_name: str = ""
-    target: str = ""              # e.g. "< 0.3 s", "≤ 1.5 × 基准"
-    ok: bool | None = None
-    note: str = ""
-
-    def ratio(self) -> str:
-        if not self.floor:
-            return ""
-        return f"{self.value / self.floor:.1f}×"
-
-
-@dataclass
-class Run:
-    size: int
-    results: list[Result] = field(default_factory=list)
 
 
 def timed(fn: Callable[[], object], repeat: int = 5, warmup: int = 1) -> float:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from core.figures import (
     TRAINING_HOURS_EXPECTED, annual_figures, counted_inspections, enterprise_caps,
-    enterprise_counts, in_year, valid_on_day, year_bounds,
+    enterprise_counts, valid_on_day,
 )
 from core.models import (
     Inspection, InspectionPlanTask, PenaltyCase, ReviewCase, Staff, Unit, inspection_staff,
@@ -27,6 +27,7 @@ from core.vocab import OtherActCategory, PowerCategory, Procedure, ReviewKind
 from core.workdays import (
     OTHER_PUBLICATION_DAYS, PENALTY_PUBLICATION_DAYS, calendar_knows, deadline,
 )
+from core.years import in_year, year_bounds
 
 
 @dataclass(frozen=True)

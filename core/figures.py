@@ -29,7 +29,6 @@ from typing import Any
 from sqlalchemy import and_, case, extract, func, literal, not_, or_, select
 from sqlalchemy.orm import Session
 
-from core.errors import ReportError
 from core.models import (
     FIRST_OF_DAY, BureauProfile, Campaign, CustomFigure, Inspection, InspectionCap,
     InspectionPlanTask, OtherAct, PenaltyCase, PowerItem, ReviewCase, Staff, Training, Unit,
@@ -42,19 +41,11 @@ from core.vocab import (
     OtherActCategory, PartyType, PenaltyKind, PowerCategory, Procedure, ReviewKind,
     ReviewResult, UnitType,
 )
+from core.years import YEAR_KINDS, belongs_to_year, in_year, year_bounds
 
-FIRST_YEAR, LAST_YEAR = 2000, 2100   # the years a ledger counts and reports on
 NO_VALUE = "—"   # shown for a figure with no value (a rate with nothing to divide by)
 TRAINING_HOURS_EXPECTED = 60  # Tianjin practice: ≥ 60 学时 of legal training a year
 
-# The date (or year) column that decides which year a record counts in; used for the year
-# selector and for "the previous year has data".
-YEAR_DATE_COLUMNS = (
-    (Inspection, Inspection.date), (PenaltyCase, PenaltyCase.decided_on),
-    (Training, Training.date), (Campaign, Campaign.start_date), (OtherAct, OtherAct.year),
-    (PowerItem, PowerItem.year), (ReviewCase, ReviewCase.received_on),
-    (CustomFigure, CustomFigure.year), (InspectionPlanTask, InspectionPlanTask.year),
-)
 
 Number = int | float | Decimal
 
@@ -151,15 +142,6 @@ class AnnualFigures:
                            for k, rows in self.tables.items()}}
 
 
-def year_bounds(year: int) -> tuple[dt.date, dt.date]:
-    return dt.date(year, 1, 1), dt.date(year, 12, 31)
-
-
-def in_year(column, year: int):
-    start, end = year_bounds(year)
-    return column.between(start, end)
-
-
 def _month_of(day) -> int:
     """The month of a date from plain_rows: "2025-03-05" from SQLite, a date elsewhere."""
     return day.month if isinstance(day, dt.date) else int(day[5:7])
@@ -182,18 +164,6 @@ def counted_inspections(year: int) -> tuple:
     is one inspection, so only the first live entry of each (unit, day) counts
     (`first_of_day`, kept by core.inspection_days; never set on a deleted entry)."""
     return FIRST_OF_DAY.is_(True), in_year(Inspection.date, year)
-
-
-def statistical_year(value) -> int:
-    """The year the clerk asked for (a number, or text typed on a command line) as a year
-    the program counts, or a ReportError saying why it is not one."""
-    try:
-        year = int(str(value).strip())
-    except ValueError:
-        raise ReportError(f"年度「{value}」不是有效的年份，请填写四位数字，例如 2025。") from None
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise ReportError(f"年度「{year}」超出范围（{FIRST_YEAR}—{LAST_YEAR}年）。")
-    return year
 
 
 def annual_figures(session: Session, year: int, *, with_previous: bool = True) -> AnnualFigures:
@@ -228,9 +198,9 @@ PLAN_FIGURES = ("plan.tasks", "plan.tasks_done", "plan.objects_planned", "plan.o
 
 
 def ledger_has_year(session: Session, year: int) -> bool:
-    for model, column in YEAR_DATE_COLUMNS:
-        cond = column == year if column.type.python_type is int else in_year(column, year)
-        if session.scalar(select(literal(1)).where(model.deleted_at.is_(None), cond).limit(1)):
+    for model in YEAR_KINDS:
+        if session.scalar(select(literal(1)).where(model.deleted_at.is_(None),
+                                                   belongs_to_year(model, year)).limit(1)):
             return True
     return False
 
@@ -634,9 +604,7 @@ def _other_acts(session: Session, year: int, f: AnnualFigures) -> None:
 
 def _campaigns(session: Session, year: int, f: AnnualFigures) -> None:
     # A campaign counts in the year it ends; one still running counts in its start year.
-    counted = or_(in_year(Campaign.end_date, year),
-                  and_(Campaign.end_date.is_(None), in_year(Campaign.start_date, year)))
-    spec = SourceSpec(Campaign, (counted,))
+    spec = SourceSpec(Campaign, (belongs_to_year(Campaign, year),))
     campaigns = session.scalars(spec.query().order_by(Campaign.start_date, Campaign.id)).all()
     f.add("campaign.total", "专项行动", len(campaigns), "次", spec)
     for attr, key, label, unit in (("personnel", "personnel", "出动人次", "人次"),

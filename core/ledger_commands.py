@@ -10,7 +10,8 @@ from core.commands import Command
 from core.compliance import check_year
 from core.demo import load_demo
 from core.errors import StoreError
-from core.figures import NO_VALUE, annual_figures, statistical_year
+from core.figures import NO_VALUE, annual_figures
+from core.years import statistical_year
 from core.paths import default_backup_dir
 from core.records import profile, set_profile
 from core.report.readiness import readiness_flags

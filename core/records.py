@@ -125,11 +125,12 @@ def unit_by_name(session: Session, name: str) -> Unit | None:
 
 def years_with_data(session: Session) -> list[int]:
     """Every year some live record counts in, newest first (for the year selector)."""
-    from core.figures import YEAR_DATE_COLUMNS
+    from core.years import YEAR_KINDS, is_year_number, year_of
 
     years: set[int] = set()
-    for model, column in YEAR_DATE_COLUMNS:
-        year = column if column.type.python_type is int else extract("year", column)
+    for model in YEAR_KINDS:
+        column = year_of(model)
+        year = column if is_year_number(model) else extract("year", column)
         q = select(year).distinct()
         for (value,) in session.execute(q.where(model.deleted_at.is_(None), column.is_not(None))):
             years.add(int(value))

@@ -35,7 +35,7 @@ BUSY_TIMEOUT_MS = 5000
 VERSION_TABLE = "schema_info"
 
 
-def _is_network_path(path: Path) -> bool:
+def is_network_path(path: Path) -> bool:
     """A UNC path (\\\\server\\share) or a mapped network drive on Windows."""
     s = str(path)
     if s.startswith("\\\\") or s.startswith("//"):
@@ -246,7 +246,7 @@ def make_engine(location: str) -> Engine:
         path = Path(url.database or "")
         # WAL on a network share corrupts (shared memory does not cross machines); such a
         # file gets the rollback journal instead, and the GUI warns the clerk.
-        journal = "DELETE" if _is_network_path(path) else "WAL"
+        journal = "DELETE" if is_network_path(path) else "WAL"
         if path.parent and not path.parent.exists():
             raise _missing_folder(path.parent)
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})

@@ -8,6 +8,7 @@ are compliance flags, in core/compliance.py.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal
 
@@ -22,6 +23,7 @@ from core.vocab import (
     PartyType, PenaltyKind, PowerCategory, Procedure, ReviewKind, ReviewResult, StaffStatus,
     TrainingForm, UnitType,
 )
+from core.years import FIRST_YEAR, LAST_YEAR, is_valid_year
 
 # 《行政处罚法》第五十一条: on-the-spot (简易) decisions only for a warning, or a fine up to
 # 200 元 for a citizen / 3,000 元 for an organisation.
@@ -65,8 +67,8 @@ class _Checker:
 
     def year(self, attr: str = "year"):
         value = getattr(self.record, attr)
-        if value is None or not 1990 <= value <= 2100:
-            self.fail(attr, f"「{value}」不是有效年份。")
+        if not is_valid_year(value):
+            self.fail(attr, f"「{value}」不是有效年份（{FIRST_YEAR}—{LAST_YEAR}年）。")
 
 
 def validate_staff(s: Staff):
@@ -267,6 +269,18 @@ def check_storable_text(record) -> None:
                                   record=type(record).KIND)
 
 
+def check_dates_in_range(record) -> None:
+    """Every date of a record lies in the years the program counts (core.years): a form's
+    year box, the figures and the report know no other."""
+    for column in type(record).__table__.columns:
+        value = getattr(record, column.key, None)
+        if isinstance(value, dt.date) and not is_valid_year(value.year):
+            raise ValidationError(column.info.get("label", column.key),
+                                  f"「{value:%Y-%m-%d}」不在 {FIRST_YEAR}—{LAST_YEAR} 年之间。",
+                                  record=type(record).KIND)
+
+
 def validate(record: Record) -> None:
     check_storable_text(record)
+    check_dates_in_range(record)
     VALIDATORS[type(record)](record)

@@ -71,10 +71,10 @@ SHARED_DRIVE_WARNING = (
 
 
 def warn_if_shared_drive(store, parent=None) -> bool:
-    from core.store import _is_network_path
+    from core.store import is_network_path
     from gui import messages
 
-    if store.path is not None and _is_network_path(store.path):
+    if store.path is not None and is_network_path(store.path):
         messages.warn(parent, "数据文件在共享盘上", SHARED_DRIVE_WARNING.format(path=store.path))
         return True
     return False
@@ -133,7 +133,7 @@ def build_window(store, year: int | None = None):
 
 def make_shared(store, year: int | None = None):
     from core.errors import ReportError
-    from core.figures import statistical_year
+    from core.years import statistical_year
     from gui.shared import Shared, app_settings
 
     if year is None:

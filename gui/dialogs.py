@@ -135,7 +135,7 @@ class LocationsDialog(QDialog):
     def accept(self) -> None:
         from pathlib import Path
 
-        from core.store import _is_network_path, probe_location
+        from core.store import is_network_path, probe_location
         from gui import messages
         from gui.app import SHARED_DRIVE_WARNING
 
@@ -157,7 +157,7 @@ class LocationsDialog(QDialog):
                     f"原来的台账文件「{current}」留在原处，不会被移动或复制。",
                     yes="使用新位置", no="重新选择"):
                 return
-        if db and _is_network_path(Path(db)) and not messages.ask(
+        if db and is_network_path(Path(db)) and not messages.ask(
                 self, "数据文件在共享盘上", SHARED_DRIVE_WARNING.format(path=db),
                 yes="仍然使用", no="重新选择", safe_default=True):
             return

@@ -20,13 +20,13 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import ValidationError, ZhifaError
-from core.figures import FIRST_YEAR, LAST_YEAR
 from core.models import (
     Inspection, InspectionPlanTask, PenaltyCase, Unit, cents_to_yuan, join_list, split_list,
 )
 from core.parsing import parse_date, parse_decimal, parse_int, parse_text
 from core.records import inspections_same_day, live, staff_by_name, unit_by_name
 from core.undo import snapshot
+from core.years import FIRST_YEAR, LAST_YEAR
 from core.unit_types import unit_type_from_name
 from core.vocab import StaffStatus, UnitType
 from gui import drafts, messages, pickers, screen

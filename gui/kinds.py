@@ -15,6 +15,7 @@ from core.models import (
     Campaign, CustomFigure, Inspection, InspectionCap, InspectionPlanTask, NarrativeText,
     OtherAct, PenaltyCase, PowerItem, ReviewCase, Staff, Training, Unit, cents_to_yuan,
 )
+from core.years import year_of
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class Kind:
     title: str
     columns: tuple[Column, ...]
     fields: tuple[Field, ...]
-    year_column: Any            # decides which year a record shows under
+    year_column: Any            # decides which year a record shows under (core.years.year_of)
     search: tuple = ()          # text columns the search box looks in
     filters: tuple = field(default_factory=tuple)   # (attr, vocab) choice filters
     has_dates: bool = True      # the year column is a date (else an int year)
@@ -155,7 +156,7 @@ _add("penalty", Kind(
      _f("legal_review", "bool"), _f("legal_review_on", "date"),
      _f("legal_review_corrected", "bool"), _f("hearing", "bool"),
      _f("published_on", "date"), _f("deadline_extended", "bool")),
-    PenaltyCase.decided_on, (PenaltyCase.decision_no, PenaltyCase.party, PenaltyCase.facts),
+    year_of(PenaltyCase), (PenaltyCase.decision_no, PenaltyCase.party, PenaltyCase.facts),
     (("procedure", vocab.Procedure), ("counted_kind", vocab.PenaltyKind))))
 
 _add("other_act", Kind(
@@ -216,7 +217,7 @@ _add("campaign", Kind(
      _f("partner_departments", "departments"), _f("personnel", "int"),
      _f("institutions_checked", "int"), _f("hazards_found", "int"), _f("closed", "int"),
      _f("rectified", "int"), _f("cases_filed", "int"), _f("note", "long")),
-    Campaign.start_date, (Campaign.name, Campaign.note)))
+    year_of(Campaign), (Campaign.name, Campaign.note)))
 
 _add("power", Kind(
     PowerItem, "权责清单",

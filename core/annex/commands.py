@@ -7,7 +7,8 @@ from pathlib import Path
 from core.annex import bureau_name, write_annex
 from core.commands import Command
 from core.errors import ReportError
-from core.figures import ledger_has_year, statistical_year
+from core.figures import ledger_has_year
+from core.years import statistical_year
 from core.outfiles import report_paths
 
 

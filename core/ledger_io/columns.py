@@ -10,7 +10,6 @@ so an export or the annex never holds 100,000 records in memory at once.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,7 +17,7 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Callable, Iterator
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from core.models import (
@@ -32,8 +31,12 @@ from core.vocab import (
     PenaltyKind, PowerCategory, Procedure, ReviewKind, ReviewResult, StaffStatus, TrainingForm,
     UnitType,
 )
+from core.years import belongs_to_year, in_year, year_of
 
 YES, NO = "是", "否"
+# The two columns the 「未导入的行」 workbook adds before a rejected row: not ledger headers,
+# so the import ignores them when the clerk corrects that file and imports it again.
+REASON_HEADER, ROW_HEADER = "未导入原因", "原表行号"
 BOOL_CHOICES = (YES, NO)
 
 
@@ -297,38 +300,21 @@ def normalise_header(text) -> str:
 
 # --- reading the ledger, row by row ---------------------------------------------------------
 
-def _year_range(year: int) -> tuple[dt.date, dt.date]:
-    return dt.date(year, 1, 1), dt.date(year, 12, 31)
-
-
-def _in_year(column, year: int):
-    first, last = _year_range(year)
-    return and_(column >= first, column <= last)
-
-
 def _year_condition(sheet: LedgerSheet, year: int):
-    """Which records belong to `year`: the same dates core/figures.py counts them by, so an
-    exported year imported elsewhere gives the same figures."""
+    """Which records belong to `year`: core.years decides, as for the figures and the lists,
+    so an exported year imported elsewhere gives the same figures."""
     model = sheet.model
-    if model is Inspection:
-        return _in_year(Inspection.date, year)
-    if model is PenaltyCase:   # a case still open (no decision yet) goes by its filing date
-        return _in_year(func.coalesce(PenaltyCase.decided_on, PenaltyCase.filed_on), year)
-    if model is Training:
-        return _in_year(Training.date, year)
-    if model is ReviewCase:
-        return _in_year(ReviewCase.received_on, year)
-    if model is Campaign:      # running during the year, or holding one of its inspections
-        first, last = _year_range(year)
-        running = and_(Campaign.start_date <= last,
-                       or_(Campaign.end_date.is_(None), Campaign.end_date >= first))
+    if year_of(model) is None:
+        return None            # staff and units are not tied to a year
+    condition = belongs_to_year(model, year)
+    if model is Campaign:
+        # A campaign of another year is written too when this year's inspections name it,
+        # so that they keep their 专项行动 when the file is imported elsewhere.
         used = select(Inspection.campaign_id).where(
-            _in_year(Inspection.date, year), Inspection.deleted_at.is_(None),
+            in_year(Inspection.date, year), Inspection.deleted_at.is_(None),
             Inspection.campaign_id.is_not(None))
-        return or_(running, Campaign.id.in_(used))
-    if model in (OtherAct, PowerItem, CustomFigure, InspectionPlanTask, InspectionCap):
-        return model.year == year
-    return None                # staff and units are not tied to a year
+        condition = or_(condition, Campaign.id.in_(used))
+    return condition
 
 
 _ORDER = {

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from core.commands import Command
 from core.errors import OutputError
-from core.figures import statistical_year
+from core.years import statistical_year
 from core.ledger_io.exporter import export_ledger
 from core.ledger_io.importer import plan_import
 from core.ledger_io.template import write_template

@@ -12,13 +12,14 @@ from core.errors import ValidationError
 from core.ledger_io.columns import ledger_rows
 from core.ledger_io.template import write_ledger_workbook
 from core.records import profile
+from core.years import FIRST_YEAR, LAST_YEAR, is_valid_year
 
 
 def export_ledger(session: Session, year: int | None, target: Path) -> tuple[Path, dict[str, int]]:
     """Write the ledger of `year` (None: all years) to `target`; returns the path and the
     number of rows written per sheet."""
-    if year is not None and not 1990 <= year <= 2100:
-        raise ValidationError("年度", f"「{year}」不是有效年份。")
+    if year is not None and not is_valid_year(year):
+        raise ValidationError("年度", f"「{year}」不是有效年份（{FIRST_YEAR}—{LAST_YEAR}年）。")
     counts: dict[str, int] = {}
 
     def rows(sheet):

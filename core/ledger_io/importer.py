@@ -31,7 +31,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.errors import ImportFileError, ValidationError, os_reason
-from core.ledger_io.columns import Column, LedgerSheet, SHEET_BY_TITLE
+from core.ledger_io.columns import REASON_HEADER, ROW_HEADER, SHEET_BY_TITLE, Column, LedgerSheet
 from core.ledger_io.reader import SheetSource, data_rows, open_workbook, scan_sheet, sheets_of
 from core.models import (
     Campaign, CustomFigure, Inspection, InspectionCap, InspectionPlanTask, OtherAct, PenaltyCase,
@@ -45,13 +45,13 @@ from core.records import live, save
 from core.text import clean_text
 from core.validation import validate
 from core import vocab
+from core.years import FIRST_YEAR, LAST_YEAR
 
 log = logging.getLogger(__name__)
 
 IMPORT_ORDER = ("执法人员", "检查对象", "专项行动", "检查计划任务", "检查频次上限", "行政检查",
                 "行政处罚", "其他执法行为", "学法培训", "权责清单", "复议诉讼", "其他指标")
 TEXT_LIMIT = 5000          # a Text column (违法事实, 备注…) in one cell
-FIRST_YEAR, LAST_YEAR = 1980, 2100
 
 # An 其他执法行为 row is the same entry as one already there only if its numbers are the same
 # too: a month's count for one item logged in two entries is summed by the figures, and
@@ -67,8 +67,6 @@ KEPT_WITHIN_A_FILE = {"其他执法行为", "专项行动"}
 LIMITS = {"int": 10**9, "year": 10**4, "month": 10**4, "money": 10**14, "number": 10**12}
 _COUNT_UNIT = re.compile(r"\s*(人次|人|次|处|家|个|项|件|所|起|名|份)$")
 _NOT_PLAIN_NUMBER = re.compile(r"[eEiInN]|^.{40,}$")
-REASON_HEADER = "未导入原因"
-ROW_HEADER = "原表行号"
 VOCABS = [v for v in vars(vocab).values()
           if isinstance(v, type) and issubclass(v, vocab.Vocab) and v is not vocab.Vocab]
 

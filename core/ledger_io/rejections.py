@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from core.ledger_io.columns import REASON_HEADER, ROW_HEADER
 from core.ledger_io.template import EXCEL_CELL_LIMIT, HEADER_FILL, HEADER_FONT
 from core.outfiles import atomic_write
 from core.text import excel_text
@@ -36,8 +37,6 @@ def _cell(ws, value) -> WriteOnlyCell:
 
 
 def write_rejections(plan, target: Path) -> Path:
-    from core.ledger_io.importer import REASON_HEADER, ROW_HEADER
-
     def write(tmp: Path) -> None:
         wb = Workbook(write_only=True)
         taken: set[str] = set()

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from core.compliance import check_year
 from core.errors import ReportError
-from core.figures import AnnualFigures, annual_figures, ledger_has_year, statistical_year
+from core.figures import AnnualFigures, annual_figures, ledger_has_year
 from core.models import CustomFigure
 from core.narrative import load_narratives
 from core.outfiles import atomic_write, report_paths
@@ -30,6 +30,7 @@ from core.report.content import TEMPLATE_FIELDS, ReportContent, compose
 from core.report.legal_basis import legal_basis
 from core.report.templates import TemplateSet, templates_dir
 from core.text import clean_text
+from core.years import statistical_year
 
 
 

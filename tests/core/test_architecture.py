@@ -1,9 +1,101 @@
-"""core/ is the program without a window: it must never import Qt."""
+"""The shape of the code: core/ is the program without a window, modules do not import each
+other in circles (not even from inside a function, where a circle hides until it bites at
+run time), no module reaches into another's private names, and no legal or counting rule is
+written in gui/."""
+
+from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
-CORE = Path(__file__).resolve().parents[2] / "core"
+ROOT = Path(__file__).resolve().parents[2]
+CORE = ROOT / "core"
+PACKAGES = ("core", "gui", "bench")
+
+
+def _modules() -> dict[str, Path]:
+    out = {}
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            parts = path.relative_to(ROOT).with_suffix("").parts
+            name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+            out[name] = path
+    return out
+
+
+MODULES = _modules()
+
+
+def _package_of(name: str) -> str:
+    return name if MODULES[name].name == "__init__.py" else name.rpartition(".")[0]
+
+
+def _imports(name: str):
+    """(imported module, names taken from it, line) for every import in module `name`,
+    at any depth (functions included), resolved to project modules only."""
+    tree = ast.parse(MODULES[name].read_text("utf-8"), filename=str(MODULES[name]))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name in MODULES:
+                    yield alias.name, (), node.lineno
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                package = _package_of(name).split(".")
+                package = package[:len(package) - node.level + 1]
+                base = ".".join(package + ([base] if base else []))
+            if base not in MODULES:
+                continue
+            plain = []
+            for alias in node.names:
+                if f"{base}.{alias.name}" in MODULES:       # a submodule, not a name
+                    yield f"{base}.{alias.name}", (), node.lineno
+                else:
+                    plain.append(alias.name)
+            if plain:
+                yield base, tuple(plain), node.lineno
+
+
+def _graph() -> dict[str, set[str]]:
+    graph = {name: set() for name in MODULES}
+    for name in MODULES:
+        for target, _names, _line in _imports(name):
+            if target != name:
+                graph[name].add(target)
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan)."""
+    index, low, stack, on_stack, out = {}, {}, [], set(), []
+
+    def visit(v):
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(graph[v]):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                out.append(sorted(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return out
 
 
 def test_core_imports_nothing_from_pyside6():
@@ -19,3 +111,76 @@ def test_core_imports_nothing_from_pyside6():
             offenders += [f"{path.name}: {n}" for n in names
                           if n.split(".")[0] in ("PySide6", "shiboken6", "PyQt5", "PyQt6", "gui")]
     assert offenders == []
+
+
+def test_no_modules_import_each_other_in_a_circle():
+    """A package's __init__ importing its own submodules, and those importing siblings, is
+    fine; two modules needing each other, directly or round a longer loop, is not."""
+    assert _cycles(_graph()) == []
+
+
+def test_the_cycle_finder_sees_a_circle_hidden_in_a_function():
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert _cycles(graph) == [["a", "b", "c"]]
+
+
+def test_no_private_name_is_used_from_another_module():
+    """`from core.store import _is_network_path` or `store._x` from another module: a private
+    name is the module's to change without telling anyone."""
+    offenders = []
+    for name, path in MODULES.items():
+        tree = ast.parse(path.read_text("utf-8"))
+        module_aliases = {}
+        for target, names, line in _imports(name):
+            offenders += [f"{name}:{line} {target}.{n}" for n in names if _private(n)]
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name in MODULES:
+                        module_aliases[alias.asname or alias.name] = alias.name
+            elif isinstance(node, ast.ImportFrom):
+                for alias in node.names:
+                    full = f"{node.module}.{alias.name}"
+                    if full in MODULES:
+                        module_aliases[alias.asname or alias.name] = full
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Attribute) and _private(node.attr)
+                    and isinstance(node.value, ast.Name) and node.value.id in module_aliases
+                    and module_aliases[node.value.id] != name):
+                offenders.append(f"{name}:{node.lineno} {module_aliases[node.value.id]}.{node.attr}")
+    assert offenders == []
+
+
+def _private(attr: str) -> bool:
+    return attr.startswith("_") and not attr.startswith("__")
+
+
+# A module-level constant in gui/ whose name says it is a rule (a limit, a cap, a range of
+# years, a number of days or hours, a rate) belongs in core/, where every entry path uses it.
+_RULE_NAME = re.compile(r"(LIMIT|MAX|MIN|CAP|FIRST_YEAR|LAST_YEAR|DAYS|HOURS|RATE|THRESHOLD|DEADLINE)")
+
+
+def _rule_constants(source: str) -> list[str]:
+    """Module-level UPPER_CASE names given a number whose name says they are a rule."""
+    out = []
+    for node in ast.parse(source).body:
+        targets = (node.targets if isinstance(node, ast.Assign)
+                   else [node.target] if isinstance(node, ast.AnnAssign) else [])
+        value = getattr(node, "value", None)
+        if value is None or not any(isinstance(n, ast.Constant) and type(n.value) in (int, float)
+                                    for n in ast.walk(value)):
+            continue
+        out += [f"{node.lineno} {t.id}" for target in targets for t in ast.walk(target)
+                if isinstance(t, ast.Name) and t.id.isupper() and _RULE_NAME.search(t.id)]
+    return out
+
+
+def test_no_rule_constant_is_defined_in_gui():
+    offenders = [f"{name}:{hit}" for name, path in MODULES.items() if name.startswith("gui")
+                 for hit in _rule_constants(path.read_text("utf-8"))]
+    assert offenders == []
+
+
+def test_the_rule_finder_sees_a_training_norm_typed_into_a_window():
+    assert _rule_constants("TRAINING_HOURS_EXPECTED = 60\nPAGE = 50\nFIRST_YEAR, LAST_YEAR = 2000, 2100\n") \
+        == ["1 TRAINING_HOURS_EXPECTED", "3 FIRST_YEAR", "3 LAST_YEAR"]

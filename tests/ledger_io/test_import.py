@@ -86,7 +86,7 @@ def test_each_rejected_row_names_its_field(store, workbook):
     assert "「类型」不能为空" in reasons["检查对象"][4]
     assert "「统一社会信用代码」" in reasons["检查对象"][5]
     assert "「检查日期」「2025-13-01」不是有效日期" in reasons["行政检查"][6]
-    assert "「检查日期」「1905-07-17」不在 1980–2100 年之间" in reasons["行政检查"][7]
+    assert "「检查日期」「1905-07-17」不在 2000–2100 年之间" in reasons["行政检查"][7]
     assert "「检查类别」「抽查」不是可选值" in reasons["行政检查"][8]
     assert "「检查对象」「不存在的学校」不在检查对象表中" in reasons["行政检查"][9]
     assert "「现场整改数」" in reasons["行政检查"][10]
