@@ -64,18 +64,12 @@ def open_ledger(location: str, parent=None, fallback: str | None = None):
     return store, lock
 
 
-SHARED_DRIVE_WARNING = (
-    "台账数据文件「{path}」位于共享盘（网络驱动器）上。\n\n"
-    "数据文件放在共享盘上，网络中断或多人同时打开时可能损坏。建议在「文件 → 数据文件与备份位置」"
-    "中把数据文件放到本机硬盘，共享盘只用作备份文件夹。")
-
-
 def warn_if_shared_drive(store, parent=None) -> bool:
     from core.store import is_network_path
     from gui import messages
 
     if store.path is not None and is_network_path(store.path):
-        messages.warn(parent, "数据文件在共享盘上", SHARED_DRIVE_WARNING.format(path=store.path))
+        messages.warn(parent, "数据文件在共享盘上", messages.shared_drive_warning(store.path))
         return True
     return False
 
@@ -188,8 +182,8 @@ def launch(location: str, show_requested=None, fallback: str | None = None):
         if lock is not None:
             window.lock_watch = watch_lock(window, lock)
         if not offer_demo(window, shared):
-            from gui import drafts
-            drafts.offer(window, shared)    # input a crash or power cut left unsaved
+            from gui.forms import offer_drafts
+            offer_drafts(window, shared)    # input a crash or power cut left unsaved
 
     def bring_forward():
         window.showNormal()
@@ -211,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv[1:])
     if args.self_test:
         from gui.selftest import run_self_test
-        return run_self_test()
+        return run_self_test(build_window)
 
     from PySide6.QtWidgets import QApplication
 

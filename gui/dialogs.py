@@ -137,7 +137,6 @@ class LocationsDialog(QDialog):
 
         from core.store import is_network_path, probe_location
         from gui import messages
-        from gui.app import SHARED_DRIVE_WARNING
 
         db = self.db.text().strip()
         if db and "://" not in db:
@@ -158,7 +157,7 @@ class LocationsDialog(QDialog):
                     yes="使用新位置", no="重新选择"):
                 return
         if db and is_network_path(Path(db)) and not messages.ask(
-                self, "数据文件在共享盘上", SHARED_DRIVE_WARNING.format(path=db),
+                self, "数据文件在共享盘上", messages.shared_drive_warning(db),
                 yes="仍然使用", no="重新选择", safe_default=True):
             return
         self.shared.settings.setValue("data/location", db)

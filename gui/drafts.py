@@ -73,30 +73,3 @@ def pending(ledger: str) -> list[tuple[Path, dict]]:
             found.append((path, data))
     found.sort(key=lambda pair: str(pair[1].get("saved_at", "")))
     return found
-
-
-def offer(window, shared) -> list:
-    """At the start: reopen the forms whose input was not saved, if the clerk wants them."""
-    from gui import messages
-    from gui.forms import open_form
-    from gui.kinds import KINDS
-
-    drafts = [(p, d) for p, d in pending(shared.store.location) if d.get("kind") in KINDS]
-    if not drafts:
-        return []
-    lines = "\n".join(f"· {d.get('title', '')}（{str(d.get('saved_at', '')).replace('T', ' ')}）"
-                      for _p, d in drafts)
-    if not messages.ask(window, "恢复未保存的录入",
-                        f"上次程序没有正常关闭，以下录入尚未保存：\n{lines}\n\n"
-                        "是否恢复？恢复后请核对并保存。",
-                        yes="恢复未保存的录入", no="不恢复（删除这些录入）"):
-        for path, _d in drafts:
-            remove(path)
-        return []
-    forms = []
-    for path, data in drafts:
-        form = open_form(shared, data["kind"], data.get("record_id"), parent=window,
-                         draft=(path, data["fields"]))
-        forms.append(form)
-    shared.status.emit(f"已恢复 {len(forms)} 份未保存的录入，请核对后保存。")
-    return forms

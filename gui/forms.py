@@ -680,3 +680,26 @@ class RecordForm(QDialog):
             event.accept()
         else:
             event.ignore()
+
+
+def offer_drafts(window, shared) -> list:
+    """At the start: reopen the forms whose input was not saved, if the clerk wants them."""
+    found = [(p, d) for p, d in drafts.pending(shared.store.location) if d.get("kind") in KINDS]
+    if not found:
+        return []
+    lines = "\n".join(f"· {d.get('title', '')}（{str(d.get('saved_at', '')).replace('T', ' ')}）"
+                      for _p, d in found)
+    if not messages.ask(window, "恢复未保存的录入",
+                        f"上次程序没有正常关闭，以下录入尚未保存：\n{lines}\n\n"
+                        "是否恢复？恢复后请核对并保存。",
+                        yes="恢复未保存的录入", no="不恢复（删除这些录入）"):
+        for path, _d in found:
+            drafts.remove(path)
+        return []
+    forms = []
+    for path, data in found:
+        form = open_form(shared, data["kind"], data.get("record_id"), parent=window,
+                         draft=(path, data["fields"]))
+        forms.append(form)
+    shared.status.emit(f"已恢复 {len(forms)} 份未保存的录入，请核对后保存。")
+    return forms

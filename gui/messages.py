@@ -50,3 +50,10 @@ def info(parent, title: str, text: str) -> None:
     box, _ = _box(parent, QMessageBox.Icon.Information, title, text,
                   {"ok": ("确定", QMessageBox.ButtonRole.AcceptRole)})
     box.exec()
+
+
+def shared_drive_warning(path) -> str:
+    """What the clerk is told about a ledger file on a shared (network) drive."""
+    return (f"台账数据文件「{path}」位于共享盘（网络驱动器）上。\n\n"
+            "数据文件放在共享盘上，网络中断或多人同时打开时可能损坏。建议在「文件 → 数据文件与备份位置」"
+            "中把数据文件放到本机硬盘，共享盘只用作备份文件夹。")

@@ -13,25 +13,26 @@ from pathlib import Path
 DEMO_YEAR = 2025
 
 
-def run_self_test() -> int:
+def run_self_test(build_window) -> int:
+    """The installed program's self-test; `build_window` is gui.app's, passed in so that
+    this module needs nothing from the module that starts it."""
     with tempfile.TemporaryDirectory(prefix="zhifa-selftest-") as tmp:
         os.environ["ZHIFA_DATA_DIR"] = str(Path(tmp) / "数据")
         os.environ.pop("ZHIFA_DB", None)
         try:
-            return _run(Path(tmp))
+            return _run(Path(tmp), build_window)
         except Exception:                       # report every failure, never hang
             print("自检失败：\n" + traceback.format_exc(), file=sys.stderr)
             return 1
 
 
-def _run(tmp: Path) -> int:
+def _run(tmp: Path, build_window) -> int:
     from PySide6.QtCore import QThreadPool
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from core.demo import load_demo
     from core.logs import setup_logging
     from core.store import open_store
-    from gui.app import build_window
     from gui.operations import EVERYTHING, run_operation
     from gui.reportjob import generate
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from core.models import PenaltyCase
 from gui import drafts
+from gui.forms import offer_drafts
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -58,7 +59,7 @@ def test_a_half_filled_form_survives_kill_9(qtbot, demo_store, answers, tmp_path
     window, shared = build_window(demo_store, 2025)
     qtbot.addWidget(window)
     window.show()
-    [form] = drafts.offer(window, shared)
+    [form] = offer_drafts(window, shared)
     assert "恢复未保存的录入" in answers.asked[-1] and "新增行政处罚" in answers.asked[-1]
     assert isinstance(form, RecordForm) and form.dirty
     assert form.widgets["decision_no"].text() == "示教罚〔2025〕12号"
@@ -97,5 +98,5 @@ def test_declining_the_drafts_removes_them(qtbot, window, answers):
     form.hide()
     assert len(drafts.pending(window.shared.store.location)) == 1
     answers.replies = [False]
-    assert drafts.offer(window, window.shared) == []
+    assert offer_drafts(window, window.shared) == []
     assert drafts.pending(window.shared.store.location) == []
