@@ -11,6 +11,7 @@ from core.compliance import check_year
 from core.demo import load_demo
 from core.errors import StoreError
 from core.figures import NO_VALUE, annual_figures, statistical_year
+from core.lock import writing
 from core.paths import default_backup_dir
 from core.records import profile, set_profile
 from core.store import backup_sqlite, restore_sqlite
@@ -22,7 +23,7 @@ def _year(parser: argparse.ArgumentParser, required: bool = True):
 
 
 def run_init(args, store) -> int:
-    with store.session() as s:
+    with writing(store), store.session() as s:
         if args.bureau or profile(s) is None:
             p = set_profile(s, full_name=args.bureau or "XX区教育局", region=args.region,
                             signatory=args.bureau or None)
@@ -35,7 +36,7 @@ def run_init(args, store) -> int:
 
 def run_demo(args, store) -> int:
     args.year = statistical_year(args.year)
-    with store.session() as s:
+    with writing(store), store.session() as s:
         load_demo(s, args.year)
     print(f"已载入示例数据：{args.year - 1}年、{args.year}年（示例区教育局）。")
     return 0
@@ -84,8 +85,9 @@ def run_backup(args, store) -> int:
 
 def run_restore(args, store) -> int:
     live = _sqlite_path(store)
-    store.close()
-    safety = restore_sqlite(Path(args.file), live)
+    with writing(store):    # refused while the window (or an import) has the ledger
+        store.close()
+        safety = restore_sqlite(Path(args.file), live)
     print(f"已从「{args.file}」恢复。")
     if safety:
         print(f"恢复前的数据已另存为：{safety}")

@@ -358,13 +358,22 @@ def _upgrade(engine: Engine, location: str, version: int) -> None:
         log.info("database %s upgraded to schema %d", location, step)
 
 
-def backup_sqlite(source: Path, dest_dir: Path, tag: str = "") -> Path:
-    """A consistent copy of the live file (SQLite's online backup), written atomically."""
-    dest_dir = Path(dest_dir)
-    try:
-        dest_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"无法创建备份文件夹「{dest_dir}」：{os_reason(exc)}") from exc
+PART = ".db.part"                      # a backup being written; SQLite adds -journal to it
+LEFTOVER_AGE = 600                     # seconds after which a .part is a killed backup's
+
+
+def _clear_leftovers(dest_dir: Path) -> None:
+    """Remove what a backup killed mid-way left (`….db.part`, `….db.part-journal`, often 0
+    bytes): never a finished backup, and not one another process may be writing now."""
+    now = dt.datetime.now().timestamp()
+    for pattern in (f"执法台账备份-*{PART}", f"执法台账备份-*{PART}-journal"):
+        for leftover in dest_dir.glob(pattern):
+            with contextlib.suppress(OSError):
+                if now - leftover.stat().st_mtime > LEFTOVER_AGE:
+                    leftover.unlink()
+
+
+def _backup_target(dest_dir: Path, tag: str) -> Path:
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     name = f"执法台账备份-{stamp}{('-' + tag) if tag else ''}.db"
     target = dest_dir / name
@@ -372,22 +381,61 @@ def backup_sqlite(source: Path, dest_dir: Path, tag: str = "") -> Path:
     while target.exists():
         n += 1
         target = dest_dir / name.replace(".db", f"-{n}.db")
-    tmp = target.with_suffix(".db.part")
+    return target
+
+
+def _backup_from(src: sqlite3.Connection, dest_dir: Path, tag: str) -> Path:
+    """Write a consistent copy of the database `src` is connected to into `dest_dir`,
+    atomically (a .part file renamed when complete)."""
+    dest_dir = Path(dest_dir)
     try:
-        src = _open_read_only(source)
-        dst = sqlite3.connect(tmp)
-        with dst:
-            src.backup(dst)
-        dst.execute("PRAGMA journal_mode=DELETE")
-        dst.close()
-        src.close()
+        dest_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"无法创建备份文件夹「{dest_dir}」：{os_reason(exc)}") from exc
+    _clear_leftovers(dest_dir)
+    target = _backup_target(dest_dir, tag)
+    tmp = target.with_suffix(PART)
+    try:
+        with contextlib.closing(sqlite3.connect(tmp)) as dst:
+            with dst:
+                src.backup(dst)
+            dst.execute("PRAGMA journal_mode=DELETE")
         os.replace(tmp, target)
     except (OSError, sqlite3.Error) as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        reason = os_reason(exc) if isinstance(exc, OSError) else str(exc)
+        for leftover in (tmp, Path(str(tmp) + "-journal")):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+        reason = os_reason(exc) if isinstance(exc, OSError) else sqlite_reason(exc)
         raise OutputError(f"备份写入「{dest_dir}」失败：{reason}") from exc
     return target
+
+
+def backup_sqlite(source: Path, dest_dir: Path, tag: str = "") -> Path:
+    """A consistent copy of the live file (SQLite's online backup), written atomically."""
+    try:
+        src = _open_read_only(source)
+    except sqlite3.Error as exc:
+        raise OutputError(f"无法读取「{source}」以备份：{sqlite_reason(exc)}") from exc
+    with contextlib.closing(src):
+        return _backup_from(src, dest_dir, tag)
+
+
+def sqlite_reason(exc: Exception) -> str:
+    """What SQLite said, in words a clerk reads (the driver's own text is English)."""
+    msg = str(exc).lower()
+    if "full" in msg:
+        return "磁盘空间已满"
+    if "disk i/o error" in msg:
+        return "磁盘读写出错（磁盘已满、移动硬盘被拔出或磁盘故障）"
+    if "readonly" in msg or "read-only" in msg:
+        return "所在位置只读"
+    if "locked" in msg or "busy" in msg:
+        return "文件正被其他程序使用"
+    if "malformed" in msg or "not a database" in msg:
+        return "文件已损坏"
+    if "unable to open" in msg:
+        return "无法打开文件（路径不存在或没有访问权限）"
+    return "数据库读写失败"
 
 
 def verify_backup(path: Path) -> int:
@@ -418,8 +466,20 @@ def refuse_the_ledger_itself(backup: Path, live: Path) -> None:
                           f"请选择备份文件夹中的「执法台账备份-…」文件。")
 
 
+RESTORE_WAIT = 2.0      # seconds a restore waits for another connection to close
+
+
 def restore_sqlite(backup: Path, live: Path) -> Path | None:
-    """Replace the live file by `backup`, keeping a copy of the live file first.
+    """Replace the live file's content by `backup`'s, keeping a copy of the live file first.
+
+    Only when no other connection to the ledger is open, and proven: switching the file out
+    of WAL needs that, and the exclusive lock then taken is held from before the safety copy
+    until the restored content is in. The content is copied into the ledger file itself
+    (SQLite's backup API) rather than a new file renamed over it: a writer that opens the
+    ledger while the restore runs waits for the lock and then writes into the restored
+    ledger, never into an orphaned old file whose rows would be in neither the ledger nor
+    the safety copy. A damaged ledger (the usual reason to restore), which SQLite cannot
+    open, is kept byte for byte and replaced as a file.
 
     The backup itself is only read, never moved: a failed restore can be tried again.
     Returns the safety copy of the file that was replaced (None if there was none).
@@ -427,14 +487,60 @@ def restore_sqlite(backup: Path, live: Path) -> Path | None:
     live = Path(live)
     refuse_the_ledger_itself(backup, live)
     verify_backup(backup)
-    safety = None
-    if live.exists():
+    if not live.exists() or live.stat().st_size == 0:
+        _replace_file(backup, live)
+        return None
+    try:
+        conn = _exclusively(live)
+    except NotADatabaseError:
+        safety = _copy_damaged(live, live.parent / "恢复前副本")
+        _replace_file(backup, live)
+        return safety
+    with contextlib.closing(conn):
         try:
-            safety = backup_sqlite(live, live.parent / "恢复前副本", tag="恢复前")
+            safety = _backup_from(conn, live.parent / "恢复前副本", tag="恢复前")
         except OutputError:
-            # A damaged live file (the usual reason to restore) cannot be read by SQLite's
-            # backup API: keep its bytes as they are instead, so nothing is thrown away.
+            safety = None       # damaged inside (malformed pages): kept as bytes below
+        if safety is None:
+            conn.close()
             safety = _copy_damaged(live, live.parent / "恢复前副本")
+            _replace_file(backup, live)
+            return safety
+        try:
+            with contextlib.closing(_open_read_only(backup)) as src:
+                src.backup(conn)
+        except sqlite3.Error as exc:
+            raise OutputError(f"恢复到「{live}」失败：{sqlite_reason(exc)}。原台账未改动，"
+                              f"另存的副本在「{safety}」。") from exc
+    return safety
+
+
+def _exclusively(live: Path) -> sqlite3.Connection:
+    """A connection to `live` holding its exclusive lock, or StoreError if any other
+    connection (this program elsewhere, another program) has the file open. Raises
+    NotADatabaseError for a file SQLite cannot read."""
+    try:
+        conn = sqlite3.connect(live, timeout=RESTORE_WAIT, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise StoreError(f"无法打开「{live}」：{sqlite_reason(exc)}") from exc
+    try:
+        conn.execute("PRAGMA journal_mode=DELETE").fetchone()   # checkpoints the WAL first
+        conn.execute("PRAGMA locking_mode=EXCLUSIVE")
+        conn.execute("BEGIN EXCLUSIVE")
+        conn.execute("COMMIT")          # the lock stays with the connection until closed
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+            raise StoreError(f"台账「{live.name}」正被其他程序或窗口打开，无法恢复（恢复会覆盖其中"
+                             f"正在保存的数据）。请关闭其他打开该台账的程序后再试。") from exc
+        raise StoreError(f"无法恢复到「{live}」：{sqlite_reason(exc)}") from exc
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise NotADatabaseError(f"「{live.name}」已损坏。") from exc
+    return conn
+
+
+def _replace_file(backup: Path, live: Path) -> None:
     tmp = live.with_name(live.name + ".restore")
     try:
         shutil.copyfile(backup, tmp)
@@ -446,7 +552,6 @@ def restore_sqlite(backup: Path, live: Path) -> Path | None:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise OutputError(f"恢复到「{live}」失败：{os_reason(exc)}") from exc
-    return safety
 
 
 def _copy_damaged(live: Path, dest_dir: Path) -> Path:

@@ -10,6 +10,7 @@ from core.figures import statistical_year
 from core.ledger_io.exporter import export_ledger
 from core.ledger_io.importer import plan_import
 from core.ledger_io.template import write_template
+from core.lock import writing
 from core.paths import data_dir
 
 
@@ -27,15 +28,20 @@ def run_template(args) -> int:
 
 def run_import(args, store) -> int:
     source = Path(args.file)
-    with store.session() as s:
-        plan = plan_import(s, source)
     if args.dry_run:
+        with store.session() as s:
+            plan = plan_import(s, source)
         print(f"预览「{source.name}」（未写入台账）：")
         for line in plan.summary_lines():
             print(f"  {line}")
     else:
-        with store.session() as s:
-            plan = plan.commit(s)
+        # One writer: planned and committed under the ledger's lock, so nothing else
+        # changes the ledger between the two.
+        with writing(store):
+            with store.session() as s:
+                plan = plan_import(s, source)
+            with store.session() as s:
+                plan = plan.commit(s)
         print(f"已导入「{source.name}」：")
         for line in plan.summary_lines():
             print(f"  {line}")
