@@ -23,19 +23,19 @@ import hashlib
 import logging
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.errors import ImportFileError, ValidationError, os_reason
-from core.ledger_io.columns import Column, LedgerSheet, SHEET_BY_TITLE
+from core.ledger_io.columns import Column, LedgerSheet, SHEET_BY_TITLE, cell_value, ledger_rows
 from core.ledger_io.reader import SheetSource, data_rows, open_workbook, scan_sheet, sheets_of
 from core.models import (
     Campaign, CustomFigure, Inspection, OtherAct, PenaltyCase, PowerItem, ReviewCase, Staff,
-    Training, Unit, join_list, yuan_to_cents,
+    Training, Unit, join_list, split_list, yuan_to_cents,
 )
 from core.parsing import (
     is_blank, normalise, parse_bool, parse_choice, parse_date, parse_decimal, parse_int,
@@ -53,16 +53,16 @@ IMPORT_ORDER = ("执法人员", "检查对象", "专项行动", "行政检查", 
 TEXT_LIMIT = 5000          # a Text column (违法事实, 备注…) in one cell
 FIRST_YEAR, LAST_YEAR = 1980, 2100
 
-# An 其他执法行为 row is the same entry as one already there only if its numbers are the same
-# too: a month's count for one item logged in two entries is summed by the figures, and
-# skipping the second as a duplicate lost it (export -> import changed 行政许可 figures).
-OTHER_ACT_COUNTS = ("applied", "accepted", "granted", "refused", "revoked", "count")
+# The records a clerk fills in whole (an inspection, a month's count, a training, a campaign,
+# a power list item, a review case, a custom figure) are a duplicate only when equal in every
+# column of the sheet: a second inspection of one unit on one day (a morning 日常 and an
+# afternoon 专项 visit) is a record of its own, with its own 事项, 问题数 and staff, and the
+# counting rule (one a day, core.figures first_of_day) stays in the figures. A row is skipped
+# only against what the ledger held before this import, one ledger record per row, so that
+# importing the same file twice adds nothing while two equal rows within one file are two
+# entries, as the ledger that was exported held them.
+WHOLE_ROW = {"行政检查", "其他执法行为", "学法培训", "专项行动", "权责清单", "复议诉讼", "其他指标"}
 
-# Records with nothing of their own to tell two apart (a month's count, a campaign): a row is
-# skipped only when the ledger held it before this import, so that importing the same file
-# twice adds nothing; two equal rows within one file are two entries, as the figures count
-# them (a city year exported and imported lost 9 such 其他执法行为 and 2 专项行动 entries).
-KEPT_WITHIN_A_FILE = {"其他执法行为", "专项行动"}
 # Beyond these a number is a typo (or would overflow the database's 64-bit integers).
 LIMITS = {"int": 10**9, "year": 10**4, "month": 10**4, "money": 10**14, "number": 10**12}
 _COUNT_UNIT = re.compile(r"\s*(人次|人|次|处|家|个|项|件|所|起|名|份)$")
@@ -338,41 +338,31 @@ class _Importer:
         self.completed: set[str] = set()
 
     # keys that make a row a duplicate of a record already there
-    def _existing_keys(self, kind: str) -> set:
+    def _existing_keys(self, kind: str):
+        """A set of names or numbers for the records matched by them (staff, units, penalty
+        cases); for the others a Counter of whole-row keys of the records the ledger held."""
         if kind in self.keys:
             return self.keys[kind]
-        s = self.s
         if kind == "执法人员":
             keys = set(self.staff)
         elif kind == "检查对象":
             keys = set(self.units)
-        elif kind == "专项行动":
-            keys = {(c.name, c.start_date) for cs in self.campaigns.values() for c in cs}
-        elif kind == "行政检查":
-            keys = set(s.execute(select(Unit.name, Inspection.date).join(Inspection.unit).where(
-                Inspection.deleted_at.is_(None))).all())
         elif kind == "行政处罚":
             keys = set(self.penalties)
-        elif kind == "其他执法行为":
-            keys = set(s.execute(select(
-                OtherAct.year, OtherAct.month, OtherAct.category, OtherAct.item,
-                *(getattr(OtherAct, name) for name in OTHER_ACT_COUNTS)).where(
-                OtherAct.deleted_at.is_(None))).all())
-        elif kind == "学法培训":
-            keys = set(s.execute(select(Training.date, Training.topic).where(
-                Training.deleted_at.is_(None))).all())
-        elif kind == "权责清单":
-            keys = set(s.execute(select(PowerItem.year, PowerItem.category, PowerItem.name,
-                                        PowerItem.quantity).where(
-                PowerItem.deleted_at.is_(None), PowerItem.name != "")).all())
-        elif kind == "复议诉讼":
-            keys = {(r.kind, r.received_on, r.penalty_case.decision_no if r.penalty_case else "")
-                    for r in s.scalars(live(ReviewCase))}
         else:
-            keys = set(s.execute(select(CustomFigure.year, CustomFigure.name).where(
-                CustomFigure.deleted_at.is_(None))).all())
+            sheet = SHEET_BY_TITLE[kind]
+            keys = Counter(_whole_row(sheet, values) for values in ledger_rows(self.s, None, sheet))
         self.keys[kind] = keys
         return keys
+
+    def _is_duplicate(self, kind: str, key) -> bool:
+        keys = self._existing_keys(kind)
+        if kind not in WHOLE_ROW:
+            return key in keys
+        if keys.get(key, 0) > 0:
+            keys[key] -= 1          # one ledger record stands for one row only
+            return True
+        return False
 
     def row(self, source: SheetSource, result: SheetResult, number: int, values: list) -> None:
         sheet = source.ledger
@@ -389,7 +379,9 @@ class _Importer:
             if isinstance(record, Staff) and self._completes(record):
                 result.imported += 1
                 return
-            if key is not None and key in self._existing_keys(sheet.title):
+            if sheet.title in WHOLE_ROW:
+                key = _whole_row(sheet, _record_cells(sheet, record))
+            if key is not None and self._is_duplicate(sheet.title, key):
                 result.duplicates += 1
                 return
             for extra in (*new_staff, *([new_unit] if new_unit else [])):
@@ -428,7 +420,7 @@ class _Importer:
         if new_unit is not None:
             self.units[new_unit.name] = new_unit
             self.plan.created_units.append(new_unit.name)
-        if key is not None and sheet.title not in KEPT_WITHIN_A_FILE:
+        if key is not None and sheet.title not in WHOLE_ROW:
             self._existing_keys(sheet.title).add(key)
         if isinstance(record, Staff):
             self.staff.setdefault(record.name, record)
@@ -523,10 +515,7 @@ class _Importer:
         return record, fields["decision_no"], [], None
 
     def _other_act(self, sheet, cells):
-        f = self._fields(sheet, cells)
-        key = (f["year"], f.get("month"), f["category"], f["item"],
-               *(f.get(name) or 0 for name in OTHER_ACT_COUNTS))
-        return OtherAct(**f), key, [], None
+        return OtherAct(**self._fields(sheet, cells)), None, [], None
 
     def _training(self, sheet, cells):
         fields = self._fields(sheet, cells)
@@ -535,10 +524,7 @@ class _Importer:
         return record, (fields["date"], fields["topic"]), new_staff, None
 
     def _power(self, sheet, cells):
-        f = self._fields(sheet, cells)
-        record = PowerItem(**f)
-        key = (f["year"], f["category"], f["name"], record.quantity) if f.get("name") else None
-        return record, key, [], None
+        return PowerItem(**self._fields(sheet, cells)), None, [], None
 
     def _review(self, sheet, cells):
         fields = self._fields(sheet, cells)
@@ -554,6 +540,51 @@ class _Importer:
     def _custom(self, sheet, cells):
         f = self._fields(sheet, cells)
         return CustomFigure(**f), (f["year"], f["name"]), [], None
+
+
+# --- whole-row keys -----------------------------------------------------------------------
+
+_DEFAULTS = {}
+
+
+def _defaults(model) -> dict:
+    """The column defaults the database applies to an attribute left unset (0, 「在办」…)."""
+    if model not in _DEFAULTS:
+        _DEFAULTS[model] = {c.key: c.default.arg for c in model.__table__.columns
+                            if c.default is not None and c.default.is_scalar}
+    return _DEFAULTS[model]
+
+
+class _Filled:
+    """A record not yet saved, read as it will be stored: an unset attribute gives its
+    column's default, as the ledger's record of it will."""
+
+    __slots__ = ("_record", "_defaults")
+
+    def __init__(self, record):
+        self._record, self._defaults = record, _defaults(type(record))
+
+    def __getattr__(self, name):
+        value = getattr(self._record, name)
+        return self._defaults.get(name) if value is None else value
+
+
+def _record_cells(sheet: LedgerSheet, record) -> list:
+    """The row the export would write for `record` (core.ledger_io.columns.cell_value)."""
+    filled = _Filled(record)
+    return [cell_value(sheet, c, filled) for c in sheet.columns]
+
+
+def _whole_row(sheet: LedgerSheet, values: list) -> tuple:
+    """A row's cells compared as values: a list (检查事项, 执法人员) as a set, a blank as ""."""
+    key = []
+    for column, value in zip(sheet.columns, values):
+        if column.kind == "list":
+            value = tuple(sorted(split_list(value) if isinstance(value, str) else value or ()))
+        elif value is None:
+            value = ""
+        key.append(value)
+    return tuple(key)
 
 
 _BUILDERS = {"执法人员": "staff", "检查对象": "unit", "专项行动": "campaign", "行政检查": "inspection",

@@ -36,7 +36,9 @@ INSPECTIONS = [
     ["2025/3/6", "启航培训学校", None, "专项", "内部双随机", "张三，李四", "３", "2", "0", "责令整改",
      "是", None],
     ["2025年3月7日", "示例一中", None, "日常检查", "其他", "王五;新人甲", 2, 0, 0, "合格", "否", None],
-    [D(2025, 3, 5), "示例一中", None, "日常检查", "其他", "张三", 2, 0, 0, "合格", "是", None],  # dup
+    # the same unit on the same day again, by another team: a second inspection of its own
+    # (the figures count the day once), not a duplicate
+    [D(2025, 3, 5), "示例一中", None, "日常检查", "其他", "张三", 2, 0, 0, "合格", "是", None],
     ["2025-13-01", "示例一中", None, "日常检查", "其他", "张三", 2, 0, 0, "合格", "是", None],
     [2025, "示例一中", None, "日常检查", "其他", "张三", 2, 0, 0, "合格", "是", None],  # a year only
     [D(2025, 4, 1), "示例一中", None, "抽查", "其他", "张三", 2, 0, 0, "合格", "是", None],
@@ -68,11 +70,11 @@ def test_preview_counts_each_sheet_and_writes_nothing(store, workbook):
         assert count(s, Inspection) == count(s, Staff) == count(s, Unit) == 0
     #          imported, duplicates, rejected — counted by hand from the rows above
     assert counts(plan) == {"执法人员": (3, 1, 1), "检查对象": (2, 0, 2),
-                            "行政检查": (4, 1, 5), "行政处罚": (2, 1, 1)}
+                            "行政检查": (5, 0, 5), "行政处罚": (2, 1, 1)}
     assert plan.ignored_sheets == ["备忘"]
     assert plan.created_staff == ["新人甲"] and plan.created_units == ["新开幼儿园"]
     text = "\n".join(plan.summary_lines())
-    assert "行政检查台账（按行政检查）：将导入 4 行，重复跳过 1 行，未导入 5 行" in text
+    assert "行政检查台账（按行政检查）：将导入 5 行，重复跳过 0 行，未导入 5 行" in text
     assert "无关的列" in text and "序号" in text
     # the sheets come in an order where staff and units exist before inspections use them
     assert [s.kind for s in plan.sheets] == ["执法人员", "检查对象", "行政检查", "行政处罚"]
@@ -145,7 +147,7 @@ def test_importing_the_same_file_twice_adds_nothing(store, workbook):
     assert counts(plan) == {"执法人员": (0, 4, 1), "检查对象": (0, 2, 2),
                             "行政检查": (0, 5, 5), "行政处罚": (0, 3, 1)}
     with store.session() as s:
-        assert count(s, Inspection) == 4 and count(s, PenaltyCase) == 2
+        assert count(s, Inspection) == 5 and count(s, PenaltyCase) == 2
 
 
 def test_the_corrected_rejection_file_imports_the_fixed_rows(store, workbook):
@@ -164,7 +166,7 @@ def test_the_corrected_rejection_file_imports_the_fixed_rows(store, workbook):
     assert not any("未导入原因" in line for line in again.summary_lines())
     with store.session() as s:
         again.commit(s)
-        assert count(s, Inspection) == 5
+        assert count(s, Inspection) == 6
 
 
 def test_nothing_is_written_when_the_file_changed_after_the_preview(store, workbook):
@@ -219,11 +221,17 @@ def test_a_date_and_a_unit_merged_down_over_several_rows_count_for_each_row(stor
     ws.append([None, None, None, "专项检查", "其他", "合格"])
     ws.merge_cells("A2:A4")
     ws.merge_cells("A5:A6")
-    ws.merge_cells("B5:C6")          # 一中 typed once for two visits on 6 March: the same
-    wb.save(tmp_path / "合并.xlsx")   # unit on the same day, so the second is a duplicate
+    ws.merge_cells("B5:C6")          # 一中 typed once for two visits on 6 March: a 日常 and
+    wb.save(tmp_path / "合并.xlsx")   # a 专项 inspection, two records of the ledger
     with store.session() as s:
         plan = plan_import(s, tmp_path / "合并.xlsx")
-    assert counts(plan) == {"行政检查": (4, 1, 0)}
+    assert counts(plan) == {"行政检查": (5, 0, 0)}
+    with store.session() as s:
+        plan.commit(s)
+    with store.session() as s:
+        assert count(s, Inspection) == 5
+        # the counting rule stays in the figures: one unit on one day is one inspection
+        assert annual_figures(s, 2025)["inspection.total"] == 4
 
 
 def test_a_sheet_name_that_misleads_is_read_by_its_headers(store, workbook):
