@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from openpyxl.utils import get_column_letter
 from sqlalchemy.orm import Session
 
 from core.errors import ImportFileError, ValidationError, os_reason
@@ -38,8 +39,8 @@ from core.models import (
     Training, Unit, join_list, split_list, yuan_to_cents,
 )
 from core.parsing import (
-    is_blank, normalise, parse_bool, parse_choice, parse_date, parse_decimal, parse_int,
-    parse_list, parse_text,
+    EPOCH_1900, EPOCH_1904, is_blank, normalise, parse_bool, parse_choice, parse_date, parse_decimal,
+    parse_int, parse_list, parse_money, parse_text, strip_invisible, unescape_excel,
 )
 from core.records import live, save
 from core.text import clean_text
@@ -199,6 +200,9 @@ def _run(session: Session, path: Path, *, apply: bool, say) -> ImportPlan:
         found, plan.ignored_sheets = sheets_of(wb, path.name)
         found.sort(key=lambda pair: IMPORT_ORDER.index(pair[1].ledger.title))
         run = _Importer(session, apply, plan)
+        # A plain number in a date column counts days from the workbook's own day 0.
+        run.epoch = EPOCH_1904 if getattr(getattr(wb, "epoch", None), "year", 1899) == 1904 \
+            else EPOCH_1900
         for ws, source in found:
             ignored = [h for h in source.ignored if h not in (REASON_HEADER, ROW_HEADER)]
             result = SheetResult(source.name, source.ledger.title, source.headers,
@@ -237,7 +241,9 @@ def _text_of(raw) -> str:
         raw = raw.date() if raw.time() == dt.time() else raw
     if isinstance(raw, dt.date):
         raw = raw.isoformat()
-    text = clean_text(str(raw)).strip()
+    # Excel's _x000D_ escapes and invisible characters (zero-width, bidi controls) are taken
+    # out here, once, for every text the import keeps (docs/LEDGER_FORMAT.md).
+    text = strip_invisible(clean_text(unescape_excel(str(raw)))).strip()
     # The export writes '=… for text starting like a formula (core.text.excel_text); the
     # apostrophe is ours, not the clerk's.
     if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@"):
@@ -256,9 +262,10 @@ def _strip_suffix(raw, suffix: str):
     return normalise(raw).removesuffix(suffix) if isinstance(raw, str) else raw
 
 
-def parse_cell(sheet: LedgerSheet, column: Column, raw):
+def parse_cell(sheet: LedgerSheet, column: Column, raw, epoch: dt.date = EPOCH_1900):
     """The typed value of one cell, None for a blank optional cell (the model default then
-    applies). Raises ValidationError naming the column."""
+    applies). `epoch`: the workbook's date system (1900, or 1904 for some Mac workbooks).
+    Raises ValidationError naming the column."""
     h = column.header
     if is_blank(raw):
         if column.required:
@@ -270,7 +277,7 @@ def parse_cell(sheet: LedgerSheet, column: Column, raw):
     if kind in LIMITS and isinstance(raw, str) and _NOT_PLAIN_NUMBER.search(normalise(raw)):
         # "9e999999999" or "inf" would make Decimal build a number too big to handle.
         raise ValidationError(h, f"「{raw[:30]}」不是有效数字。")
-    value = _parse_typed(sheet, column, raw)
+    value = _parse_typed(sheet, column, raw, epoch)
     if kind == "date" and not FIRST_YEAR <= value.year <= LAST_YEAR:
         # "2025" typed into a date cell is Excel's day 2025, in 1905: not what was meant.
         raise ValidationError(h, f"「{value:%Y-%m-%d}」不在 {FIRST_YEAR}–{LAST_YEAR} 年之间，"
@@ -280,10 +287,10 @@ def parse_cell(sheet: LedgerSheet, column: Column, raw):
     return value
 
 
-def _parse_typed(sheet: LedgerSheet, column: Column, raw):
+def _parse_typed(sheet: LedgerSheet, column: Column, raw, epoch: dt.date = EPOCH_1900):
     h, kind = column.header, column.kind
     if kind == "date":
-        return parse_date(raw, h)
+        return parse_date(raw, h, epoch=epoch)
     if kind == "int":   # “2人次”“3处”: the unit the header already states
         return parse_int(_COUNT_UNIT.sub("", normalise(raw)) if isinstance(raw, str) else raw, h)
     if kind == "year":
@@ -291,7 +298,7 @@ def _parse_typed(sheet: LedgerSheet, column: Column, raw):
     if kind == "month":
         return parse_int(_strip_suffix(raw, "月"), h, minimum=None)
     if kind == "money":
-        return yuan_to_cents(parse_decimal(raw, h))
+        return yuan_to_cents(parse_money(raw, h))
     if kind == "number":
         return float(parse_decimal(raw, h))
     if kind == "bool":
@@ -335,6 +342,7 @@ class _Importer:
             self.campaigns.setdefault(c.name, []).append(c)
         self.penalties = {p.decision_no: p for p in session.scalars(live(PenaltyCase))}
         self.keys: dict[str, set] = {}
+        self.epoch = EPOCH_1900
         self.completed: set[str] = set()
 
     # keys that make a row a duplicate of a record already there
@@ -370,7 +378,11 @@ class _Importer:
             cells = {}
             for i, column in source.columns.items():
                 raw = values[i] if i < len(values) else None
-                cells[column.header] = parse_cell(sheet, column, raw)
+                try:
+                    cells[column.header] = parse_cell(sheet, column, raw, self.epoch)
+                except ValidationError as exc:
+                    exc.cell = f"{get_column_letter(i + 1)}{number}"
+                    raise
             for column in sheet.columns:   # a required column absent from this file
                 if column.required and column.header not in cells:
                     raise ValidationError(column.header, "不能为空。")
@@ -391,6 +403,8 @@ class _Importer:
             reason = str(exc)
             if exc.record == sheet.title:   # the sheet already says which kind it is
                 reason = reason.removeprefix(f"{exc.record}：")
+            if getattr(exc, "cell", None):   # 「罚款金额」…（单元格 H12）。
+                reason = f"{reason.removesuffix('。')}（单元格 {exc.cell}）。"
             result.rejected.append(Rejected(number, reason, values))
             return
         self._accept(sheet, record, key, new_staff, new_unit)

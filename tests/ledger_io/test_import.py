@@ -247,7 +247,8 @@ def test_the_gui_can_list_every_problem_with_its_sheet_and_row(store, workbook):
         plan = plan_import(s, workbook(CLERK_BOOK))
     problems = plan.problems()
     assert len(problems) == plan.rejected == 1 + 2 + 5 + 1
-    assert ("行政检查台账", 6, "「检查日期」「2025-13-01」不是有效日期，请写成 2025-03-05 或 2025年3月5日。") in problems
+    assert ("行政检查台账", 6, "「检查日期」「2025-13-01」不是有效日期，请写成 2025-03-05 或 2025年3月5日"
+            "（单元格 A6）。") in problems
     assert all(not reason.startswith("行政处罚：") for _, _, reason in problems)
 
 
