@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from array import array
 import logging
 import math
 import re
@@ -90,6 +91,10 @@ class SheetResult:
     duplicates: int = 0
     rejected: list[Rejected] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    # Each row's fate in order (I imported, D duplicate, R rejected) with its row number:
+    # what the commit must reproduce row by row, not just in total.
+    fates: bytearray = field(default_factory=bytearray, repr=False)
+    rows: array = field(default_factory=lambda: array("I"), repr=False)
 
     def counts(self) -> tuple[int, int, int]:
         return self.imported, self.duplicates, len(self.rejected)
@@ -164,12 +169,51 @@ class ImportPlan:
         if _digest(self.source) != self.digest:
             raise ImportFileError(f"「{self.source.name}」在预览后被修改过，请重新预览后再导入。")
         done = _run(session, self.source, apply=True, say=say)
-        if ([s.counts() for s in done.sheets] != [s.counts() for s in self.sheets]
-                or done.completed_staff != self.completed_staff):
-            raise ImportFileError("台账在预览后有变动（可能在其他窗口修改了记录），导入结果会与预览不同。"
-                                  "未导入任何内容，请重新预览。")
+        changed = _changed_rows(self, done)
+        if changed or any(getattr(done, name) != getattr(self, name) for name in (
+                "completed_staff", "created_staff", "created_units")):
+            raise PlanChangedError(self, done, changed)
         done.committed = True
         return done
+
+
+IMPORTED, DUPLICATE, REJECTED = b"IDR"    # a row's fate, one byte in SheetResult.fates
+FATES = {IMPORTED: "将导入", DUPLICATE: "重复跳过", REJECTED: "未导入"}
+
+
+def _changed_rows(before: ImportPlan, after: ImportPlan) -> list[tuple[str, int, str, str]]:
+    """(worksheet, row, fate in the preview, fate now) of every row whose fate differs."""
+    changed = []
+    for old, new in zip(before.sheets, after.sheets):
+        if old.fates == new.fates and old.rows == new.rows:
+            continue
+        for i in range(max(len(old.fates), len(new.fates))):
+            was = old.fates[i] if i < len(old.fates) else None
+            now = new.fates[i] if i < len(new.fates) else None
+            if was != now:
+                row = (old.rows if i < len(old.rows) else new.rows)[i]
+                changed.append((old.name, row, FATES.get(was, "—"), FATES.get(now, "—")))
+    return changed
+
+
+class PlanChangedError(ImportFileError):
+    """The ledger changed between the preview and the commit so that some row would fare
+    otherwise than the clerk saw (another window added the inspection a row repeats, or
+    deleted one): nothing is imported, and `fresh` is the plan as it stands now, for a new
+    preview."""
+
+    def __init__(self, previewed: ImportPlan, fresh: ImportPlan, changed: list):
+        fresh.committed = False
+        self.fresh = fresh
+        self.changed = changed
+        rows = "；".join(f"「{sheet}」第 {row} 行：预览时{was}，现在{now}"
+                        for sheet, row, was, now in changed[:5])
+        more = f"等 {len(changed)} 行" if len(changed) > 5 else ""
+        lines = "\n".join(f"  {line}" for line in fresh.summary_lines())
+        super().__init__(
+            "台账在预览后有变动（可能在其他窗口修改了记录），导入结果会与预览不同，未导入任何内容。"
+            + (f"变动的行：{rows}{more}。" if rows else "将新建的执法人员或检查对象有变化。")
+            + f"\n重新预览的结果如下，请核对后再确认导入：\n{lines}")
 
 
 def _names(names: list[str], limit: int = 10) -> str:
@@ -390,11 +434,15 @@ class _Importer:
             record, key, new_staff, new_unit = build(sheet, cells)
             if isinstance(record, Staff) and self._completes(record):
                 result.imported += 1
+                result.fates.append(IMPORTED)
+                result.rows.append(number)
                 return
             if sheet.title in WHOLE_ROW:
                 key = _whole_row(sheet, _record_cells(sheet, record))
             if key is not None and self._is_duplicate(sheet.title, key):
                 result.duplicates += 1
+                result.fates.append(DUPLICATE)
+                result.rows.append(number)
                 return
             for extra in (*new_staff, *([new_unit] if new_unit else [])):
                 validate(extra)
@@ -406,9 +454,13 @@ class _Importer:
             if getattr(exc, "cell", None):   # 「罚款金额」…（单元格 H12）。
                 reason = f"{reason.removesuffix('。')}（单元格 {exc.cell}）。"
             result.rejected.append(Rejected(number, reason, values))
+            result.fates.append(REJECTED)
+            result.rows.append(number)
             return
         self._accept(sheet, record, key, new_staff, new_unit)
         result.imported += 1
+        result.fates.append(IMPORTED)
+        result.rows.append(number)
 
     def _completes(self, row: Staff) -> bool:
         """A staff row naming someone the ledger holds only by name (created when an earlier

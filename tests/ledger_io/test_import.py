@@ -194,6 +194,44 @@ def test_nothing_is_written_when_the_ledger_changed_after_the_preview(store, wor
         assert count(s, Unit) == 1 and count(s, Inspection) == 0
 
 
+def test_a_change_that_swaps_which_row_is_new_is_refused_with_a_fresh_preview(store, workbook):
+    """The counts stay the same (one new row, one duplicate), but not the rows: the clerk
+    confirmed importing the 3-6 visit, and another window meanwhile deleted the 3-5 one and
+    logged the 3-6 one. Importing now would add the 3-5 visit, which the clerk never saw as
+    new."""
+    from core.ledger_io.importer import PlanChangedError
+
+    header = ["检查日期", "检查对象", "对象类型", "检查类别", "检查方式", "检查结果"]
+    first, second = ([D(2025, 3, day), "示例一中", "公办中小学", "日常检查", "其他", "合格"]
+                     for day in (5, 6))
+    path = workbook({"行政检查": [header, first, second]})
+    with store.session() as s:
+        plan_import(s, workbook({"行政检查": [header, first]}, name="已有.xlsx")).commit(s)
+    with store.session() as s:
+        plan = plan_import(s, path)
+    assert counts(plan) == {"行政检查": (1, 1, 0)}
+    with store.session() as s:                          # the other window
+        s.delete(s.query(Inspection).one())
+    with store.session() as s:
+        plan_import(s, workbook({"行政检查": [header, second]}, name="另一窗口.xlsx")).commit(s)
+    with pytest.raises(PlanChangedError) as refused:
+        with store.session() as s:
+            plan.commit(s)
+    message = str(refused.value)
+    assert "预览后有变动" in message and "未导入任何内容" in message
+    assert "「行政检查」第 2 行：预览时重复跳过，现在将导入" in message
+    assert "「行政检查」第 3 行：预览时将导入，现在重复跳过" in message
+    assert "行政检查：将导入 1 行，重复跳过 1 行" in message        # the fresh preview
+    with store.session() as s:
+        assert [i.date for i in s.query(Inspection)] == [D(2025, 3, 6)]
+    fresh = refused.value.fresh
+    with store.session() as s:
+        done = fresh.commit(s)                          # confirmed again: now it goes in
+    assert done.committed
+    with store.session() as s:
+        assert sorted(i.date for i in s.query(Inspection)) == [D(2025, 3, 5), D(2025, 3, 6)]
+
+
 def test_a_title_row_above_the_headers_and_a_sheet_without_a_known_name(store, workbook):
     path = workbook({"Sheet1": [["2025年度学法培训台账"], [],
                                 ["培训日期", "培训主题", "培训形式", "学时（学时）", "参训人员",
