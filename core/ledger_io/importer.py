@@ -69,6 +69,10 @@ WHOLE_ROW = {"行政检查", "其他执法行为", "学法培训", "专项行动
 LIMITS = {"int": 10**9, "year": 10**4, "month": 10**4, "money": 10**14, "number": 10**12}
 _COUNT_UNIT = re.compile(r"\s*(人次|人|次|处|家|个|项|件|所|起|名|份)$")
 _NOT_PLAIN_NUMBER = re.compile(r"[eEiInN]|^.{40,}$")
+# Rejected rows kept with their cells and reason, over all sheets of one file; the rest are
+# counted only. A hostile or wrong workbook of 17 sheets × 200,000 bad rows (under every
+# file limit) held 3.4 million rejections in 1.5 GB and wrote them all back out.
+MAX_LISTED_REJECTIONS = 10_000
 REASON_HEADER = "未导入原因"
 ROW_HEADER = "原表行号"
 VOCABS = [v for v in vars(vocab).values()
@@ -89,15 +93,20 @@ class SheetResult:
     headers: list[str]
     imported: int = 0
     duplicates: int = 0
-    rejected: list[Rejected] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)   # listed, up to the cap
+    unlisted: int = 0                                          # rejected beyond the cap
     ignored_columns: list[str] = field(default_factory=list)
     # Each row's fate in order (I imported, D duplicate, R rejected) with its row number:
     # what the commit must reproduce row by row, not just in total.
     fates: bytearray = field(default_factory=bytearray, repr=False)
     rows: array = field(default_factory=lambda: array("I"), repr=False)
 
+    @property
+    def rejected_count(self) -> int:
+        return len(self.rejected) + self.unlisted
+
     def counts(self) -> tuple[int, int, int]:
-        return self.imported, self.duplicates, len(self.rejected)
+        return self.imported, self.duplicates, self.rejected_count
 
 
 @dataclass
@@ -122,7 +131,12 @@ class ImportPlan:
 
     @property
     def rejected(self) -> int:
-        return sum(len(s.rejected) for s in self.sheets)
+        return sum(s.rejected_count for s in self.sheets)
+
+    @property
+    def unlisted(self) -> int:
+        """Rejected rows beyond MAX_LISTED_REJECTIONS: counted, without row and reason."""
+        return sum(s.unlisted for s in self.sheets)
 
     def problems(self) -> list[tuple[str, int, str]]:
         """(worksheet, row number, reason) of every rejected row, for a table in the GUI."""
@@ -134,7 +148,7 @@ class ImportPlan:
         for s in self.sheets:
             label = s.kind if s.name == s.kind else f"{s.name}（按{s.kind}）"
             lines.append(f"{label}：{verb} {s.imported} 行，重复跳过 {s.duplicates} 行，"
-                         f"未导入 {len(s.rejected)} 行")
+                         f"未导入 {s.rejected_count} 行")
         if self.created_staff:
             lines.append(f"新建执法人员 {len(self.created_staff)} 人：{_names(self.created_staff)}")
         if self.completed_staff:
@@ -148,6 +162,10 @@ class ImportPlan:
             if s.ignored_columns:
                 lines.append(f"「{s.name}」中未识别、已忽略的列：{'、'.join(s.ignored_columns[:20])}")
         lines.extend(f"注意：{w}" for w in self.warnings)
+        if self.unlisted:
+            lines.append(f"注意：未导入的行过多，只列出前 {MAX_LISTED_REJECTIONS:,} 行及原因，其余 "
+                         f"{self.unlisted:,} 行只计数。请先按列出的原因检查文件（是否选错了文件，"
+                         f"或整列格式有误），改正后再导入。")
         lines.append(f"合计：{verb} {self.imported} 行，重复跳过 {self.duplicates} 行，"
                      f"未导入 {self.rejected} 行。")
         return lines
@@ -261,7 +279,7 @@ def _run(session: Session, path: Path, *, apply: bool, say) -> ImportPlan:
             for number, values in data_rows(ws, source, path.name, scan):
                 run.row(source, result, number, values)
                 if say and number % 1000 == 0:
-                    say(f"正在读取「{source.name}」第 {number} 行…")
+                    say(f"正在{'核对并写入' if apply else '读取'}「{source.name}」第 {number:,} 行…")
         return plan
     finally:
         wb.close()
@@ -387,6 +405,7 @@ class _Importer:
         self.penalties = {p.decision_no: p for p in session.scalars(live(PenaltyCase))}
         self.keys: dict[str, set] = {}
         self.epoch = EPOCH_1900
+        self.listed = 0                 # rejected rows kept in full, over all sheets
         self.completed: set[str] = set()
 
     # keys that make a row a duplicate of a record already there
@@ -453,7 +472,11 @@ class _Importer:
                 reason = reason.removeprefix(f"{exc.record}：")
             if getattr(exc, "cell", None):   # 「罚款金额」…（单元格 H12）。
                 reason = f"{reason.removesuffix('。')}（单元格 {exc.cell}）。"
-            result.rejected.append(Rejected(number, reason, values))
+            if self.listed < MAX_LISTED_REJECTIONS:
+                self.listed += 1
+                result.rejected.append(Rejected(number, reason, values))
+            else:
+                result.unlisted += 1
             result.fates.append(REJECTED)
             result.rows.append(number)
             return
