@@ -21,7 +21,8 @@ from urllib.parse import quote
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import (
-    ArgumentError, DatabaseError, DBAPIError, NoSuchModuleError, OperationalError)
+    ArgumentError, DatabaseError, DBAPIError, IntegrityError, NoSuchModuleError, OperationalError,
+    ProgrammingError)
 from sqlalchemy.orm import Session, sessionmaker
 
 from core import inspection_days
@@ -77,6 +78,7 @@ class Store:
 
     engine: Engine
     location: str
+    read_only: bool = False     # on read-only media: opened for reading, figures, export
 
     def __post_init__(self):
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -97,8 +99,10 @@ class Store:
         try:
             yield session
             session.commit()
-        except OperationalError as exc:
+        except (OperationalError, DatabaseError) as exc:
             session.rollback()
+            if isinstance(exc, (IntegrityError, ProgrammingError)):
+                raise       # a bug (validation should have refused it), not the disk
             raise _explain(exc, self.location) from exc
         except BaseException:
             session.rollback()
@@ -136,17 +140,26 @@ def _explain(exc: Exception, location: str) -> StoreError:
     location = shown_location(location)
     if "unable to open database file" in msg:
         return StoreError(f"无法打开数据库文件「{location}」：该路径是文件夹，或没有读写权限。")
+    if "disk i/o error" in msg:
+        return StoreError(f"读写数据库「{location}」时出错（磁盘已满、移动硬盘或网络盘断开，或磁盘故障）。"
+                          f"本次操作没有保存，之前保存的数据不受影响。请检查磁盘后重试。")
     if "locked" in msg or "busy" in msg:
         return StoreError(f"数据库「{location}」正被其他程序占用，请稍后再试。")
     if "readonly" in msg or "read-only" in msg:
         return StoreError(f"数据库「{location}」所在位置只读，无法保存。请检查文件夹权限。")
     if "disk is full" in msg or "full" in msg:
-        return StoreError(f"磁盘空间已满，数据库「{location}」无法保存。请清理磁盘后重试。")
+        return StoreError(f"磁盘空间已满，数据库「{location}」无法保存，本次操作没有保存（之前保存的数据"
+                          f"不受影响）。请清理磁盘后重试。")
     if "malformed" in msg or "not a database" in msg:
         return NotADatabaseError(f"数据库文件「{location}」已损坏，请从备份恢复。")
     if "://" in location and not location.startswith("sqlite") and isinstance(exc, OperationalError):
         return StoreError(f"无法连接数据库「{location}」：{_driver_says(exc)}")
-    return StoreError(f"数据库「{location}」操作失败：{_driver_says(exc)}")
+    if "://" in location and not location.startswith("sqlite"):
+        return StoreError(f"数据库「{location}」操作失败：{_driver_says(exc)}")
+    # SQLite's own words are English: the clerk gets a sentence, the log the details.
+    log.warning("database %s: %s", location, _driver_says(exc))
+    return StoreError(f"数据库「{location}」操作失败（{sqlite_reason(exc)}），本次操作没有保存。"
+                      f"如果再次出现，请用「数据 → 检查数据库」检查，或从备份恢复。")
 
 
 def _sqlite_pragmas(journal_mode: str):
@@ -160,7 +173,8 @@ def _sqlite_pragmas(journal_mode: str):
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        cur.execute(f"PRAGMA journal_mode={journal_mode}")
+        if journal_mode:    # None on read-only media: the file's own mode, unchanged
+            cur.execute(f"PRAGMA journal_mode={journal_mode}")
         cur.execute("PRAGMA synchronous=FULL")
         cur.close()
 
@@ -177,7 +191,7 @@ def _missing_folder(folder: Path) -> StoreError:
     return StoreError(f"数据库所在文件夹「{folder}」不存在（移动硬盘或共享盘是否已连接？）。")
 
 
-def make_engine(location: str) -> Engine:
+def make_engine(location: str, *, read_only: bool = False) -> Engine:
     url = database_url(location)
     if url.get_backend_name() == "sqlite":
         path = Path(url.database or "")
@@ -186,6 +200,13 @@ def make_engine(location: str) -> Engine:
         journal = "DELETE" if _is_network_path(path) else "WAL"
         if path.parent and not path.parent.exists():
             raise _missing_folder(path.parent)
+        if read_only:
+            uri = _read_only_ledger_uri(path)
+            engine = create_engine(url, creator=lambda: sqlite3.connect(
+                uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False))
+            event.listen(engine, "connect", _sqlite_pragmas(None))
+            event.listen(engine, "begin", _begin)
+            return engine
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas(journal))
         event.listen(engine, "begin", _begin)
@@ -211,7 +232,7 @@ def read_version(engine: Engine) -> int | None:
                 raise NotADatabaseError("文件中已有数据表，但不是执法台账数据库。")
             return None
         row = conn.execute(text(f"SELECT version FROM {VERSION_TABLE}")).first()
-        return int(row[0]) if row else None
+        return version_value(row[0]) if row else None
 
 
 def _write_version(conn, version: int) -> None:
@@ -225,11 +246,25 @@ def open_store(location: str, *, create: bool = True) -> Store:
     Raises SchemaTooNewError for a file from a newer program, NotADatabaseError for a file
     that is not a ledger or is damaged, StoreError for anything else the clerk can act on.
     """
-    engine = make_engine(location)
+    read_only = False
+    url = database_url(location)
+    if url.get_backend_name() == "sqlite" and url.database:
+        path = Path(url.database)
+        # Read before anything is opened for writing: a file that is no ledger is refused
+        # byte for byte as it was (opening it would already switch it to WAL).
+        _probe_ledger_file(path)
+        read_only = path.exists() and not _writable(path)
+    engine = make_engine(location, read_only=read_only)
     try:
         if engine.dialect.name == "sqlite":
             _check_sqlite_file(engine, location)
         version = read_version(engine)
+        if read_only and (version is None or version < CURRENT_VERSION):
+            raise StoreError(
+                f"台账「{shown_location(location)}」在只读的位置（光盘、写保护的U盘或没有写权限的文件夹）"
+                + ("，其中还没有台账数据，无法新建。" if version is None else
+                   f"，它的数据版本（{version}）需要升级后才能打开，升级要写入文件。")
+                + "请把文件复制到本机硬盘后再打开。")
         if version is None:
             if not create:
                 raise NotADatabaseError(f"「{shown_location(location)}」中没有执法台账数据。")
@@ -246,7 +281,7 @@ def open_store(location: str, *, create: bool = True) -> Store:
     except BaseException:
         engine.dispose()
         raise
-    return Store(engine, location)
+    return Store(engine, location, read_only=read_only)
 
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -271,7 +306,82 @@ def _open_read_only(path: Path) -> sqlite3.Connection:
 def _stored_version(conn: sqlite3.Connection) -> int | None:
     """The schema version a ledger file records; None if it records none."""
     row = conn.execute(f"SELECT version FROM {VERSION_TABLE}").fetchone()
-    return int(row[0]) if row else None
+    return version_value(row[0]) if row else None
+
+
+def version_value(raw) -> int:
+    """The stored schema version as a number; NotADatabaseError in words for one that is no
+    version at all (text, a fraction, 0 or less: edited by hand, or another program's)."""
+    if isinstance(raw, bool):
+        raw = None
+    if isinstance(raw, str) and raw.strip().isdigit():
+        raw = int(raw.strip())
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    if not isinstance(raw, int) or raw < 1:
+        raise NotADatabaseError(f"数据文件记录的数据版本「{raw}」无法识别（应为 1 到 {CURRENT_VERSION} "
+                                f"之间的整数），文件可能被其他程序改动过。未做任何改动；请从备份恢复。")
+    return raw
+
+
+# Tables every schema version has had since the first: a file with a schema_info table but
+# without these is another program's file, not a ledger to upgrade.
+LEDGER_TABLES = {"staff", "unit", "inspection", "penalty_case", "other_act", "training"}
+
+
+def _writable(path: Path) -> bool:
+    """Whether SQLite can write the file and the journal beside it (not a CD, a write-
+    protected stick or a folder without write permission)."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _read_only_ledger_uri(path: Path) -> str:
+    uri = read_only_uri(path.resolve())
+    # A WAL ledger on read-only media has no -shm SQLite could create: immutable tells it
+    # nothing can change the file meanwhile. Not when a -wal is there: its saves would be
+    # skipped.
+    wal = Path(str(path) + "-wal")
+    if not _writable(path) and not (wal.exists() and wal.stat().st_size):
+        uri += "&immutable=1"
+    return uri
+
+
+def _probe_ledger_file(path: Path) -> None:
+    """Refuse, before the file is opened for writing, a SQLite file that is not a ledger:
+    another program's database (with or without a schema_info table), an empty or
+    unreadable version record in a file that holds ledger tables. A missing, empty or
+    damaged file is left to the usual path (created, or told as damaged)."""
+    try:
+        if not path.is_file() or path.stat().st_size == 0:
+            return
+        with open(path, "rb") as f:
+            if f.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+                return
+    except OSError:
+        return
+    try:
+        with contextlib.closing(sqlite3.connect(_read_only_ledger_uri(path), uri=True)) as conn:
+            names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if not names:
+                return
+            if VERSION_TABLE not in names:
+                raise NotADatabaseError(f"「{path.name}」中已有数据表，但不是执法台账数据文件，未做任何改动。")
+            missing = LEDGER_TABLES - names
+            if missing:
+                raise NotADatabaseError(
+                    f"「{path.name}」有数据版本表，但缺少执法台账的数据表（{'、'.join(sorted(missing))}），"
+                    f"不是执法台账数据文件，未做任何改动。")
+            rows = conn.execute(f"SELECT version FROM {VERSION_TABLE}").fetchall()
+    except sqlite3.DatabaseError:
+        return                                   # damaged: told by the quick check
+    if not rows:
+        raise NotADatabaseError(
+            f"「{path.name}」中有执法台账的数据，但没有记录数据版本，无法判断应如何打开，未做任何改动。"
+            f"请从备份恢复。")
+    if len(rows) > 1:
+        raise NotADatabaseError(
+            f"「{path.name}」记录了 {len(rows)} 个数据版本，无法判断应如何打开，未做任何改动。请从备份恢复。")
+    version_value(rows[0][0])
 
 
 def probe_location(location: str) -> bool:
@@ -342,6 +452,7 @@ def _upgrade(engine: Engine, location: str, version: int) -> None:
     if version < MIN_UPGRADABLE_VERSION:
         raise SchemaTooNewError(
             f"数据库「{location}」的数据版本 {version} 过旧，本程序无法升级。")
+    copy = None
     if engine.dialect.name == "sqlite":
         copy = backup_sqlite(Path(engine.url.database), Path(engine.url.database).parent,
                              tag=f"升级前-v{version}")
@@ -352,9 +463,16 @@ def _upgrade(engine: Engine, location: str, version: int) -> None:
     for step in range(version + 1, CURRENT_VERSION + 1):
         # One transaction per step, the version written inside it: a crash mid-way leaves
         # the file at the last finished step, never between.
-        with engine.begin() as conn:
-            UPGRADES[step](Operations(MigrationContext.configure(conn)))
-            _write_version(conn, step)
+        try:
+            with engine.begin() as conn:
+                UPGRADES[step](Operations(MigrationContext.configure(conn)))
+                _write_version(conn, step)
+        except (DBAPIError, sqlite3.Error) as exc:
+            log.warning("upgrading %s to schema %d failed: %s", location, step, _driver_says(exc))
+            raise StoreError(
+                f"数据文件「{shown_location(location)}」从数据版本 {step - 1} 升级到 {step} 时失败"
+                f"（{sqlite_reason(exc)}），文件停在数据版本 {step - 1}，其中的数据未改动。"
+                + (f"升级前的副本在「{copy}」。" if engine.dialect.name == "sqlite" else "")) from exc
         log.info("database %s upgraded to schema %d", location, step)
 
 
