@@ -586,7 +586,7 @@ def refuse_the_ledger_itself(backup: Path, live: Path) -> None:
                           f"请选择备份文件夹中的「执法台账备份-…」文件。")
 
 
-RESTORE_WAIT = 2.0      # seconds a restore waits for another connection to close
+RESTORE_WAIT = 10.0     # seconds a restore waits for other connections to close (the window's background counts)
 
 
 def restore_sqlite(backup: Path, live: Path) -> Path | None:
