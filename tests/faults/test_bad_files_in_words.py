@@ -186,27 +186,3 @@ def test_what_a_killed_backup_left_is_cleared_by_the_next_backup(store, tmp_path
     made = backup_sqlite(store.path, folder)
     assert sorted(p.name for p in folder.iterdir()) == sorted([made.name, writing_now.name])
 
-
-def test_opening_the_ledger_again_does_not_pull_the_locks_from_under_the_open_window(store):
-    """The window has the ledger open; the same process opens it once more (the benchmark's
-    open, a check), then another program opens and closes it. Reading the file's header
-    with open() had dropped the window's POSIX locks, so that program took itself for the
-    last user and removed the WAL: the window's next save failed with a disk I/O error."""
-    from ..faults.conftest import python
-
-    with store.session() as s:
-        save(s, Unit(name="窗口里保存的学校", unit_type="公办中小学"))
-    reading = store.read_session()
-    reading.connection()
-    try:
-        open_store(store.location).close()
-        other = python("import sys; from core.store import open_store; "
-                       "st = open_store(sys.argv[1]); s = st.read_session(); s.connection(); "
-                       "s.close(); st.close()", store.location)
-        assert other.wait(timeout=60) == 0
-        with store.session() as s:
-            save(s, Unit(name="之后又保存的学校", unit_type="公办中小学"))
-    finally:
-        reading.close()
-    with store.session() as s:
-        assert s.query(Unit).count() == 2
