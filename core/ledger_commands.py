@@ -11,11 +11,12 @@ from core.compliance import check_year
 from core.demo import load_demo
 from core.errors import StoreError
 from core.figures import NO_VALUE, annual_figures
-from core.years import statistical_year
+from core.lock import writing
 from core.paths import default_backup_dir
 from core.records import profile, set_profile
 from core.report.readiness import readiness_flags
 from core.store import backup_sqlite, restore_sqlite
+from core.years import statistical_year
 
 
 def _year(parser: argparse.ArgumentParser, required: bool = True):
@@ -24,7 +25,7 @@ def _year(parser: argparse.ArgumentParser, required: bool = True):
 
 
 def run_init(args, store) -> int:
-    with store.session() as s:
+    with writing(store), store.session() as s:
         if args.bureau or profile(s) is None:
             p = set_profile(s, full_name=args.bureau or "XX区教育局", region=args.region,
                             signatory=args.bureau or None)
@@ -37,7 +38,7 @@ def run_init(args, store) -> int:
 
 def run_demo(args, store) -> int:
     args.year = statistical_year(args.year)
-    with store.session() as s:
+    with writing(store), store.session() as s:
         load_demo(s, args.year)
     print(f"已载入示例数据：{args.year - 1}年、{args.year}年（示例区教育局）。")
     return 0
@@ -87,8 +88,9 @@ def run_backup(args, store) -> int:
 
 def run_restore(args, store) -> int:
     live = _sqlite_path(store)
-    store.close()
-    safety = restore_sqlite(Path(args.file), live)
+    with writing(store):    # refused while the window (or an import) has the ledger
+        store.close()
+        safety = restore_sqlite(Path(args.file), live)
     print(f"已从「{args.file}」恢复。")
     if safety:
         print(f"恢复前的数据已另存为：{safety}")

@@ -37,6 +37,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -46,6 +47,7 @@ from core.errors import DatabaseInUseError, StoreError, os_reason
 log = logging.getLogger(__name__)
 
 HEARTBEAT = 60                       # seconds between heartbeats of a live holder
+WRITER_WAIT = 5.0                    # seconds a batch writer waits for another to finish
 STALE_AFTER = dt.timedelta(minutes=10)
 SUFFIX = ".lock"
 
@@ -258,6 +260,40 @@ class DatabaseLock:
 
     def __exit__(self, *exc) -> None:
         self.release()
+
+
+def acquire_waiting(db_path: Path | str, wait: float | None = None,
+                    heartbeat: float | None = HEARTBEAT) -> DatabaseLock:
+    """The lock for a batch write (zhifa-cli import, restore, demo…): if another writer holds
+    it, wait up to `wait` seconds for it to finish (a second command started while the first
+    is closing), then refuse with the DatabaseInUseError naming the holder. A stale lock from
+    another PC is not cleared here: only the window asks the clerk to 「解除占用」."""
+    deadline = time.monotonic() + (WRITER_WAIT if wait is None else wait)
+    while True:
+        try:
+            return DatabaseLock.acquire(db_path, heartbeat=heartbeat)
+        except DatabaseInUseError:
+            if time.monotonic() >= deadline:
+                raise
+        time.sleep(0.1)
+
+
+@contextlib.contextmanager
+def writing(store, wait: float | None = None):
+    """Hold the ledger's lock for one batch write through `store` (a core.store.Store), the
+    same lock the window holds while open: a command-line import or restore is refused while
+    the clerk has the ledger open, instead of writing beside (or under) the window. Not for
+    the window itself, which holds the lock for as long as it is open. A database that is
+    no SQLite file (a server database) has no lock file and is written as before."""
+    path = getattr(store, "path", None)
+    if path is None:
+        yield None
+        return
+    lock = acquire_waiting(path, wait)
+    try:
+        yield lock
+    finally:
+        lock.release()
 
 
 def clear_stale_lock(db_path: Path | str) -> bool:

@@ -21,7 +21,8 @@ from urllib.parse import quote
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import (
-    ArgumentError, DatabaseError, DBAPIError, NoSuchModuleError, OperationalError)
+    ArgumentError, DatabaseError, DBAPIError, IntegrityError, NoSuchModuleError, OperationalError,
+    ProgrammingError)
 from sqlalchemy.orm import Session, sessionmaker
 
 from core import inspection_days
@@ -128,6 +129,7 @@ class Store:
 
     engine: Engine
     location: str
+    read_only: bool = False     # on read-only media: opened for reading, figures, export
 
     def __post_init__(self):
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -157,8 +159,10 @@ class Store:
         try:
             yield session
             session.commit()
-        except OperationalError as exc:
+        except (OperationalError, DatabaseError) as exc:
             session.rollback()
+            if isinstance(exc, (IntegrityError, ProgrammingError)):
+                raise       # a bug (validation should have refused it), not the disk
             raise _explain(exc, self.location) from exc
         except BaseException:
             session.rollback()
@@ -199,17 +203,26 @@ def _explain(exc: Exception, location: str) -> StoreError:
     location = shown_location(location)
     if "unable to open database file" in msg:
         return StoreError(f"无法打开数据库文件「{location}」：该路径是文件夹，或没有读写权限。")
+    if "disk i/o error" in msg:
+        return StoreError(f"读写数据库「{location}」时出错（磁盘已满、移动硬盘或网络盘断开，或磁盘故障）。"
+                          f"本次操作没有保存，之前保存的数据不受影响。请检查磁盘后重试。")
     if "locked" in msg or "busy" in msg:
         return StoreError(f"数据库「{location}」正被其他程序占用，请稍后再试。")
     if "readonly" in msg or "read-only" in msg:
         return StoreError(f"数据库「{location}」所在位置只读，无法保存。请检查文件夹权限。")
     if "disk is full" in msg or "full" in msg:
-        return StoreError(f"磁盘空间已满，数据库「{location}」无法保存。请清理磁盘后重试。")
+        return StoreError(f"磁盘空间已满，数据库「{location}」无法保存，本次操作没有保存（之前保存的数据"
+                          f"不受影响）。请清理磁盘后重试。")
     if "malformed" in msg or "not a database" in msg:
         return NotADatabaseError(f"数据库文件「{location}」已损坏，请从备份恢复。")
     if "://" in location and not location.startswith("sqlite") and isinstance(exc, OperationalError):
         return StoreError(f"无法连接数据库「{location}」：{_driver_says(exc)}")
-    return StoreError(f"数据库「{location}」操作失败：{_driver_says(exc)}")
+    if "://" in location and not location.startswith("sqlite"):
+        return StoreError(f"数据库「{location}」操作失败：{_driver_says(exc)}")
+    # SQLite's own words are English: the clerk gets a sentence, the log the details.
+    log.warning("database %s: %s", location, _driver_says(exc))
+    return StoreError(f"数据库「{location}」操作失败（{sqlite_reason(exc)}），本次操作没有保存。"
+                      f"如果再次出现，请用「数据 → 检查数据库」检查，或从备份恢复。")
 
 
 def _sqlite_pragmas(journal_mode: str):
@@ -223,7 +236,8 @@ def _sqlite_pragmas(journal_mode: str):
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        cur.execute(f"PRAGMA journal_mode={journal_mode}")
+        if journal_mode:    # None on read-only media: the file's own mode, unchanged
+            cur.execute(f"PRAGMA journal_mode={journal_mode}")
         cur.execute("PRAGMA synchronous=FULL")
         cur.close()
 
@@ -240,7 +254,7 @@ def _missing_folder(folder: Path) -> StoreError:
     return StoreError(f"数据库所在文件夹「{folder}」不存在（移动硬盘或共享盘是否已连接？）。")
 
 
-def make_engine(location: str) -> Engine:
+def make_engine(location: str, *, read_only: bool = False) -> Engine:
     url = database_url(location)
     if url.get_backend_name() == "sqlite":
         path = Path(url.database or "")
@@ -249,6 +263,13 @@ def make_engine(location: str) -> Engine:
         journal = "DELETE" if is_network_path(path) else "WAL"
         if path.parent and not path.parent.exists():
             raise _missing_folder(path.parent)
+        if read_only:
+            uri = _read_only_ledger_uri(path)
+            engine = create_engine(url, creator=lambda: sqlite3.connect(
+                uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False))
+            event.listen(engine, "connect", _sqlite_pragmas(None))
+            event.listen(engine, "begin", _begin)
+            return engine
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas(journal))
         event.listen(engine, "begin", _begin)
@@ -277,7 +298,7 @@ def read_version(engine: Engine) -> int | None:
                 raise NotADatabaseError("文件中已有数据表，但不是执法台账数据库。")
             return None
         row = conn.execute(text(f"SELECT version FROM {VERSION_TABLE}")).first()
-        return int(row[0]) if row else None
+        return version_value(row[0]) if row else None
 
 
 def _write_version(conn, version: int) -> None:
@@ -291,13 +312,27 @@ def open_store(location: str, *, create: bool = True) -> Store:
     Raises SchemaTooNewError for a file from a newer program, NotADatabaseError for a file
     that is not a ledger or is damaged, StoreError for anything else the clerk can act on.
     """
-    engine = make_engine(location)
+    read_only = False
+    url = database_url(location)
+    if url.get_backend_name() == "sqlite" and url.database:
+        path = Path(url.database)
+        # Read before anything is opened for writing: a file that is no ledger is refused
+        # byte for byte as it was (opening it would already switch it to WAL).
+        _probe_ledger_file(path)
+        read_only = path.exists() and not _writable(path)
+    engine = make_engine(location, read_only=read_only)
     try:
         if engine.dialect.name == "sqlite":
             _check_sqlite_file(engine, location)
         elif engine.dialect.name == "postgresql":
             _check_server(engine, location)
         version = read_version(engine)
+        if read_only and (version is None or version < CURRENT_VERSION):
+            raise StoreError(
+                f"台账「{shown_location(location)}」在只读的位置（光盘、写保护的U盘或没有写权限的文件夹）"
+                + ("，其中还没有台账数据，无法新建。" if version is None else
+                   f"，它的数据版本（{version}）需要升级后才能打开，升级要写入文件。")
+                + "请把文件复制到本机硬盘后再打开。")
         if version is None:
             if not create:
                 raise NotADatabaseError(f"「{shown_location(location)}」中没有执法台账数据。")
@@ -314,7 +349,7 @@ def open_store(location: str, *, create: bool = True) -> Store:
     except BaseException:
         engine.dispose()
         raise
-    return Store(engine, location)
+    return Store(engine, location, read_only=read_only)
 
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -339,7 +374,84 @@ def _open_read_only(path: Path) -> sqlite3.Connection:
 def _stored_version(conn: sqlite3.Connection) -> int | None:
     """The schema version a ledger file records; None if it records none."""
     row = conn.execute(f"SELECT version FROM {VERSION_TABLE}").fetchone()
-    return int(row[0]) if row else None
+    return version_value(row[0]) if row else None
+
+
+def version_value(raw) -> int:
+    """The stored schema version as a number; NotADatabaseError in words for one that is no
+    version at all (text, a fraction, 0 or less: edited by hand, or another program's)."""
+    if isinstance(raw, bool):
+        raw = None
+    if isinstance(raw, str) and raw.strip().isdigit():
+        raw = int(raw.strip())
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    if not isinstance(raw, int) or raw < 1:
+        raise NotADatabaseError(f"数据文件记录的数据版本「{raw}」无法识别（应为 1 到 {CURRENT_VERSION} "
+                                f"之间的整数），文件可能被其他程序改动过。未做任何改动；请从备份恢复。")
+    return raw
+
+
+# Tables every schema version has had since the first: a file with a schema_info table but
+# without these is another program's file, not a ledger to upgrade.
+LEDGER_TABLES = {"staff", "unit", "inspection", "penalty_case", "other_act", "training"}
+
+
+def _writable(path: Path) -> bool:
+    """Whether SQLite can write the file and the journal beside it (not a CD, a write-
+    protected stick or a folder without write permission)."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _read_only_ledger_uri(path: Path) -> str:
+    uri = read_only_uri(path.resolve())
+    # A WAL ledger on read-only media has no -shm SQLite could create: immutable tells it
+    # nothing can change the file meanwhile. Not when a -wal is there: its saves would be
+    # skipped.
+    wal = Path(str(path) + "-wal")
+    if not _writable(path) and not (wal.exists() and wal.stat().st_size):
+        uri += "&immutable=1"
+    return uri
+
+
+def _probe_ledger_file(path: Path) -> None:
+    """Refuse, before the file is opened for writing, a SQLite file that is not a ledger:
+    another program's database (with or without a schema_info table), an empty or
+    unreadable version record in a file that holds ledger tables. A missing, empty or
+    damaged file is left to the usual path (created, or told as damaged)."""
+    # Not read with open(): closing any descriptor of the file drops every POSIX lock this
+    # process holds on it, including those of a connection still open here (the window's),
+    # and another process then took itself for the last one and removed the WAL under it
+    # (a disk I/O error at the next save, seen in the benchmark). SQLite itself tells a
+    # file that is no database.
+    try:
+        if not path.is_file() or path.stat().st_size == 0:
+            return
+    except OSError:
+        return
+    try:
+        with contextlib.closing(sqlite3.connect(_read_only_ledger_uri(path), uri=True)) as conn:
+            names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if not names:
+                return
+            if VERSION_TABLE not in names:
+                raise NotADatabaseError(f"「{path.name}」中已有数据表，但不是执法台账数据文件，未做任何改动。")
+            missing = LEDGER_TABLES - names
+            if missing:
+                raise NotADatabaseError(
+                    f"「{path.name}」有数据版本表，但缺少执法台账的数据表（{'、'.join(sorted(missing))}），"
+                    f"不是执法台账数据文件，未做任何改动。")
+            rows = conn.execute(f"SELECT version FROM {VERSION_TABLE}").fetchall()
+    except sqlite3.DatabaseError:
+        return                                   # damaged: told by the quick check
+    if not rows:
+        raise NotADatabaseError(
+            f"「{path.name}」中有执法台账的数据，但没有记录数据版本，无法判断应如何打开，未做任何改动。"
+            f"请从备份恢复。")
+    if len(rows) > 1:
+        raise NotADatabaseError(
+            f"「{path.name}」记录了 {len(rows)} 个数据版本，无法判断应如何打开，未做任何改动。请从备份恢复。")
+    version_value(rows[0][0])
 
 
 def probe_location(location: str) -> bool:
@@ -410,6 +522,7 @@ def _upgrade(engine: Engine, location: str, version: int) -> None:
     if version < MIN_UPGRADABLE_VERSION:
         raise SchemaTooNewError(
             f"数据库「{location}」的数据版本 {version} 过旧，本程序无法升级。")
+    copy = None
     if engine.dialect.name == "sqlite":
         copy = backup_sqlite(Path(engine.url.database), Path(engine.url.database).parent,
                              tag=f"升级前-v{version}")
@@ -420,19 +533,35 @@ def _upgrade(engine: Engine, location: str, version: int) -> None:
     for step in range(version + 1, CURRENT_VERSION + 1):
         # One transaction per step, the version written inside it: a crash mid-way leaves
         # the file at the last finished step, never between.
-        with engine.begin() as conn:
-            UPGRADES[step](Operations(MigrationContext.configure(conn)))
-            _write_version(conn, step)
+        try:
+            with engine.begin() as conn:
+                UPGRADES[step](Operations(MigrationContext.configure(conn)))
+                _write_version(conn, step)
+        except (DBAPIError, sqlite3.Error) as exc:
+            log.warning("upgrading %s to schema %d failed: %s", location, step, _driver_says(exc))
+            raise StoreError(
+                f"数据文件「{shown_location(location)}」从数据版本 {step - 1} 升级到 {step} 时失败"
+                f"（{sqlite_reason(exc)}），文件停在数据版本 {step - 1}，其中的数据未改动。"
+                + (f"升级前的副本在「{copy}」。" if engine.dialect.name == "sqlite" else "")) from exc
         log.info("database %s upgraded to schema %d", location, step)
 
 
-def backup_sqlite(source: Path, dest_dir: Path, tag: str = "") -> Path:
-    """A consistent copy of the live file (SQLite's online backup), written atomically."""
-    dest_dir = Path(dest_dir)
-    try:
-        dest_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"无法创建备份文件夹「{dest_dir}」：{os_reason(exc)}") from exc
+PART = ".db.part"                      # a backup being written; SQLite adds -journal to it
+LEFTOVER_AGE = 600                     # seconds after which a .part is a killed backup's
+
+
+def _clear_leftovers(dest_dir: Path) -> None:
+    """Remove what a backup killed mid-way left (`….db.part`, `….db.part-journal`, often 0
+    bytes): never a finished backup, and not one another process may be writing now."""
+    now = dt.datetime.now().timestamp()
+    for pattern in (f"执法台账备份-*{PART}", f"执法台账备份-*{PART}-journal"):
+        for leftover in dest_dir.glob(pattern):
+            with contextlib.suppress(OSError):
+                if now - leftover.stat().st_mtime > LEFTOVER_AGE:
+                    leftover.unlink()
+
+
+def _backup_target(dest_dir: Path, tag: str) -> Path:
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     name = f"执法台账备份-{stamp}{('-' + tag) if tag else ''}.db"
     target = dest_dir / name
@@ -440,22 +569,61 @@ def backup_sqlite(source: Path, dest_dir: Path, tag: str = "") -> Path:
     while target.exists():
         n += 1
         target = dest_dir / name.replace(".db", f"-{n}.db")
-    tmp = target.with_suffix(".db.part")
+    return target
+
+
+def _backup_from(src: sqlite3.Connection, dest_dir: Path, tag: str) -> Path:
+    """Write a consistent copy of the database `src` is connected to into `dest_dir`,
+    atomically (a .part file renamed when complete)."""
+    dest_dir = Path(dest_dir)
     try:
-        src = _open_read_only(source)
-        dst = sqlite3.connect(tmp)
-        with dst:
-            src.backup(dst)
-        dst.execute("PRAGMA journal_mode=DELETE")
-        dst.close()
-        src.close()
+        dest_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"无法创建备份文件夹「{dest_dir}」：{os_reason(exc)}") from exc
+    _clear_leftovers(dest_dir)
+    target = _backup_target(dest_dir, tag)
+    tmp = target.with_suffix(PART)
+    try:
+        with contextlib.closing(sqlite3.connect(tmp)) as dst:
+            with dst:
+                src.backup(dst)
+            dst.execute("PRAGMA journal_mode=DELETE")
         os.replace(tmp, target)
     except (OSError, sqlite3.Error) as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        reason = os_reason(exc) if isinstance(exc, OSError) else str(exc)
+        for leftover in (tmp, Path(str(tmp) + "-journal")):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+        reason = os_reason(exc) if isinstance(exc, OSError) else sqlite_reason(exc)
         raise OutputError(f"备份写入「{dest_dir}」失败：{reason}") from exc
     return target
+
+
+def backup_sqlite(source: Path, dest_dir: Path, tag: str = "") -> Path:
+    """A consistent copy of the live file (SQLite's online backup), written atomically."""
+    try:
+        src = _open_read_only(source)
+    except sqlite3.Error as exc:
+        raise OutputError(f"无法读取「{source}」以备份：{sqlite_reason(exc)}") from exc
+    with contextlib.closing(src):
+        return _backup_from(src, dest_dir, tag)
+
+
+def sqlite_reason(exc: Exception) -> str:
+    """What SQLite said, in words a clerk reads (the driver's own text is English)."""
+    msg = str(exc).lower()
+    if "full" in msg:
+        return "磁盘空间已满"
+    if "disk i/o error" in msg:
+        return "磁盘读写出错（磁盘已满、移动硬盘被拔出或磁盘故障）"
+    if "readonly" in msg or "read-only" in msg:
+        return "所在位置只读"
+    if "locked" in msg or "busy" in msg:
+        return "文件正被其他程序使用"
+    if "malformed" in msg or "not a database" in msg:
+        return "文件已损坏"
+    if "unable to open" in msg:
+        return "无法打开文件（路径不存在或没有访问权限）"
+    return "数据库读写失败"
 
 
 def verify_backup(path: Path) -> int:
@@ -486,8 +654,20 @@ def refuse_the_ledger_itself(backup: Path, live: Path) -> None:
                           f"请选择备份文件夹中的「执法台账备份-…」文件。")
 
 
+RESTORE_WAIT = 10.0     # seconds a restore waits for other connections to close (the window's background counts)
+
+
 def restore_sqlite(backup: Path, live: Path) -> Path | None:
-    """Replace the live file by `backup`, keeping a copy of the live file first.
+    """Replace the live file's content by `backup`'s, keeping a copy of the live file first.
+
+    Only when no other connection to the ledger is open, and proven: switching the file out
+    of WAL needs that, and the exclusive lock then taken is held from before the safety copy
+    until the restored content is in. The content is copied into the ledger file itself
+    (SQLite's backup API) rather than a new file renamed over it: a writer that opens the
+    ledger while the restore runs waits for the lock and then writes into the restored
+    ledger, never into an orphaned old file whose rows would be in neither the ledger nor
+    the safety copy. A damaged ledger (the usual reason to restore), which SQLite cannot
+    open, is kept byte for byte and replaced as a file.
 
     The backup itself is only read, never moved: a failed restore can be tried again.
     Returns the safety copy of the file that was replaced (None if there was none).
@@ -495,14 +675,60 @@ def restore_sqlite(backup: Path, live: Path) -> Path | None:
     live = Path(live)
     refuse_the_ledger_itself(backup, live)
     verify_backup(backup)
-    safety = None
-    if live.exists():
+    if not live.exists() or live.stat().st_size == 0:
+        _replace_file(backup, live)
+        return None
+    try:
+        conn = _exclusively(live)
+    except NotADatabaseError:
+        safety = _copy_damaged(live, live.parent / "恢复前副本")
+        _replace_file(backup, live)
+        return safety
+    with contextlib.closing(conn):
         try:
-            safety = backup_sqlite(live, live.parent / "恢复前副本", tag="恢复前")
+            safety = _backup_from(conn, live.parent / "恢复前副本", tag="恢复前")
         except OutputError:
-            # A damaged live file (the usual reason to restore) cannot be read by SQLite's
-            # backup API: keep its bytes as they are instead, so nothing is thrown away.
+            safety = None       # damaged inside (malformed pages): kept as bytes below
+        if safety is None:
+            conn.close()
             safety = _copy_damaged(live, live.parent / "恢复前副本")
+            _replace_file(backup, live)
+            return safety
+        try:
+            with contextlib.closing(_open_read_only(backup)) as src:
+                src.backup(conn)
+        except sqlite3.Error as exc:
+            raise OutputError(f"恢复到「{live}」失败：{sqlite_reason(exc)}。原台账未改动，"
+                              f"另存的副本在「{safety}」。") from exc
+    return safety
+
+
+def _exclusively(live: Path) -> sqlite3.Connection:
+    """A connection to `live` holding its exclusive lock, or StoreError if any other
+    connection (this program elsewhere, another program) has the file open. Raises
+    NotADatabaseError for a file SQLite cannot read."""
+    try:
+        conn = sqlite3.connect(live, timeout=RESTORE_WAIT, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise StoreError(f"无法打开「{live}」：{sqlite_reason(exc)}") from exc
+    try:
+        conn.execute("PRAGMA journal_mode=DELETE").fetchone()   # checkpoints the WAL first
+        conn.execute("PRAGMA locking_mode=EXCLUSIVE")
+        conn.execute("BEGIN EXCLUSIVE")
+        conn.execute("COMMIT")          # the lock stays with the connection until closed
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+            raise StoreError(f"台账「{live.name}」正被其他程序或窗口打开，无法恢复（恢复会覆盖其中"
+                             f"正在保存的数据）。请关闭其他打开该台账的程序后再试。") from exc
+        raise StoreError(f"无法恢复到「{live}」：{sqlite_reason(exc)}") from exc
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise NotADatabaseError(f"「{live.name}」已损坏。") from exc
+    return conn
+
+
+def _replace_file(backup: Path, live: Path) -> None:
     tmp = live.with_name(live.name + ".restore")
     try:
         shutil.copyfile(backup, tmp)
@@ -514,7 +740,6 @@ def restore_sqlite(backup: Path, live: Path) -> Path | None:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise OutputError(f"恢复到「{live}」失败：{os_reason(exc)}") from exc
-    return safety
 
 
 def _copy_damaged(live: Path, dest_dir: Path) -> Path:

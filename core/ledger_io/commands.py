@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from core.commands import Command
@@ -10,6 +11,7 @@ from core.years import statistical_year
 from core.ledger_io.exporter import export_ledger
 from core.ledger_io.importer import plan_import
 from core.ledger_io.template import write_template
+from core.lock import writing
 from core.paths import data_dir
 
 
@@ -25,17 +27,62 @@ def run_template(args) -> int:
     return 0
 
 
+def _progress(stream=None):
+    """A `say` for the import that keeps one line on the terminal up to date (rows read per
+    sheet, then writing), or None when the output is not a terminal (a log, a pipe), which
+    would otherwise fill with hundreds of lines."""
+    stream = stream or sys.stderr
+    try:
+        if stream is None or not stream.isatty():
+            return None
+    except (AttributeError, ValueError):
+        return None
+    width = 0
+
+    def say(text: str | None) -> None:
+        nonlocal width
+        if text is None:                       # done: leave the line for what follows
+            if width:
+                print("\r" + " " * width + "\r", end="", file=stream, flush=True)
+            width = 0
+            return
+        print("\r" + text.ljust(width), end="", file=stream, flush=True)
+        width = max(width, len(text) * 2)      # Chinese characters take two columns
+
+    return say
+
+
 def run_import(args, store) -> int:
     source = Path(args.file)
-    with store.session() as s:
-        plan = plan_import(s, source)
+    say = _progress()
+    try:
+        return _import(args, store, source, say)
+    finally:
+        if say:
+            say(None)
+
+
+def _import(args, store, source: Path, say) -> int:
     if args.dry_run:
+        with store.session() as s:
+            plan = plan_import(s, source, say=say)
+        if say:
+            say(None)
         print(f"预览「{source.name}」（未写入台账）：")
         for line in plan.summary_lines():
             print(f"  {line}")
     else:
-        with store.session() as s:
-            plan = plan.commit(s)
+        # One writer: planned and committed under the ledger's lock, so nothing else
+        # changes the ledger between the two.
+        with writing(store):
+            with store.session() as s:
+                plan = plan_import(s, source, say=say)
+            with store.session() as s:
+                plan = plan.commit(s, say=say)
+                if say:
+                    say(f"正在写入台账（{plan.imported:,} 行）…")
+        if say:
+            say(None)
         print(f"已导入「{source.name}」：")
         for line in plan.summary_lines():
             print(f"  {line}")

@@ -66,7 +66,9 @@ def write_rejections(plan, target: Path) -> Path:
         notes = wb.create_sheet("说明")
         for line in (f"以下各行来自「{plan.source.name}」，未能导入台账。",
                      "请按“未导入原因”改正后保存本文件，再次导入即可（已导入的行会按重复记录跳过）。",
-                     "“未导入原因”“原表行号”两列导入时会自动忽略。"):
+                     "“未导入原因”“原表行号”两列导入时会自动忽略。",
+                     *([f"未导入的行过多，本文件只列出前 {len(plan.problems()):,} 行，"
+                        f"另有 {plan.unlisted:,} 行未列出。"] if plan.unlisted else [])):
             notes.append([excel_text(line)])
         wb.save(str(tmp))
 

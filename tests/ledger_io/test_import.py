@@ -36,7 +36,9 @@ INSPECTIONS = [
     ["2025/3/6", "启航培训学校", None, "专项", "内部双随机", "张三，李四", "３", "2", "0", "责令整改",
      "是", None],
     ["2025年3月7日", "示例一中", None, "日常检查", "其他", "王五;新人甲", 2, 0, 0, "合格", "否", None],
-    [D(2025, 3, 5), "示例一中", None, "日常检查", "其他", "张三", 2, 0, 0, "合格", "是", None],  # dup
+    # the same unit on the same day again, by another team: a second inspection of its own
+    # (the figures count the day once), not a duplicate
+    [D(2025, 3, 5), "示例一中", None, "日常检查", "其他", "张三", 2, 0, 0, "合格", "是", None],
     ["2025-13-01", "示例一中", None, "日常检查", "其他", "张三", 2, 0, 0, "合格", "是", None],
     [2025, "示例一中", None, "日常检查", "其他", "张三", 2, 0, 0, "合格", "是", None],  # a year only
     [D(2025, 4, 1), "示例一中", None, "抽查", "其他", "张三", 2, 0, 0, "合格", "是", None],
@@ -68,11 +70,11 @@ def test_preview_counts_each_sheet_and_writes_nothing(store, workbook):
         assert count(s, Inspection) == count(s, Staff) == count(s, Unit) == 0
     #          imported, duplicates, rejected — counted by hand from the rows above
     assert counts(plan) == {"执法人员": (3, 1, 1), "检查对象": (2, 0, 2),
-                            "行政检查": (4, 1, 5), "行政处罚": (2, 1, 1)}
+                            "行政检查": (5, 0, 5), "行政处罚": (2, 1, 1)}
     assert plan.ignored_sheets == ["备忘"]
     assert plan.created_staff == ["新人甲"] and plan.created_units == ["新开幼儿园"]
     text = "\n".join(plan.summary_lines())
-    assert "行政检查台账（按行政检查）：将导入 4 行，重复跳过 1 行，未导入 5 行" in text
+    assert "行政检查台账（按行政检查）：将导入 5 行，重复跳过 0 行，未导入 5 行" in text
     assert "无关的列" in text and "序号" in text
     # the sheets come in an order where staff and units exist before inspections use them
     assert [s.kind for s in plan.sheets] == ["执法人员", "检查对象", "行政检查", "行政处罚"]
@@ -145,7 +147,7 @@ def test_importing_the_same_file_twice_adds_nothing(store, workbook):
     assert counts(plan) == {"执法人员": (0, 4, 1), "检查对象": (0, 2, 2),
                             "行政检查": (0, 5, 5), "行政处罚": (0, 3, 1)}
     with store.session() as s:
-        assert count(s, Inspection) == 4 and count(s, PenaltyCase) == 2
+        assert count(s, Inspection) == 5 and count(s, PenaltyCase) == 2
 
 
 def test_the_corrected_rejection_file_imports_the_fixed_rows(store, workbook):
@@ -164,7 +166,7 @@ def test_the_corrected_rejection_file_imports_the_fixed_rows(store, workbook):
     assert not any("未导入原因" in line for line in again.summary_lines())
     with store.session() as s:
         again.commit(s)
-        assert count(s, Inspection) == 5
+        assert count(s, Inspection) == 6
 
 
 def test_nothing_is_written_when_the_file_changed_after_the_preview(store, workbook):
@@ -190,6 +192,44 @@ def test_nothing_is_written_when_the_ledger_changed_after_the_preview(store, wor
             plan.commit(s)
     with store.session() as s:
         assert count(s, Unit) == 1 and count(s, Inspection) == 0
+
+
+def test_a_change_that_swaps_which_row_is_new_is_refused_with_a_fresh_preview(store, workbook):
+    """The counts stay the same (one new row, one duplicate), but not the rows: the clerk
+    confirmed importing the 3-6 visit, and another window meanwhile deleted the 3-5 one and
+    logged the 3-6 one. Importing now would add the 3-5 visit, which the clerk never saw as
+    new."""
+    from core.ledger_io.importer import PlanChangedError
+
+    header = ["检查日期", "检查对象", "对象类型", "检查类别", "检查方式", "检查结果"]
+    first, second = ([D(2025, 3, day), "示例一中", "公办中小学", "日常检查", "其他", "合格"]
+                     for day in (5, 6))
+    path = workbook({"行政检查": [header, first, second]})
+    with store.session() as s:
+        plan_import(s, workbook({"行政检查": [header, first]}, name="已有.xlsx")).commit(s)
+    with store.session() as s:
+        plan = plan_import(s, path)
+    assert counts(plan) == {"行政检查": (1, 1, 0)}
+    with store.session() as s:                          # the other window
+        s.delete(s.query(Inspection).one())
+    with store.session() as s:
+        plan_import(s, workbook({"行政检查": [header, second]}, name="另一窗口.xlsx")).commit(s)
+    with pytest.raises(PlanChangedError) as refused:
+        with store.session() as s:
+            plan.commit(s)
+    message = str(refused.value)
+    assert "预览后有变动" in message and "未导入任何内容" in message
+    assert "「行政检查」第 2 行：预览时重复跳过，现在将导入" in message
+    assert "「行政检查」第 3 行：预览时将导入，现在重复跳过" in message
+    assert "行政检查：将导入 1 行，重复跳过 1 行" in message        # the fresh preview
+    with store.session() as s:
+        assert [i.date for i in s.query(Inspection)] == [D(2025, 3, 6)]
+    fresh = refused.value.fresh
+    with store.session() as s:
+        done = fresh.commit(s)                          # confirmed again: now it goes in
+    assert done.committed
+    with store.session() as s:
+        assert sorted(i.date for i in s.query(Inspection)) == [D(2025, 3, 5), D(2025, 3, 6)]
 
 
 def test_a_title_row_above_the_headers_and_a_sheet_without_a_known_name(store, workbook):
@@ -219,11 +259,17 @@ def test_a_date_and_a_unit_merged_down_over_several_rows_count_for_each_row(stor
     ws.append([None, None, None, "专项检查", "其他", "合格"])
     ws.merge_cells("A2:A4")
     ws.merge_cells("A5:A6")
-    ws.merge_cells("B5:C6")          # 一中 typed once for two visits on 6 March: the same
-    wb.save(tmp_path / "合并.xlsx")   # unit on the same day, so the second is a duplicate
+    ws.merge_cells("B5:C6")          # 一中 typed once for two visits on 6 March: a 日常 and
+    wb.save(tmp_path / "合并.xlsx")   # a 专项 inspection, two records of the ledger
     with store.session() as s:
         plan = plan_import(s, tmp_path / "合并.xlsx")
-    assert counts(plan) == {"行政检查": (4, 1, 0)}
+    assert counts(plan) == {"行政检查": (5, 0, 0)}
+    with store.session() as s:
+        plan.commit(s)
+    with store.session() as s:
+        assert count(s, Inspection) == 5
+        # the counting rule stays in the figures: one unit on one day is one inspection
+        assert annual_figures(s, 2025)["inspection.total"] == 4
 
 
 def test_a_sheet_name_that_misleads_is_read_by_its_headers(store, workbook):
@@ -239,7 +285,8 @@ def test_the_gui_can_list_every_problem_with_its_sheet_and_row(store, workbook):
         plan = plan_import(s, workbook(CLERK_BOOK))
     problems = plan.problems()
     assert len(problems) == plan.rejected == 1 + 2 + 5 + 1
-    assert ("行政检查台账", 6, "「检查日期」「2025-13-01」不是有效日期，请写成 2025-03-05 或 2025年3月5日。") in problems
+    assert ("行政检查台账", 6, "「检查日期」「2025-13-01」不是有效日期，请写成 2025-03-05 或 2025年3月5日"
+            "（单元格 A6）。") in problems
     assert all(not reason.startswith("行政处罚：") for _, _, reason in problems)
 
 

@@ -125,3 +125,51 @@ def test_text_that_looks_like_a_formula_is_exported_as_text(store, tmp_path):
             assert s.query(Unit).one().name == "=HYPERLINK(\"http://x\",\"点我\")"
     finally:
         other.close()
+
+
+def test_an_exported_ledger_imports_with_the_same_record_counts_not_only_the_same_figures(
+        demo_store, tmp_path):
+    """A morning 日常 and an afternoon 专项 visit to one school on one day, with their own
+    事项, 问题数 and staff: the figures count the day once, but the ledger keeps both, and so
+    must the ledger the export is imported into (the import used to skip the second)."""
+    import datetime as dt
+
+    from sqlalchemy import func, select
+
+    from core.ledger_io.columns import LEDGER_SHEETS
+    from core.models import Inspection, Staff, Unit
+    from core.records import save
+
+    with demo_store.session() as s:
+        unit = s.scalars(select(Unit).order_by(Unit.id)).first()
+        school = unit.name
+        team = list(s.scalars(select(Staff).order_by(Staff.id).limit(4)))
+        day = dt.date(2025, 11, 20)
+        for category, items, problems, staff in (("日常检查", "校园安全", 0, team[:2]),
+                                                 ("专项检查", "食品安全、收费", 3, team[2:])):
+            save(s, Inspection(date=day, unit=unit, category=category, method="其他",
+                               items=items, problems_found=problems, result="责令整改",
+                               inspectors=staff))
+        path, _ = export_ledger(s, None, tmp_path / "全部.xlsx")
+
+    def records(store):
+        with store.session() as s:
+            return {sheet.title: s.scalar(select(func.count()).select_from(sheet.model).where(
+                sheet.model.deleted_at.is_(None))) for sheet in LEDGER_SHEETS}
+
+    other = open_store(str(tmp_path / "另一台电脑.db"))
+    try:
+        with other.session() as s:
+            plan_import(s, path).commit(s)
+        assert records(other) == records(demo_store)
+        with other.session() as s:
+            visits = s.scalars(select(Inspection).join(Inspection.unit).where(
+                Inspection.date == day, Unit.name == school)).all()
+            assert sorted((v.category, v.problems_found, len(v.inspectors)) for v in visits) == [
+                ("专项检查", 3, 2), ("日常检查", 0, 2)]
+        assert figures_json(other, 2025) == figures_json(demo_store, 2025)
+        with other.session() as s:
+            again = plan_import(s, path)
+        assert again.imported == 0 and again.rejected == 0
+    finally:
+        other.close()
