@@ -1,6 +1,6 @@
 """统计附件: the year's statistical annex, as two workbooks.
 
-- The published 附件, 《单位全称20XX年度行政执法数据统计表.xlsx》 (`write_published`): the
+- The published 附件, 《单位全称20XX年度行政执法数据统计表.xlsx》 (`write_annex`): the
   standard tables only, one sheet each, headed 「附件」 and the title the report's 附件 line
   names, then the monthly view with its charts. No person, no record number, no code.
 - The clerk's working copy, 《单位全称20XX年度行政执法台账与数据来源.xlsx》 (`write_working`):
@@ -10,7 +10,7 @@
 
 `annex_parts` gives both as (target, write) pairs for core.outfiles.atomic_write_set, so the
 report and the two workbooks are renamed into place together or not at all
-(core.report.write_report); `write_annex` writes the pair alone (`zhifa-cli annex`).
+(core.report.write_report); `write_annexes` writes the pair alone (`zhifa-cli annex`).
 
 Every number comes from `core.figures.annual_figures`; values are written, never formulas.
 The workbooks are streamed (openpyxl write-only) so a 100,000-row ledger keeps memory flat.
@@ -37,7 +37,7 @@ from core.outfiles import atomic_write_set, report_paths
 from core.records import profile
 from core.text import clean_text
 
-__all__ = ["write_annex", "write_published", "write_working", "annex_parts", "bureau_name",
+__all__ = ["write_annex", "write_working", "write_annexes", "annex_parts", "bureau_name",
            "annex_title", "AnnexFiles"]
 
 FALLBACK_BUREAU = "本单位"
@@ -90,22 +90,28 @@ def annex_parts(session: Session, year: int, *, published: Path | None, working:
     return parts
 
 
-def write_annex(session: Session, year: int, out_dir: Path, *,
+def write_annex(session: Session, year: int, path: Path, *,
                 figures: AnnualFigures | None = None,
-                progress: Callable[[str], None] | None = None) -> AnnexFiles:
-    """Both workbooks of `year`, named after the bureau and year, into `out_dir`."""
-    _docx, published, working = report_paths(bureau_name(session), int(year), Path(out_dir))
-    atomic_write_set(annex_parts(session, year, published=published, working=working,
-                                 figures=figures, progress=progress))
-    return AnnexFiles(published, working)
-
-
-def write_published(session: Session, year: int, path: Path, **kw) -> Path:
-    return atomic_write_set(annex_parts(session, year, published=path, working=None, **kw))[0]
+                progress: Callable[[str], None] | None = None,
+                working: Path | None = None) -> Path:
+    """The published annex of `year` at `path` and, given `working`, the working copy there
+    too, renamed into place together. Returns `path`."""
+    return atomic_write_set(annex_parts(session, year, published=Path(path), working=working,
+                                        figures=figures, progress=progress))[0]
 
 
 def write_working(session: Session, year: int, path: Path, **kw) -> Path:
+    """The working copy (台账与数据来源) of `year` alone, at `path`."""
     return atomic_write_set(annex_parts(session, year, published=None, working=path, **kw))[0]
+
+
+def write_annexes(session: Session, year: int, out_dir: Path, *,
+                  figures: AnnualFigures | None = None,
+                  progress: Callable[[str], None] | None = None) -> AnnexFiles:
+    """Both workbooks of `year`, named after the bureau and year, into `out_dir`."""
+    _docx, published, working = report_paths(bureau_name(session), int(year), Path(out_dir))
+    write_annex(session, year, published, figures=figures, progress=progress, working=working)
+    return AnnexFiles(published, working)
 
 
 # --- the two workbooks -------------------------------------------------------------------
@@ -139,7 +145,7 @@ def fill_working(wb, session: Session, figures: AnnualFigures, bureau: str, say)
     say("正在列出各项数据的来源记录…")
     ws = wb.create_sheet(sheet_title("数据来源", taken))
     setup_print(ws, title_rows="1:2", header=f"{bureau}{year}年度统计数据来源明细",
-                gridlines=True)
+                gridlines=True, header_size=10)
     write_sources(ws, session, figures, bureau)
     people = _training_people(figures, bureau)
     if people is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from core.annex import write_annex
+from core.annex import write_annexes
 from core.commands import Command
 from core.errors import ReportError
 from core.figures import ledger_has_year, statistical_year
@@ -22,7 +22,7 @@ def run_annex(args, store) -> int:
         if not ledger_has_year(session, year):
             raise ReportError(f"台账中没有{year}年的任何执法记录，无法生成该年度统计附件。"
                               f"请确认年度是否选对，或先录入、导入{year}年的数据。")
-        written = write_annex(session, year, Path(args.out))
+        written = write_annexes(session, year, Path(args.out))
     print(f"已生成统计附件：{written.published}")
     print(f"已生成台账与数据来源（本单位留存，不公开）：{written.working}")
     return 0

@@ -21,13 +21,15 @@ from typing import Callable
 import itertools
 
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 from sqlalchemy.orm import Session
 
 from core.annex.layout import (
-    FORMATS, POINTS_PER_WIDTH, display_width, page_width_pt, setup_print, sheet_title, styled,
+    FORMATS, POINTS_PER_WIDTH, display_width, line_count, page_width_pt, setup_print,
+    sheet_title, styled,
 )
 from core.annex.sources import filled_sentence
 from core.ledger_io.columns import CUSTOM, LEDGER_SHEETS, LedgerSheet, ledger_rows
@@ -40,6 +42,8 @@ KEY_COLUMNS = {"行政检查": 2, "行政处罚": 2, "学法培训": 2, "执法�
                "专项行动": 1}
 # Long free text wraps at this width rather than widening the page.
 MAX_WIDTH = 26
+LINE_PT = 13.5             # one line of 10-point 宋体
+TOP = Alignment(vertical="top")
 
 
 def write_ledgers(wb, taken: set[str], session: Session, year: int, bureau: str,
@@ -56,7 +60,7 @@ def write_ledgers(wb, taken: set[str], session: Session, year: int, bureau: str,
         ws = wb.create_sheet(sheet_title(sheet.title, taken))
         scope = "" if sheet.model.__name__ in ("Staff", "Unit") else f"{year}年度"
         setup_print(ws, title_rows="1:1", header=f"{bureau}{scope}{sheet.title}台账",
-                    gridlines=True)
+                    gridlines=True, header_size=10)
         write_ledger(ws, session, year, sheet, rows=itertools.chain([first], rows))
     return empty
 
@@ -102,6 +106,12 @@ def write_ledger(ws, session: Session, year: int, sheet: LedgerSheet, rows=None)
     split_across_pages(ws, widths, KEY_COLUMNS.get(sheet.title, 1))
     ws.append([styled(ws, c.header, "head") for c in columns])
     money = [i for i, c in enumerate(columns) if c.kind == "money"]
+    # Text that may wrap, and the characters (two width units each) a line of it holds:
+    # a row gets the height of its longest wrapped cell, as neither Excel nor WPS nor
+    # LibreOffice fits a row to wrapped text by itself when it opens a file.
+    wrapping = [(i, widths[i], max(int((widths[i] - 2) // 2), 1))
+                for i, c in enumerate(columns) if c.kind in ("text", "list", "choice")]
+    heights = ws.row_dimensions
     fill = _sentence_filler(sheet)
     count = 0
     text = excel_texts()
@@ -109,13 +119,24 @@ def write_ledger(ws, session: Session, year: int, sheet: LedgerSheet, rows=None)
         if fill:
             values = fill(values)
         row = [text(v) if isinstance(v, str) else v for v in values]
+        lines = 1
+        for i, width, chars in wrapping:
+            v = row[i]
+            if v and len(v) > chars:
+                lines = max(lines, line_count(v, width))
         for i in money:
             if row[i] is not None:
                 cell = WriteOnlyCell(ws, value=row[i])
                 cell.number_format = FORMATS["money"]
+                cell.alignment = TOP            # as the unstyled cells beside it
                 row[i] = cell
-        ws.append(row)
         count += 1
+        if lines > 1:
+            heights[count + 1].height = LINE_PT * lines + 3
+            ws.append(row)
+            del heights[count + 1]        # written: 100,000 rows keep no dimensions
+        else:
+            ws.append(row)
     ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
     return count
 

@@ -80,7 +80,14 @@ def _redated(session: Session, fig: Figure, rows: list) -> list:
     return [dataclasses.replace(r, date=dates.get(r.record_id, r.date)) for r in rows]
 
 
+# Two figures share a label where one is the list behind the other's count.
+_LIST_LABELS = {"inspection.joint_units": "联合检查对象名单", "campaign.partners": "专项行动联合部门名单",
+                "inspection.joint_partners": "联合检查部门名单"}
+
+
 def qualified_label(fig: Figure) -> str:
+    if fig.key in _LIST_LABELS:
+        return _LIST_LABELS[fig.key]
     for prefix, qualifier in _QUALIFIERS:
         if fig.key.startswith(prefix):
             return qualifier + fig.label

@@ -17,6 +17,7 @@ it holds with no cases shows 0.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable
@@ -220,7 +221,8 @@ def fit_page(grid: Grid, widths: list[float]) -> list[float]:
     if spare <= 0:
         return widths
     cut = min(1.0, excess / spare)
-    fitted = [round(w - (w - f) * cut, 1) for w, f in zip(widths, floors)]
+    # rounded down: a width rounded up could tip the table past the page again
+    fitted = [math.floor((w - (w - f) * cut) * 10) / 10 for w, f in zip(widths, floors)]
     grid.widths.update({i: w for i, w in enumerate(fitted, start=1)})
     return fitted
 
