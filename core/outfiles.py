@@ -127,12 +127,14 @@ def _rename_all(done: list[tuple[Path, Path]], temps: list[Path]) -> None:
                 except OSError as exc:
                     raise OutputError(_explain(exc, target.parent, target)) from exc
                 aside.append((parked, target))
+        parked_targets = {target for _parked, target in aside}
         for tmp, target in done:
             _set_hidden(tmp, False)
             try:
                 os.replace(tmp, target)
             except OSError as exc:
-                raise OutputError(_explain(exc, target.parent, target)) from exc
+                raise OutputError(_explain(exc, target.parent, target,
+                                           existed=target in parked_targets)) from exc
             placed.append(target)
     except BaseException:
         for target in placed:
@@ -212,12 +214,12 @@ def _fsync(path: Path) -> None:
         os.fsync(f.fileno())
 
 
-def _explain(exc: OSError, folder: Path, target: Path) -> str:
+def _explain(exc: OSError, folder: Path, target: Path, existed: bool = False) -> str:
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return f"磁盘空间不足，无法写入「{target.name}」。请清理磁盘后重试。"
     if exc.errno == errno.EFBIG:
         return f"文件「{target.name}」超过了该磁盘或系统允许的大小，无法写入。请换一个保存位置。"
-    if exc.errno in (errno.EACCES, errno.EPERM) and target.exists():
+    if exc.errno in (errno.EACCES, errno.EPERM) and (existed or target.exists()):
         return (f"文件「{target}」正被其他程序（如 Word、WPS 或 Excel）打开或为只读，"
                 f"请关闭该文件后重试。")
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
