@@ -137,7 +137,7 @@ def sheet_title(title: str, taken: set[str]) -> str:
 
 
 def cjk_workbook():
-    """A streaming workbook whose default cell style is 10-point 宋体, wrapped, top-aligned.
+    """A streaming workbook whose default cell style is 10-point 宋体, wrapped.
 
     The ledgers' hundred thousand rows are written unstyled (a style per cell is what
     streaming pays for), so they take the default style: openpyxl's is Calibri 11, which
@@ -154,7 +154,9 @@ def cjk_workbook():
     wb = Workbook(write_only=True)
     font = Font(name=BODY_FONT, size=10)
     wb._fonts = IndexedList([font])
-    wrap = Alignment(wrap_text=True, vertical="top")
+    # Bottom-aligned, as Excel's default: a date cell gets a style of its own from openpyxl
+    # (its number format) with the default alignment, and a row's cells should line up.
+    wrap = Alignment(wrap_text=True)
     default = StyleArray()
     default.alignmentId = wb._alignments.add(wrap)
     # Index 0 is what an unstyled cell gets; the lookup still finds StyleArray() at 0.

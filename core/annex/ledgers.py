@@ -21,7 +21,6 @@ from typing import Callable
 import itertools
 
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -43,7 +42,6 @@ KEY_COLUMNS = {"行政检查": 2, "行政处罚": 2, "学法培训": 2, "执法�
 # Long free text wraps at this width rather than widening the page.
 MAX_WIDTH = 26
 LINE_PT = 13.5             # one line of 10-point 宋体
-TOP = Alignment(vertical="top")
 
 
 def write_ledgers(wb, taken: set[str], session: Session, year: int, bureau: str,
@@ -128,7 +126,6 @@ def write_ledger(ws, session: Session, year: int, sheet: LedgerSheet, rows=None)
             if row[i] is not None:
                 cell = WriteOnlyCell(ws, value=row[i])
                 cell.number_format = FORMATS["money"]
-                cell.alignment = TOP            # as the unstyled cells beside it
                 row[i] = cell
         count += 1
         if lines > 1:

@@ -153,7 +153,7 @@ class TableSheet:
              total: bool = False) -> None:
         """A detail list (items, tasks): one header row, then one row per entry; with
         `total`, a 合计 row adding up the number columns of the rows above."""
-        self.grid.add([(h, "head", None) for h in headers])
+        self.grid.add([(_broken(h), "head", None) for h in headers])
         for row in rows:
             self.grid.add([(v, "text" if k is None else "value", k)
                            for v, k in zip(row, kinds)], height=ROW_HEIGHT)
@@ -207,7 +207,9 @@ def fit_page(grid: Grid, widths: list[float]) -> list[float]:
     """Column widths that print one page wide at PRINT_SCALE_MIN or larger (10-point text
     at 9 points or more): where the measured widths are wider, the columns whose headers
     wrap give up width, down to what their values need; the result is fixed on the grid."""
-    room = page_width_pt(grid.orientation) / PRINT_SCALE_MIN
+    # A little short of the page: LibreOffice's column widths run about 1 % wider than
+    # POINTS_PER_WIDTH says, which printed a fitted table at 8.9 points.
+    room = page_width_pt(grid.orientation) / PRINT_SCALE_MIN * 0.97
     need = sum(POINTS_PER_WIDTH * w + 4 for w in widths)
     if need <= room:
         return widths

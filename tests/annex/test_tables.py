@@ -255,3 +255,73 @@ def test_a_year_without_a_previous_year_has_no_comparison_rows(session, annex_of
     assert annex.value("行政检查实施情况", "合计") == 1
     april = next(r for r in annex["月度统计"].iter_rows(values_only=True) if r[0] == "4月")
     assert april[1:4] == (1, "—", "—")
+
+
+def _with_plan(figs):
+    """The demo year's figures plus the 检查计划 and 涉企频次 figures the issue21 branch
+    adds (agreed keys), for a plan of two tasks counted by hand:
+    - 民办学校日常检查: 对象基数 10, 比例 30 % → 计划 3 家, 已检查 4 家 (counts as 3);
+    - 校外培训机构专项检查: 对象基数 20, 比例 50 % → 计划 10 家, 已检查 6 家.
+    计划检查对象 13, 计划内已检查 10, 完成率 (3 + 6) ÷ 13 = 69.2 %."""
+    from core.figures import Figure
+
+    for key, label, value, unit in (
+            ("plan.tasks", "检查计划任务", 2, "项"), ("plan.tasks_done", "已实施的计划任务", 2, "项"),
+            ("plan.objects_planned", "计划检查对象", 13, "家"),
+            ("plan.objects_inspected", "计划内已检查对象", 10, "家"),
+            ("plan.completion_rate", "计划完成率", 69.2, "%"),
+            ("inspection.planned", "计划内检查", 11, "次"),
+            ("inspection.unplanned", "计划外检查", 61, "次"),
+            ("inspection.enterprise_max_per_unit", "单户最多检查", 3, "次"),
+            ("inspection.enterprise_mean_per_unit", "户均检查", 1.7, "次"),
+            ("inspection.enterprise_over_cap", "超过频次上限的企业", 1, "家"),
+            ("inspection.enterprise_uncapped", "不计入频次的检查", 2, "次")):
+        figs.figures[key] = Figure(key, label, value, unit)
+    figs.tables["plan.tasks"] = [
+        dict(name="民办学校日常检查", category="日常检查", unit_type="民办学校", base=10,
+             ratio=0.3, planned=3, inspected=4, cap=2),
+        dict(name="校外培训机构专项检查", category="专项检查", unit_type="校外培训机构", base=20,
+             ratio=0.5, planned=10, inspected=6, cap=1)]
+    figs.tables["inspection.unplanned_by_source"] = [
+        dict(source="投诉举报", count=5), dict(source="转办交办", count=0),
+        dict(source="其他", count=56)]
+    return figs
+
+
+def _grid_rows(grid):
+    return [[None if c is None else c[0] for c in row] or [None] for row in grid.rows]
+
+
+def test_the_inspection_plan_is_stated_planned_against_done(demo_store):
+    from core.annex.tables import SheetHead, inspection_sheet
+    from core.figures import annual_figures
+
+    with demo_store.session() as s:
+        figs = _with_plan(annual_figures(s, 2025))
+    rows = _grid_rows(inspection_sheet(figs, SheetHead("示例区教育局", "2025年度统计表", 5)))
+    start = next(i for i, r in enumerate(rows) if r[0] == "七、行政检查计划完成情况")
+    header = [h.replace("\n", "") for h in rows[start + 1]]
+    year = rows[start + 2]
+    shown = dict(zip(header, year))
+    assert (shown["计划任务（项）"], shown["计划检查对象（家）"], shown["计划内已检查对象（家）"],
+            shown["计划完成率（%）"], shown["计划外检查（次）"]) == (2, 13, 10, 69.2, 61)
+    tasks = next(i for i, r in enumerate(rows) if r[0] == "计划任务")
+    assert rows[tasks + 1][:7] == ["民办学校日常检查", "日常检查", "民办学校", 10, 3, 4, 2]
+    assert rows[tasks + 3][0] == "合计" and rows[tasks + 3][3:6] == [30, 13, 10]
+    sources = next(i for i, r in enumerate(rows) if r[0] == "计划外检查来源")
+    assert rows[sources + 1:sources + 4] == [["投诉举报", 5], ["其他", 56], ["合计", 61]]
+    # the 涉企 block: only 涉企 columns, the frequency ones included now that they exist
+    enterprise = next(i for i, r in enumerate(rows) if r[0] == "五、涉企行政检查")
+    headers = [h.replace("\n", "") for h in rows[enterprise + 1][1:]]
+    assert headers == ["涉企行政检查（次）", "涉企检查对象（家）", "单户最多（次）", "户均（次）",
+                       "超过频次上限（家）", "不计入频次的专项检查（次）"]
+    assert rows[enterprise + 2][3:] == [3, 1.7, 1, 2]
+
+
+def test_without_a_plan_the_table_says_none_was_entered(demo_annex):
+    annex, figs = demo_annex
+    assert "plan.tasks" not in figs.figures or not figs["plan.tasks"]
+    assert "行政检查计划完成情况：本年度未录入行政检查计划。" in annex.texts("行政检查实施情况")
+    headers = next(r for r in annex["行政检查实施情况"].iter_rows(values_only=True)
+                   if r[1] and str(r[1]).startswith("涉企行政检查"))
+    assert [h.replace("\n", "") for h in headers if h][1:] == ["涉企行政检查（次）", "涉企检查对象（家）"]
