@@ -26,8 +26,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from core.text import excel_text
 
+# One CJK font throughout (issue 17): titles are the same 宋体, larger and bold. A second
+# face (黑体) printed as a second font, and the charts' default (Calibri) has no Chinese.
 BODY_FONT = "宋体"
-TITLE_FONT = "黑体"
+TITLE_FONT = BODY_FONT
 
 _thin = Side(style="thin", color="000000")
 BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)

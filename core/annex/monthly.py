@@ -10,8 +10,13 @@ Values come from the `inspection.month.MM` and `penalty.month.MM` figures; the �
 from __future__ import annotations
 
 from openpyxl.chart import BarChart, Reference, Series
+from openpyxl.chart.text import RichText, Text
+from openpyxl.chart.title import Title
+from openpyxl.drawing.text import (
+    CharacterProperties, Font, Paragraph, ParagraphProperties, RegularTextRun,
+)
 
-from core.annex.layout import Grid
+from core.annex.layout import BODY_FONT, Grid
 from core.figures import NO_VALUE, AnnualFigures
 
 HEAD_ROWS = 6            # 附件, title, table title, subtitle, group header, year header
@@ -68,6 +73,24 @@ def monthly_grid(figs: AnnualFigures, head) -> Grid:
     return g
 
 
+def _chars(size_pt: int, bold: bool = False) -> CharacterProperties:
+    face = Font(typeface=BODY_FONT)
+    return CharacterProperties(latin=face, ea=face, sz=size_pt * 100, b=bold)
+
+
+def _text(size_pt: int) -> RichText:
+    """The chart's own text (axes, legend) in the workbook's one font."""
+    chars = _chars(size_pt)
+    return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=chars), endParaRPr=chars)])
+
+
+def _title(text: str) -> Title:
+    chars = _chars(11, bold=True)
+    rich = RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=chars),
+                                 r=[RegularTextRun(rPr=chars, t=text)])])
+    return Title(tx=Text(rich=rich), overlay=False)
+
+
 def add_chart(ws, figs: AnnualFigures) -> None:
     """Two clustered bar charts: inspections by month, penalties by month, each with the
     year and (when the ledger has it) the previous year."""
@@ -82,7 +105,9 @@ def add_chart(ws, figs: AnnualFigures) -> None:
                                           (5, "行政处罚", "件", CHART_ANCHORS[1])):
         bars = BarChart()
         bars.type, bars.grouping = "col", "clustered"
-        bars.title = f"各月{what}（{unit}）"
+        bars.title = _title(f"各月{what}（{unit}）")
+        bars.x_axis.txPr = _text(10)
+        bars.y_axis.txPr = _text(10)
         bars.series.append(series(first_col, f"{year}年"))
         if figs.has_previous:
             bars.series.append(series(first_col + 1, f"{year - 1}年"))
@@ -94,5 +119,6 @@ def add_chart(ws, figs: AnnualFigures) -> None:
         bars.y_axis.number_format = "0"
         bars.y_axis.majorUnit = None
         bars.legend.position = "b"
+        bars.legend.txPr = _text(10)
         bars.width, bars.height = 13.5, 5.5    # cm: two of them as tall as the table
         ws.add_chart(bars, anchor)

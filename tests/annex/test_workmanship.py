@@ -258,3 +258,21 @@ def test_printed_pages_do_not_cut_a_block_in_two(demo_annex):
         # the next page starts at a block's caption (or the blank line before it)
         following = first_cells.get(row + 1)
         assert following is None or following[1] == "、", (row, following)
+
+
+def test_one_cjk_font_throughout_the_published_annex_and_its_charts(demo_annex):
+    """宋体 everywhere, titles bold and larger: no 黑体, no Calibri (which has no Chinese);
+    the charts' titles, axes and legends name it too (the render embedded one family)."""
+    annex, _ = demo_annex
+    fonts = {c.font.name for ws in annex.worksheets for row in ws.iter_rows() for c in row
+             if c.value is not None}
+    assert fonts == {"宋体"}
+    charts = annex["月度统计"]._charts
+    assert charts
+    for chart in charts:
+        texts = [chart.x_axis.txPr, chart.y_axis.txPr, chart.legend.txPr]
+        faces = {(p.pPr.defRPr.latin.typeface, p.pPr.defRPr.ea.typeface)
+                 for t in texts for p in t.p}
+        assert faces == {("宋体", "宋体")}
+        run = chart.title.tx.rich.p[0].r[0]
+        assert run.rPr.ea.typeface == "宋体" and run.t.startswith("各月")
