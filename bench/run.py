@@ -145,10 +145,10 @@ def measure_annex(store, size: int, out: Path) -> Result:
             o, f = ours(), floor()
         pairs.append((o / f, o, f))
     _ratio, value, floor_value = sorted(pairs)[len(pairs) // 2]
-    rows = sum(len(sheet_rows) for _, sheet_rows in cells)
+    rows = sum(len(sheet_rows) for book in cells for _, sheet_rows in book)
     spread = "、".join(f"{r:.2f}×" for r, _o, _f in pairs)
-    return Result("统计附件 .xlsx", value, "s", floor_value,
-                  f"openpyxl write_only 写同样的 {rows} 行", "≤ 1.5 × 基准",
+    return Result("统计附件 .xlsx（统计表＋台账与数据来源两个文件）", value, "s", floor_value,
+                  f"openpyxl write_only 写同样的 {rows} 行（两个文件）", "≤ 1.5 × 基准",
                   value <= 1.5 * floor_value, f"三对交替测量的倍数：{spread}，取中位")
 
 

@@ -70,6 +70,8 @@ class ReportView(QWidget):
         self.warnings.setWordWrap(True)
         self.open_docx = QPushButton("打开报告")
         self.open_annex = QPushButton("打开附件")
+        # The clerk's working copy (数据来源 and 台账): for checking, not for publishing.
+        self.open_working = QPushButton("打开台账与数据来源")
         self.open_folder = QPushButton("打开所在文件夹")
         self.open_docx.setObjectName("primary")
 
@@ -88,7 +90,7 @@ class ReportView(QWidget):
         flag_buttons.addWidget(self.fix_button)
         flag_buttons.addWidget(self.continue_button)
         opens = QHBoxLayout()
-        for b in (self.open_docx, self.open_annex, self.open_folder):
+        for b in (self.open_docx, self.open_annex, self.open_working, self.open_folder):
             opens.addWidget(b)
         opens.addStretch(1)
         layout = QVBoxLayout(self)
@@ -116,6 +118,7 @@ class ReportView(QWidget):
         self.fix_button.clicked.connect(self._fix)
         self.open_docx.clicked.connect(lambda: self._open(self.files.docx))
         self.open_annex.clicked.connect(lambda: self._open(self.files.annex))
+        self.open_working.clicked.connect(lambda: self._open(self.files.working))
         self.open_folder.clicked.connect(lambda: self._open(Path(self.files.docx).parent))
         shared.year_changed.connect(lambda _y: self.reset())
         self.reset()
@@ -124,7 +127,7 @@ class ReportView(QWidget):
         self.title.setText(f"生成{self.shared.year}年度行政执法工作报告")
         for w in (self.flags, self.flags_label, self.continue_button, self.fix_button,
                   self.progress, self.warnings_label, self.warnings, self.open_docx,
-                  self.open_annex, self.open_folder):
+                  self.open_annex, self.open_working, self.open_folder):
             w.hide()
         self.status.setText("")
         self.status.setObjectName("")
@@ -210,7 +213,7 @@ class ReportView(QWidget):
         self.progress.hide()
         self.generate_button.setEnabled(True)
         lines = [f"已生成 {self.shared.year} 年度报告：", f"报告：{files.docx}",
-                 f"附件：{files.annex}"]
+                 f"附件：{files.annex}", f"台账与数据来源（本单位留存，不公开）：{files.working}"]
         self.status.setText("\n".join(lines))
         self.warnings.clear()
         for w in files.warnings:
@@ -220,6 +223,7 @@ class ReportView(QWidget):
         self.warnings.setVisible(has_warnings)
         self.open_docx.show()
         self.open_annex.show()
+        self.open_working.show()
         self.open_folder.show()
         self.shared.status.emit("年度报告已生成。")
         self.finished.emit(files)

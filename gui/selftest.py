@@ -59,7 +59,7 @@ def _run(tmp: Path, build_window) -> int:
         print("自检失败：概览未能统计出数字", file=sys.stderr)
         return 1
     files = generate(store, DEMO_YEAR, tmp / "报告")
-    expected = [files.docx, files.annex]
+    expected = [files.docx, files.annex, files.working]
     missing = [str(p) for p in expected if p is None or not Path(p).is_file()
                or Path(p).stat().st_size == 0]
     window.on_close = None

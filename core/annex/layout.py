@@ -26,20 +26,31 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from core.text import excel_text
 
+# One CJK font throughout (issue 17): titles are the same 宋体, larger and bold. A second
+# face (黑体) printed as a second font, and the charts' default (Calibri) has no Chinese.
 BODY_FONT = "宋体"
-TITLE_FONT = "黑体"
+TITLE_FONT = BODY_FONT
 
 _thin = Side(style="thin", color="000000")
 BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
 HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 # Number formats by the kind of value a cell holds.
-FORMATS = {"int": "0", "money": "#,##0.00", "rate": "0.0", "hours": "0.0",
-           "date": "yyyy-mm-dd", "change": "+0.0;-0.0;0.0"}
+FORMATS = {"int": "0", "cap": "0", "money": "#,##0.00", "rate": "0.0", "hours": "0.0",
+           "date": "yyyy-mm-dd", "change": "+0.0;-0.0;0.0",
+           # 较上年: a rate by 百分点, a count or an amount by percent (core.annex.tables)
+           "points": '+0.0"个百分点";-0.0"个百分点";0.0"个百分点"',
+           "percent": '+0.0"%";-0.0"%";0.0"%"'}
 
 # Cell looks, by role. Each role is a dict of style attributes applied to a WriteOnlyCell.
 STYLES = {
+    "attachment": dict(font=Font(name=TITLE_FONT, size=14),
+                       alignment=Alignment(horizontal="left", vertical="center")),
     "title": dict(font=Font(name=TITLE_FONT, size=16, bold=True),
+                  alignment=Alignment(horizontal="center", vertical="center")),
+    "table_title": dict(font=Font(name=TITLE_FONT, size=12, bold=True),
+                        alignment=Alignment(horizontal="center", vertical="center")),
+    "total": dict(font=Font(name=BODY_FONT, size=10, bold=True), border=BORDER,
                   alignment=Alignment(horizontal="center", vertical="center")),
     "subtitle": dict(font=Font(name=BODY_FONT, size=10),
                      alignment=Alignment(horizontal="left", vertical="center")),
@@ -69,6 +80,17 @@ LINE_HEIGHT = 13  # points per line of 10-point text
 # points one unit of column width takes (Excel: 7 pixels a character at 96 dpi).
 PAGE_WIDTH_PT = 842 - 2 * 36
 PAGE_HEIGHT_PT = 595 - 2 * 50 - 15
+# The smallest print scale a published table may need: its 10-point text prints at 9
+# points or more (issue 17: legible on A4).
+PRINT_SCALE_MIN = 0.9
+
+
+def page_width_pt(orientation: str = "landscape") -> float:
+    return PAGE_WIDTH_PT if orientation == "landscape" else 595 - 2 * 36
+
+
+def page_height_pt(orientation: str = "landscape") -> float:
+    return PAGE_HEIGHT_PT if orientation == "landscape" else 842 - 2 * 50 - 15
 POINTS_PER_WIDTH = 5.25
 DEFAULT_ROW_PT = 15.0   # shown where a rate has no denominator or there is no previous year
 
@@ -116,15 +138,48 @@ def sheet_title(title: str, taken: set[str]) -> str:
     return name
 
 
+def cjk_workbook():
+    """A streaming workbook whose default cell style is 10-point 宋体, wrapped.
+
+    The ledgers' hundred thousand rows are written unstyled (a style per cell is what
+    streaming pays for), so they take the default style: openpyxl's is Calibri 11, which
+    has no Chinese glyphs, and does not wrap, so 参加人员 and 法律依据 were cut off on
+    paper. Changing the default costs nothing per cell. openpyxl keeps the default in
+    private lists (font 0, cell style 0, the Normal named style): tests/annex checks the
+    written styles.xml, so an openpyxl upgrade that moves them fails a test, not a clerk."""
+    from copy import copy
+
+    from openpyxl import Workbook
+    from openpyxl.styles.cell_style import StyleArray
+    from openpyxl.utils.indexed_list import IndexedList
+
+    wb = Workbook(write_only=True)
+    font = Font(name=BODY_FONT, size=10)
+    wb._fonts = IndexedList([font])
+    # Bottom-aligned, as Excel's default: a date cell gets a style of its own from openpyxl
+    # (its number format) with the default alignment, and a row's cells should line up.
+    wrap = Alignment(wrap_text=True)
+    default = StyleArray()
+    default.alignmentId = wb._alignments.add(wrap)
+    # Index 0 is what an unstyled cell gets; the lookup still finds StyleArray() at 0.
+    wb._cell_styles[0] = default
+    for style in wb._named_styles:
+        if style.name == "Normal":
+            style.font = copy(font)
+            style.alignment = copy(wrap)
+    return wb
+
+
 def header_footer_text(text: str) -> str:
     """Text for a print header: '&' starts a control code there, so it is doubled."""
     return excel_text(text).replace("&", "&&")
 
 
-def setup_print(ws, *, title_rows: str | None, header: str, gridlines: bool = False) -> None:
+def setup_print(ws, *, title_rows: str | None, header: str, gridlines: bool = False,
+                orientation: str = "landscape", header_size: int = 9) -> None:
     """A4, landscape, all columns on one page wide, title rows repeated, page numbers."""
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
+    ws.page_setup.orientation = orientation
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0          # as many pages tall as needed
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
@@ -136,9 +191,9 @@ def setup_print(ws, *, title_rows: str | None, header: str, gridlines: bool = Fa
     if title_rows:
         ws.print_title_rows = title_rows
     ws.oddHeader.center.text = header_footer_text(header)
-    ws.oddHeader.center.size = 9
+    ws.oddHeader.center.size = header_size
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-    ws.oddFooter.center.size = 9
+    ws.oddFooter.center.size = header_size
 
 
 def styled(ws, value, role: str = "value", kind: str | None = None) -> WriteOnlyCell:
@@ -163,7 +218,15 @@ class Grid:
     heights: dict[int, float] = field(default_factory=dict)
     widths: dict[int, float] = field(default_factory=dict)   # fixed widths by column index
     keep_together: list[tuple[int, int]] = field(default_factory=list)  # row ranges
-    title_rows: int = 2                                      # repeated on every printed page
+    title_rows: int = 2                                      # frozen on screen
+    orientation: str = "landscape"
+    # The rows from here to title_rows are repeated on every printed page (the 附件 line and
+    # the annex title print once, on the first page).
+    repeat_from: int = 1
+
+    @property
+    def print_title_rows(self) -> str:
+        return f"{self.repeat_from}:{self.title_rows}"
 
     def add(self, cells: list, height: float | None = None) -> int:
         self.rows.append(cells)
@@ -190,7 +253,8 @@ class Grid:
         chars = [0] * n
         for row in self.rows:
             for i, item in enumerate(row):
-                if item is None or item[1] in ("title", "subtitle", "caption", "note"):
+                if item is None or item[1] in ("attachment", "title", "table_title", "subtitle",
+                                               "caption", "note"):
                     continue
                 w = display_width(item[0])
                 chars[i] = max(chars[i], min(w, WRAP_AT.get(item[1], w)))
@@ -234,10 +298,11 @@ class Grid:
         its rows) is cut in two: estimated from the A4 landscape page, scaled as "fit to
         width" scales it. A block longer than a page is left to break where it falls."""
         table_width = sum(POINTS_PER_WIDTH * w + 4 for w in widths)
-        scale = min(1.0, PAGE_WIDTH_PT / table_width) if table_width else 1.0
-        page = PAGE_HEIGHT_PT / scale
+        room = page_width_pt(self.orientation)
+        scale = min(1.0, room / table_width) if table_width else 1.0
+        page = page_height_pt(self.orientation) / scale
         height = [heights.get(r, DEFAULT_ROW_PT) for r in range(1, len(self.rows) + 1)]
-        titles = sum(height[:self.title_rows])
+        titles = sum(height[self.repeat_from - 1:self.title_rows])
         starts = {first: last for first, last in self.keep_together}
         breaks, used, row = [], 0.0, 1
         while row <= len(self.rows):

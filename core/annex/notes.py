@@ -1,5 +1,6 @@
 """说明: the counting rules the tables follow (the 填报说明 of DOMAIN.md), written for the
-people who read the annex: the 司法局, the public, and the clerk checking the report."""
+people who read the working copy beside the published annex: the clerk checking the
+report, and an auditor or the 司法局 tracing a number."""
 
 from __future__ import annotations
 
@@ -34,33 +35,41 @@ def rules(year: int, bureau: str, has_previous: bool) -> list[tuple[str, str]]:
                      "公示（国办发〔2018〕118号）。工作日按国家法定节假日安排计算。"),
         ("执法人员", f"持证人数为{year}年12月31日执法证件有效的人数；新申领、注销按发证、注销日期"
                      f"所在年度统计；持证率 = 在编持证人数 ÷ 在编执法岗位人数。"),
-        ("学法培训", f"人均学法学时 = 持证执法人员年度学时合计 ÷ 持证执法人员数；按天津市要求，"
+        ("学法培训", f"人均学法学时 = 持证执法人员年度学时合计 ÷ 持证执法人员数；执法人员"
                      f"每人每年学法不少于{TRAINING_HOURS_EXPECTED}学时。"),
         ("职权与“不适用”", "本单位当年权责清单中没有某类职权、台账中也没有该类行为的，相应表格注明"
                            "“不适用”；有该类职权但当年未发生的，填0。"),
-        ("同比", "上年数据取自同一台账的上一年度记录，按相同口径统计。"
+        ("同比", "上年数据取自同一台账的上一年度记录，按相同口径统计。件数、人次、金额的增减"
+                 "以百分比表示；持证率、达标率、通过率等比率的增减以百分点表示（两年比率之差）。"
                  + ("" if has_previous else "台账中没有上一年度的记录，同比栏目显示“—”。")
                  + "比率无分母时亦显示“—”。"),
+        ("两个文件", f"《{year}年度行政执法数据统计表》是随报告公开的附件，只含统计表，不含个人"
+                     f"信息和记录编号；本文件（台账与数据来源）供本单位核对、审计和备份，不公开。"),
         ("数据来源", f"“数据来源”表逐项列出每个指标所统计的记录（文号或名称、日期、对象或当事人、"
-                     f"记录编号），可据此核对任一数字。单个指标的记录超过{SOURCE_ROWS_PER_FIGURE}"
-                     f"条时，只列出前{SOURCE_ROWS_PER_FIGURE}条，其余可在相应台账中按同一条件筛选。"),
+                     f"记录编号），可据此核对任一数字；注销执法证的日期为注销日期。单个指标的记录"
+                     f"超过{SOURCE_ROWS_PER_FIGURE}条时，只列出前{SOURCE_ROWS_PER_FIGURE}条，其余"
+                     f"可在相应台账中按同一条件筛选。"),
         ("台账", "各台账表为本年度的全部有效记录（不含已删除的记录），列与导入模板相同，可直接"
-                 "用于备份或再次导入。“其他指标”台账的“说明”是报告所用句子的原文，其中"
-                 "{year}、{value}、{unit} 在报告中换成年度、数值和单位。超过 Excel 单元格上限"
-                 "（32767 字）的文字截断，并在末尾注明。"),
+                 "用于备份或再次导入；本年度没有记录的台账不列出。“其他指标”台账的“说明”为报告"
+                 "中印出的句子（年度、数值和单位已填入）。超过 Excel 单元格上限（32767 字）的文字"
+                 "截断，并在末尾注明。打印时台账按 90% 缩放，较宽的台账按列分页，每页重复前几列。"),
         ("数值", "表中数字均为统计结果数值，不含公式；在 Excel、WPS 中打开即可直接查看、打印。"),
     ]
 
 
 def notes_grid(year: int, bureau: str, has_previous: bool,
-               generated: dt.datetime | None = None) -> Grid:
+               generated: dt.datetime | None = None, empty_ledgers: list[str] = ()) -> Grid:
     g = Grid()
-    g.add([(f"{bureau}{year}年度行政执法数据统计表 填报说明", "title", None)], height=30)
+    g.add([(f"{bureau}{year}年度行政执法数据统计 填报说明", "title", None)], height=30)
     g.merge_row(1, 1, 2)
     g.add([("项目", "head", None), ("说明", "head", None)], height=20)
     for topic, text in rules(year, bureau, has_previous):
         lines = 1 + len(text) // 50
         g.add([(topic, "label", None), (text, "text", None)], height=16 * lines + 4)
+    if empty_ledgers:
+        text = f"{'、'.join(empty_ledgers)}：本年度无记录，未列台账表。"
+        g.add([("无记录的台账", "label", None), (text, "text", None)],
+              height=16 * (1 + len(text) // 50) + 4)
     when = (generated or dt.datetime.now()).strftime("%Y年%m月%d日 %H:%M")
     g.add([("生成信息", "label", None),
            (f"本表由“教育行政执法台账”（版本 {__version__}）于{when}根据台账自动生成。",

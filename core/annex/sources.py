@@ -10,20 +10,30 @@ seconds.
 
 from __future__ import annotations
 
+import dataclasses
+
 from openpyxl.utils import get_column_letter
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.annex.layout import fit_width, styled
 from core.annex.tables import value_kind
 from core.annex.tracing import trace_figures
 from core.figures import NO_VALUE, AnnualFigures, Figure
+from core.models import Staff
 from core.text import excel_text, excel_texts
 
 SOURCE_ROWS_PER_FIGURE = 2000
 
+# The figure is named by its Chinese label (qualified where a label alone is ambiguous),
+# never by its key: the sheet is read by the clerk and an auditor, not by a program.
 HEADERS = ["指标", "指标值", "计量单位", "序号", "记录类别", "文号/名称", "日期", "对象/当事人",
-           "记录编号", "指标代码"]
-WIDTHS = [30, 14, 9, 7, 12, 36, 12, 36, 9, 34]
+           "记录编号"]
+WIDTHS = [26, 12, 8, 7, 12, 32, 12, 30, 10]
+
+# A figure whose records are dated by another column than the one its records' kind shows
+# by default: a 注销 is dated by the day the certificate was cancelled, not issued.
+_DATE_COLUMN = {"staff.cancelled": (Staff, Staff.cancelled_on)}
 
 # Labels like 其他 or 合格 are ambiguous alone: the list says which table they belong to.
 _QUALIFIERS = (
@@ -44,11 +54,40 @@ _COMPUTED = {
 }
 
 
-def how_computed(fig: Figure) -> str:
+def how_computed(fig: Figure, year: int | None = None) -> str:
+    if fig.note and fig.key.startswith("custom.") and year is not None:
+        return filled_sentence(fig.note, year=year, name=fig.label, value=fig.value,
+                               unit=fig.unit)
     return fig.note or _COMPUTED.get(fig.key, "由本表其他指标计算")
 
 
+def filled_sentence(sentence: str, *, year, name, value, unit) -> str:
+    """The clerk's 其他指标 sentence as the report prints it, {year}/{value}/{unit}/{name}
+    filled (core.report.content fills it for the report; the same function here)."""
+    from core.report.content import _clerk_sentence, number
+
+    return _clerk_sentence(sentence or "", year=year, name=name,
+                           value=number(value) if value is not None else "", unit=unit or "")
+
+
+def _redated(session: Session, fig: Figure, rows: list) -> list:
+    spec = _DATE_COLUMN.get(fig.key)
+    if spec is None or not rows:
+        return rows
+    model, column = spec
+    ids = [r.record_id for r in rows]
+    dates = dict(session.execute(select(model.id, column).where(model.id.in_(ids))).all())
+    return [dataclasses.replace(r, date=dates.get(r.record_id, r.date)) for r in rows]
+
+
+# Two figures share a label where one is the list behind the other's count.
+_LIST_LABELS = {"inspection.joint_units": "联合检查对象名单", "campaign.partners": "专项行动联合部门名单",
+                "inspection.joint_partners": "联合检查部门名单"}
+
+
 def qualified_label(fig: Figure) -> str:
+    if fig.key in _LIST_LABELS:
+        return _LIST_LABELS[fig.key]
     for prefix, qualifier in _QUALIFIERS:
         if fig.key.startswith(prefix):
             return qualifier + fig.label
@@ -67,7 +106,7 @@ def write_sources(ws, session: Session, figs: AnnualFigures, bureau: str) -> Non
     for i, width in enumerate(WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = fit_width(width - 2, 6, 40)
     ws.row_dimensions[1].height = 30
-    ws.row_dimensions[2].height = 20
+    ws.row_dimensions[2].height = 22
     ws.freeze_panes = "B3"
     ws.append([styled(ws, f"{bureau}{figs.year}年度统计数据来源明细", "title")])
     ws.merged_cells.add(f"A1:{get_column_letter(len(HEADERS))}1")
@@ -78,36 +117,35 @@ def write_sources(ws, session: Session, figs: AnnualFigures, bureau: str) -> Non
 
     def lead(values: list, unit: str) -> list:
         """A figure's first row: bold, with a rule above it, so each figure stands apart."""
-        kinds = [None, value_kind(unit), None, "int", None, None, "date", None, "int", None]
+        kinds = [None, value_kind(unit), None, "int", None, None, "date", None, "int"]
         return [styled(ws, v, "lead", k) for v, k in zip(values, kinds)]
 
     for fig in figs.figures.values():
-        key = excel_text(fig.key)        # custom.<name>: the clerk's own words
         label = qualified_label(fig)
         head = [label, display_value(fig), fig.unit]
         rest = [excel_text(label), None, None]
         if fig.source is None:
-            ws.append(lead([*head, None, "计算", how_computed(fig), None, None, None, key],
+            ws.append(lead([*head, None, "计算", how_computed(fig, figs.year), None, None, None],
                            fig.unit))
             row += 1
             continue
         trace = traces[fig.key]
         if not trace.rows:
-            ws.append(lead([*head, None, "（无记录）", None, None, None, None, key], fig.unit))
+            ws.append(lead([*head, None, "（无记录）", None, None, None, None], fig.unit))
             row += 1
             continue
-        for n, r in enumerate(trace.rows, start=1):
+        for n, r in enumerate(_redated(session, fig, trace.rows), start=1):
             if n == 1:
-                ws.append(lead([*head, n, r.kind, r.reference, r.date, r.unit, r.record_id,
-                                key], fig.unit))
+                ws.append(lead([*head, n, r.kind, r.reference, r.date, r.unit, r.record_id],
+                               fig.unit))
             else:
                 ws.append([*rest, n, text(r.kind), text(r.reference), r.date, text(r.unit),
-                           r.record_id, key])
+                           r.record_id])
             row += 1
         if trace.total > len(trace.rows):
             kind = trace.rows[0].kind
             ws.append([*rest, None, "……",
                        f"另有{trace.total - len(trace.rows)}条{kind}记录未逐条列出，"
-                       f"请在“{kind}”台账中按相同条件筛选。", None, None, None, key])
+                       f"请在“{kind}”台账中按相同条件筛选。", None, None, None])
             row += 1
     ws.auto_filter.ref = f"A2:{get_column_letter(len(HEADERS))}{row}"

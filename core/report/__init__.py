@@ -1,10 +1,11 @@
 """生成年度报告: the year's ledger turned into the 年度行政执法工作报告 (.docx) and its annex.
 
 `write_report(session, year, out_dir)` is the one call the CLI, the GUI and the installer's
-smoke test make. Both files are written to a temporary name and renamed into place
-(core.outfiles.atomic_write), so a crash or a full disk never leaves half a report; the
-templates are loaded and checked first, so a broken template stops before anything is
-written.
+smoke test make. The report, the published annex and the working copy are written to
+temporary names and renamed into place only when all three succeeded
+(core.outfiles.atomic_write_set), so a crash, a SIGTERM or a full disk leaves the previous
+set as it was, never a new report beside last run's annex; the templates are loaded and
+checked first, so a broken template stops before anything is written.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from core.errors import ReportError
 from core.figures import AnnualFigures, annual_figures, ledger_has_year
 from core.models import CustomFigure
 from core.narrative import load_narratives
-from core.outfiles import atomic_write, report_paths
+from core.outfiles import atomic_write_set, report_paths
 from core.records import profile
 from core.report import readiness
 from core.report.content import TEMPLATE_FIELDS, ReportContent, compose
@@ -37,8 +38,9 @@ from core.years import statistical_year
 @dataclass
 class ReportFiles:
     docx: Path
-    annex: Path
+    annex: Path                  # the published 数据统计表
     warnings: list[str] = field(default_factory=list)
+    working: Path | None = None  # the clerk's 台账与数据来源 (trace and ledgers)
 
 
 def load_templates() -> tuple[TemplateSet, TemplateSet]:
@@ -89,16 +91,21 @@ def write_report(session: Session, year: int, out_dir: Path, *,
     say = progress or (lambda _text: None)
     say("正在统计全年数据…")
     content, figures = build_content(session, year, today=today, document_date=document_date)
-    docx_path, annex_path = report_paths(content.bureau, figures.year, Path(out_dir))
-    say("正在生成报告正文…")
+    docx_path, annex_path, working_path = report_paths(content.bureau, figures.year,
+                                                       Path(out_dir))
     # python-docx and openpyxl load here: the window's 报告文字 view uses this package's
     # templates without paying for them at start-up.
-    from core.annex import write_annex
+    from core.annex import annex_parts
     from core.report.layout import write_docx
 
-    atomic_write(docx_path, lambda tmp: write_docx(content, tmp, author=content.bureau,
-                                                   year=figures.year))
-    say("正在生成统计附件…")
-    annex = write_annex(session, figures.year, annex_path, figures=figures)
+    def report(tmp: Path) -> None:
+        say("正在生成报告正文…")
+        write_docx(content, tmp, author=content.bureau, year=figures.year)
+        say("正在生成统计附件…")
+
+    atomic_write_set([(docx_path, report),
+                      *annex_parts(session, figures.year, published=annex_path,
+                                   working=working_path, figures=figures,
+                                   title=content.annex_title, progress=say)])
     say("完成。")
-    return ReportFiles(docx_path, annex, list(content.warnings))
+    return ReportFiles(docx_path, annex_path, list(content.warnings), working=working_path)

@@ -22,6 +22,7 @@ def run_report(args, store) -> int:
         files = write_report(session, args.year, Path(args.out), document_date=day)
     print(f"已生成报告：{files.docx}")
     print(f"已生成统计附件：{files.annex}")
+    print(f"已生成台账与数据来源（本单位留存，不公开）：{files.working}")
     for warning in files.warnings:
         print(f"请注意：{warning}")
     return 0

@@ -8,13 +8,16 @@ def test_dongli_2025_figures_in_their_cells(dongli_2025_store, annex_of):
     """东丽区教育局 2025: 19人持证; 双随机联合检查6次（6家单位）、内部检查11次，行政检查62件;
     校外培训寒暑期治理 出动1200人次、排查150家、隐患25处、关停1家、现场整改56家。"""
     annex, figs = annex_of(dongli_2025_store, 2025)
-    assert annex["行政检查实施情况"]["A1"].value == "东丽区教育局2025年度行政检查实施情况统计表"
+    sheet = annex["行政检查实施情况"]
+    assert (sheet["A1"].value, sheet["A2"].value, sheet["A3"].value) == (
+        "附件", "2025年度行政执法数据统计表", "表5　行政检查实施情况统计表")
+    assert "填报单位：东丽区教育局" in sheet["A4"].value
     category, method, *_ = annex.blocks("行政检查实施情况")
     assert category["合计"] == 62
     assert method["双随机一公开·部门联合"] == 6
     assert method["双随机一公开·内部"] == 11
     assert method["其他"] == 45
-    assert annex.value("行政检查实施情况", "联合检查对象（家）", block=4) == 6
+    assert annex.value("行政检查实施情况", "联合检查对象（家）", block=5) == 6
     assert annex.value("执法人员持证情况", "持证人数") == 19
     campaign = annex.blocks("专项行动情况")[0]
     assert (campaign["出动（人次）"], campaign["排查机构（家）"], campaign["发现隐患（处）"],
@@ -46,10 +49,13 @@ def test_hongqiao_2022_figures_in_their_cells(hongqiao_2022_store, annex_of):
     for sheet, power in (("行政许可实施情况", "行政许可"), ("行政强制实施情况", "行政强制")):
         assert f"权责清单中无{power}事项" in annex.texts(sheet)
         assert annex.blocks(sheet) == []
-    # 其他指标 are traced in 数据来源 with their value
+    # 其他指标 are traced in 数据来源 (the working copy) with their value, by their name
     rows = list(annex["数据来源"].iter_rows(values_only=True))
-    transfer = next(r for r in rows if r[-1] == "custom.中小学转学人数")
+    transfer = next(r for r in rows if r[0] == "其他指标·中小学转学人数")
     assert transfer[1] == 674
+    # ... and its 说明 in the 其他指标 台账 is the sentence as the report prints it
+    custom = list(annex["其他指标"].iter_rows(min_row=2, values_only=True))
+    assert any(r[4] and "674" in r[4] and "{" not in r[4] for r in custom), custom
     # the four jointly inspected units by name, in the 行政检查 台账
     ledger = [r[1] for r in annex["行政检查"].iter_rows(min_row=2, values_only=True)
               if r[4] == "双随机一公开·部门联合"]

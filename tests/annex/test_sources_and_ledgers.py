@@ -14,16 +14,22 @@ from core.outfiles import report_paths
 from core.records import delete
 
 
-def _sources(annex) -> dict[str, list[tuple]]:
+def _sources(annex, figs) -> dict[str, list[tuple]]:
+    """The 数据来源 rows by figure key: the sheet names each figure by its Chinese label
+    (qualified where a label alone is ambiguous), which is unique."""
+    from core.annex.sources import qualified_label
+
+    keys = {qualified_label(f): k for k, f in figs.figures.items()}
+    assert len(keys) == len(figs.figures)            # a label names one figure
     by_key: dict[str, list[tuple]] = {}
     for row in annex["数据来源"].iter_rows(min_row=3, values_only=True):
-        by_key.setdefault(row[-1], []).append(row)
+        by_key.setdefault(keys[row[0]], []).append(row)
     return by_key
 
 
 def test_every_figure_is_traced(demo_annex):
     annex, figs = demo_annex
-    sources = _sources(annex)
+    sources = _sources(annex, figs)
     assert set(sources) == set(figs.figures)
     penalties = sources["penalty.total"]
     assert penalties[0][1] == 4                    # the figure's value on its first row
@@ -47,10 +53,14 @@ def test_ledger_sheets_have_the_template_columns_and_every_live_record(demo_stor
     annex, figs = annex_of(demo_store, 2025)
     with demo_store.session() as s:
         for sheet in LEDGER_SHEETS:
+            expected = list(ledger_rows(s, 2025, sheet))
+            if not expected:                     # a kind with no record has no sheet
+                assert sheet.title not in annex.working.sheetnames, sheet.title
+                continue
             ws = annex[sheet.title]
+            assert ws.parent is annex.working, sheet.title
             rows = list(ws.iter_rows(values_only=True))
             assert list(rows[0]) == [c.header for c in sheet.columns], sheet.title
-            expected = list(ledger_rows(s, 2025, sheet))
             assert len(rows) - 1 == len(expected), sheet.title
     inspections = list(annex["行政检查"].iter_rows(min_row=2, values_only=True))
     assert (deleted_day, deleted_unit) not in {(r[0].date(), r[1]) for r in inspections}
@@ -63,10 +73,13 @@ def test_annex_command_writes_the_file_named_after_bureau_and_year(demo_store, t
     out = tmp_path / "输出"
     code = main(["--db", demo_store.location, "annex", "--year", "2025", "--out", str(out)])
     assert code == 0
-    target = report_paths("示例区教育局", 2025, out)[1]
-    assert target.is_file()
-    assert str(target) in capsys.readouterr().out
-    assert not [p for p in out.iterdir() if p.name.startswith(".~")]   # no temp file left
+    _docx, published, working = report_paths("示例区教育局", 2025, out)
+    printed = capsys.readouterr().out
+    for target in (published, working):
+        assert target.is_file()
+        assert str(target) in printed
+    assert working.name == "示例区教育局2025年度行政执法台账与数据来源.xlsx"
+    assert sorted(p.name for p in out.iterdir()) == sorted([published.name, working.name])
 
 
 def test_annex_command_refuses_an_empty_year_in_words(demo_store, tmp_path, capsys):
@@ -109,7 +122,7 @@ def test_a_figure_with_very_many_records_lists_the_first_and_says_how_many_more(
 
     monkeypatch.setattr(sources, "SOURCE_ROWS_PER_FIGURE", 5)
     annex, figs = annex_of(demo_store, 2025)
-    rows = _sources(annex)
+    rows = _sources(annex, figs)
     total = rows["inspection.total"]
     assert [r[3] for r in total[:5]] == [1, 2, 3, 4, 5]
     assert total[5][4] == "……" and f"另有{figs['inspection.total'] - 5}条行政检查记录" in total[5][5]
@@ -117,9 +130,9 @@ def test_a_figure_with_very_many_records_lists_the_first_and_says_how_many_more(
     assert len(hours) == 6 and "另有" in hours[5][5]
 
 
-def test_the_annex_imports_back_as_a_backup_with_the_same_figures(demo_annex, tmp_path):
-    """The 台账 sheets double as a backup: importing the annex into an empty ledger gives
-    the year's figures back (the summary sheets, 说明 and 数据来源 are left aside)."""
+def test_the_working_copy_imports_back_as_a_backup_with_the_same_figures(demo_annex, tmp_path):
+    """The 台账 sheets of the working copy double as a backup: importing it into an empty
+    ledger gives the year's figures back (说明, 数据来源 and 学法学时 are left aside)."""
     from core.figures import annual_figures
     from core.ledger_io.importer import plan_import
     from core.store import open_store
@@ -128,7 +141,7 @@ def test_the_annex_imports_back_as_a_backup_with_the_same_figures(demo_annex, tm
     fresh = open_store(str(tmp_path / "restored.db"))
     try:
         with fresh.session() as s:
-            plan = plan_import(s, annex.path)
+            plan = plan_import(s, annex.working_path)
             assert plan.rejected == 0, plan.problems()[:5]
             plan.commit(s)
         with fresh.session() as s:

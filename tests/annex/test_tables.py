@@ -34,9 +34,9 @@ EXPECTED = {
         {m.value: f"inspection.method.{m.key}" for m in InspectionMethod},
         {u.value: f"inspection.unit_type.{u.key}" for u in UnitType},
         {r.value: f"inspection.result.{r.key}" for r in InspectionResult},
-        {"涉企行政检查（次）": "inspection.enterprise", "涉企检查对象（家）": "inspection.enterprise_units",
-         "检查对象合计（家）": "inspection.units"},
-        {"出动执法人员（人次）": "inspection.personnel", "发现问题隐患（处）": "inspection.problems",
+        {"涉企行政检查（次）": "inspection.enterprise", "涉企检查对象（家）": "inspection.enterprise_units"},
+        {"检查对象（家）": "inspection.units", "联合检查对象（家）": "inspection.joint_unit_count",
+         "出动执法人员（人次）": "inspection.personnel", "发现问题隐患（处）": "inspection.problems",
          "现场整改（处）": "inspection.rectified_on_site", "全过程记录（次）": "inspection.recorded"}],
     "其他行政执法行为": [{"行政征收": "other_act.levy", "行政确认": "other_act.confirmation",
                           "行政奖励": "other_act.reward", "行政给付": "other_act.payment",
@@ -76,15 +76,51 @@ def test_every_table_value_is_the_figure(demo_annex):
 def test_previous_year_and_change_rows(demo_annex):
     annex, figs = demo_annex
     assert figs.has_previous
-    previous = annex.blocks("行政检查实施情况", "2024年（上年）")[0]
-    change = annex.blocks("行政检查实施情况", "同比增减（%）")[0]
+    previous = annex.blocks("行政检查实施情况", "2024年")[0]
+    change = annex.blocks("行政检查实施情况", "同比增减")[0]
     total = figs.figure("inspection.total")
-    assert previous["合计"] == total.previous
-    assert change["合计"] == total.change_pct
-    # the change printed with its sign, as the reports say 增长/减少
+    assert (total.value, total.previous) == (72, 56)
+    assert previous["合计"] == 56
+    assert change["合计"] == 28.6                       # (72 − 56) ÷ 56, in percent
+    # the change printed with its sign and unit, as the reports say 增长/减少
     ws = annex["行政检查实施情况"]
-    change_cells = [c for row in ws.iter_rows() for c in row if c.value == total.change_pct]
-    assert change_cells and change_cells[0].number_format.startswith("+0.0")
+    change_cells = [c for row in ws.iter_rows() for c in row if c.value == 28.6]
+    assert change_cells and change_cells[0].number_format.startswith('+0.0"%"')
+
+
+def test_a_rate_changes_by_percentage_points_not_percent(demo_store):
+    """持证率 from 80.0 % to 90.0 % is +10.0 个百分点, not +12.5 %: the change of a rate is the
+    difference of the two rates; the 持证人数 beside it keeps its percentage."""
+    import dataclasses
+
+    from core.annex.tables import SheetHead, staff_sheet
+    from core.figures import annual_figures
+
+    with demo_store.session() as s:
+        figs = annual_figures(s, 2025)
+    rate = figs.figures["staff.certified_rate"]
+    figs.figures["staff.certified_rate"] = dataclasses.replace(rate, value=90.0, previous=80.0)
+    figs.figures["staff.certified"] = dataclasses.replace(
+        figs.figures["staff.certified"], value=18, previous=16)
+    grid = staff_sheet(figs, SheetHead("示例区教育局", "2025年度行政执法数据统计表", 8))
+    header = next(r for r in grid.rows if r and r[0][0] == "年度")
+    change = next(r for r in grid.rows if r and r[0][0] == "同比增减")
+    by_header = {h[0].replace("\n", ""): c for h, c in zip(header, change)}
+    assert by_header["持证率（%）"][0] == 10.0 and by_header["持证率（%）"][2] == "points"
+    assert by_header["持证人数"][0] == 12.5 and by_header["持证人数"][2] == "percent"
+
+
+def test_change_formats_say_percent_or_points(demo_annex):
+    from core.annex.layout import FORMATS
+
+    annex, _ = demo_annex
+    ws = annex["执法人员持证情况"]
+    row = next(r for r in ws.iter_rows() if r[0].value == "同比增减")
+    header = next(r for r in ws.iter_rows(values_only=True) if r[0] == "年度")
+    formats = {h.replace("\n", ""): c.number_format for h, c in zip(header, row)
+               if h and c.value != "—"}
+    assert formats["持证率（%）"] == FORMATS["points"] and "个百分点" in FORMATS["points"]
+    assert formats["持证人数"] == FORMATS["percent"]
 
 
 def test_penalty_table_has_the_twelve_categories_in_article_9_order_then_total(demo_annex):
@@ -117,6 +153,24 @@ def test_demo_licences_counted_by_hand(demo_annex):
     rows = list(annex["行政许可实施情况"].iter_rows(values_only=True))
     item = next(r for r in rows if r[0] == "教师资格认定")
     assert item[1:6] == (1510, 1498, 1492, 6, 0)
+    # the items add up in a 合计 row, which equals the table above
+    total = next(r for r in rows if r[0] == "合计" and isinstance(r[1], int) and r[1] > 100)
+    assert total[1:6] == (1522, 1510, 1502, 8, 0)
+
+
+def test_other_acts_by_item_end_in_a_total(demo_annex):
+    annex, figs = demo_annex
+    rows = list(annex["其他行政执法行为"].iter_rows(values_only=True))
+    start = next(i for i, r in enumerate(rows) if r[:3] == ("类别", "事项", "次数"))
+    items = []
+    for r in rows[start + 1:]:
+        if r[0] == "合计":
+            total = r[2]
+            break
+        items.append(r[2])
+    assert items and total == sum(items)
+    listed = [r for r in figs.tables["other_act.items"] if r["类别"] != "行政强制" and r["次数"]]
+    assert total == sum(r["次数"] for r in listed)
 
 
 def test_a_power_not_held_says_so_and_one_held_without_cases_shows_zero(demo_annex):
@@ -130,17 +184,35 @@ def test_a_power_not_held_says_so_and_one_held_without_cases_shows_zero(demo_ann
     assert "行政征收" in annex.texts("其他行政执法行为")
 
 
-def test_every_table_is_headed_with_the_bureau_and_year(demo_annex):
-    annex, _ = demo_annex
-    for sheet in EXPECTED:
-        title = annex[sheet]["A1"].value
-        assert title.startswith("示例区教育局2025年度"), sheet
-        assert "填报单位：示例区教育局" in annex[sheet]["A2"].value
+def test_every_published_sheet_is_headed_attachment_and_the_reports_annex_title(demo_store,
+                                                                             tmp_path):
+    """The report's last line names the annex (附件：2025年度行政执法数据统计表); every sheet
+    of the published workbook carries 「附件」 and exactly that title, then its own table."""
+    from docx import Document
+    from openpyxl import load_workbook
+
+    from core.report import write_report
+
+    with demo_store.session() as s:
+        files = write_report(s, 2025, tmp_path)
+    attachment = next(p.text for p in Document(str(files.docx)).paragraphs
+                      if p.text.startswith("附件："))
+    title = attachment.removeprefix("附件：")
+    wb = load_workbook(files.annex)
+    numbers = []
+    for ws in wb.worksheets:
+        assert (ws["A1"].value, ws["A2"].value) == ("附件", title), ws.title
+        number, name = ws["A3"].value.split("　", 1)
+        numbers.append(number)
+        assert name.endswith("统计表") or name.endswith("情况表"), ws.title
+        assert "填报单位：示例区教育局" in ws["A4"].value, ws.title
+    assert numbers == [f"表{n}" for n in range(1, len(wb.worksheets) + 1)]
 
 
-def test_training_per_person_hours(demo_annex):
+def test_training_per_person_hours_are_in_the_working_copy_only(demo_annex):
     annex, figs = demo_annex
-    rows = list(annex["学法培训情况"].iter_rows(values_only=True))
+    assert "姓名" not in annex.texts("学法培训情况")
+    rows = list(annex["学法学时（每人）"].iter_rows(values_only=True))
     start = next(i for i, r in enumerate(rows) if r[0] == "序号")
     listed = [(r[1], r[2], r[3]) for r in rows[start + 1:] if isinstance(r[0], int)]
     assert listed == [(p["姓名"], p["学时"], "是" if p["达标"] else "否")
@@ -159,12 +231,13 @@ def test_monthly_sheet_and_chart(demo_annex):
         assert rows[f"{m}月"][4] == pen.value
     assert rows["全年"][1] == figs["inspection.total"] == 72
     assert rows["全年"][4] == figs["penalty.total"] == 4
-    assert ws._charts, "no chart on the monthly sheet"
-    chart = ws._charts[0]
-    kinds = {type(chart).__name__, *(type(c).__name__ for c in getattr(chart, "_charts", []))}
-    assert {"BarChart", "LineChart"} <= kinds
-    refs = [s.val.numRef.f for c in chart._charts for s in c.series]
-    assert refs[0] == "'月度统计'!$B$5:$B$16"
+    # two charts, inspections and penalties, each with both years as bars
+    assert len(ws._charts) == 2, "the monthly sheet has a chart for each of its two counts"
+    for chart, first in zip(ws._charts, ("B", "E")):
+        assert type(chart).__name__ == "BarChart" and not getattr(chart, "_charts", [])[1:]
+        refs = [s.val.numRef.f for s in chart.series]
+        second = chr(ord(first) + 1)
+        assert refs == [f"'月度统计'!${first}$7:${first}$18", f"'月度统计'!${second}$7:${second}$18"]
 
 
 def test_a_year_without_a_previous_year_has_no_comparison_rows(session, annex_of, store):
@@ -178,7 +251,77 @@ def test_a_year_without_a_previous_year_has_no_comparison_rows(session, annex_of
     session.commit()
     annex, figs = annex_of(store, 2025)
     assert not figs.has_previous
-    assert annex.blocks("行政检查实施情况", "2024年（上年）") == []
+    assert annex.blocks("行政检查实施情况", "2024年") == []
     assert annex.value("行政检查实施情况", "合计") == 1
     april = next(r for r in annex["月度统计"].iter_rows(values_only=True) if r[0] == "4月")
     assert april[1:4] == (1, "—", "—")
+
+
+def _with_plan(figs):
+    """The demo year's figures plus the 检查计划 and 涉企频次 figures the issue21 branch
+    adds (agreed keys), for a plan of two tasks counted by hand:
+    - 民办学校日常检查: 对象基数 10, 比例 30 % → 计划 3 家, 已检查 4 家 (counts as 3);
+    - 校外培训机构专项检查: 对象基数 20, 比例 50 % → 计划 10 家, 已检查 6 家.
+    计划检查对象 13, 计划内已检查 10, 完成率 (3 + 6) ÷ 13 = 69.2 %."""
+    from core.figures import Figure
+
+    for key, label, value, unit in (
+            ("plan.tasks", "检查计划任务", 2, "项"), ("plan.tasks_done", "已实施的计划任务", 2, "项"),
+            ("plan.objects_planned", "计划检查对象", 13, "家"),
+            ("plan.objects_inspected", "计划内已检查对象", 10, "家"),
+            ("plan.completion_rate", "计划完成率", 69.2, "%"),
+            ("inspection.planned", "计划内检查", 11, "次"),
+            ("inspection.unplanned", "计划外检查", 61, "次"),
+            ("inspection.enterprise_max_per_unit", "单户最多检查", 3, "次"),
+            ("inspection.enterprise_mean_per_unit", "户均检查", 1.7, "次"),
+            ("inspection.enterprise_over_cap", "超过频次上限的企业", 1, "家"),
+            ("inspection.enterprise_uncapped", "不计入频次的检查", 2, "次")):
+        figs.figures[key] = Figure(key, label, value, unit)
+    figs.tables["plan.tasks"] = [
+        dict(name="民办学校日常检查", category="日常检查", unit_type="民办学校", base=10,
+             ratio=0.3, planned=3, inspected=4, cap=2),
+        dict(name="校外培训机构专项检查", category="专项检查", unit_type="校外培训机构", base=20,
+             ratio=0.5, planned=10, inspected=6, cap=1)]
+    figs.tables["inspection.unplanned_by_source"] = [
+        dict(source="投诉举报", count=5), dict(source="转办交办", count=0),
+        dict(source="其他", count=56)]
+    return figs
+
+
+def _grid_rows(grid):
+    return [[None if c is None else c[0] for c in row] or [None] for row in grid.rows]
+
+
+def test_the_inspection_plan_is_stated_planned_against_done(demo_store):
+    from core.annex.tables import SheetHead, inspection_sheet
+    from core.figures import annual_figures
+
+    with demo_store.session() as s:
+        figs = _with_plan(annual_figures(s, 2025))
+    rows = _grid_rows(inspection_sheet(figs, SheetHead("示例区教育局", "2025年度统计表", 5)))
+    start = next(i for i, r in enumerate(rows) if r[0] == "七、行政检查计划完成情况")
+    header = [h.replace("\n", "") for h in rows[start + 1]]
+    year = rows[start + 2]
+    shown = dict(zip(header, year))
+    assert (shown["计划任务（项）"], shown["计划检查对象（家）"], shown["计划内已检查对象（家）"],
+            shown["计划完成率（%）"], shown["计划外检查（次）"]) == (2, 13, 10, 69.2, 61)
+    tasks = next(i for i, r in enumerate(rows) if r[0] == "计划任务")
+    assert rows[tasks + 1][:7] == ["民办学校日常检查", "日常检查", "民办学校", 10, 3, 4, 2]
+    assert rows[tasks + 3][0] == "合计" and rows[tasks + 3][3:6] == [30, 13, 10]
+    sources = next(i for i, r in enumerate(rows) if r[0] == "计划外检查来源")
+    assert rows[sources + 1:sources + 4] == [["投诉举报", 5], ["其他", 56], ["合计", 61]]
+    # the 涉企 block: only 涉企 columns, the frequency ones included now that they exist
+    enterprise = next(i for i, r in enumerate(rows) if r[0] == "五、涉企行政检查")
+    headers = [h.replace("\n", "") for h in rows[enterprise + 1][1:]]
+    assert headers == ["涉企行政检查（次）", "涉企检查对象（家）", "单户最多（次）", "户均（次）",
+                       "超过频次上限（家）", "不计入频次的专项检查（次）"]
+    assert rows[enterprise + 2][3:] == [3, 1.7, 1, 2]
+
+
+def test_without_a_plan_the_table_says_none_was_entered(demo_annex):
+    annex, figs = demo_annex
+    assert "plan.tasks" not in figs.figures or not figs["plan.tasks"]
+    assert "行政检查计划完成情况：本年度未录入行政检查计划。" in annex.texts("行政检查实施情况")
+    headers = next(r for r in annex["行政检查实施情况"].iter_rows(values_only=True)
+                   if r[1] and str(r[1]).startswith("涉企行政检查"))
+    assert [h.replace("\n", "") for h in headers if h][1:] == ["涉企行政检查（次）", "涉企检查对象（家）"]

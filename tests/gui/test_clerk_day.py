@@ -109,11 +109,12 @@ def test_log_find_edit_undo_and_the_number_is_in_the_report(qtbot, window, show,
     assert "出动执法人员180人次" in text
     assert files.annex.is_file() and files.annex.parent == files.docx.parent
     assert report.open_docx.isVisible() and report.open_folder.isVisible()
-    assert report.open_annex.isVisible()
-    for button in (report.open_docx, report.open_annex, report.open_folder):
+    assert report.open_annex.isVisible() and report.open_working.isVisible()
+    assert files.working.is_file() and files.working.parent == files.docx.parent
+    for button in (report.open_docx, report.open_annex, report.open_working, report.open_folder):
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert [u.toLocalFile() for u in answers.opened] == [
-        str(files.docx), str(files.annex), str(tmp_path / "报告")]
+        str(files.docx), str(files.annex), str(files.working), str(tmp_path / "报告")]
 
     # Undo once more: the new inspection goes to the recycle bin, and redo brings it back.
     window.undo()
