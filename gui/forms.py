@@ -370,8 +370,9 @@ class RecordForm(QDialog):
     def _must_choose(f: Field) -> bool:
         """A choice that feeds a statistic starts empty: its first value would look like data
         (检查方式 「双随机一公开·部门联合」 kept by pressing Enter through the form). A new
-        person's 状态 is 在岗 by what a new entry is."""
-        return f.vocab is not StaffStatus
+        person's 状态 is 在岗 by what a new entry is. A choice that may stay blank (its first
+        value is "": 检查来源 outside a 个案) starts blank, which is a choice too."""
+        return f.vocab is not StaffStatus and "" not in f.vocab.values()
 
     def _choice_key(self, f: Field) -> str:
         return f"form/{self.key}/{f.attr}"

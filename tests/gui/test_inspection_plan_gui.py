@@ -37,6 +37,8 @@ def test_a_plan_task_entered_in_its_form_is_chosen_in_an_inspection(qtbot, windo
     w["unit_id"].editingFinished.emit()
     w["inspectors"].setText("朱红、何勇")
     w["category"].setCurrentText("专项检查")
+    w["method"].setCurrentText("其他")                  # the clerk chooses: no default
+    w["result"].setCurrentText("合格")
     w["plan_task_id"].setCurrentIndex(w["plan_task_id"].findText("幼儿园食品安全专项检查（2025）"))
     w["approver"].setText("刘建华")
     w["approved_on"].setText("2025-10-31")

@@ -27,7 +27,7 @@ def test_demo_report_states_the_years_figures_in_the_seed_sentences(demo_store, 
     assert ("2025年我局共开展行政检查72次，较上年增长28.6%，其中部门联合“双随机、一公开”检查6次、"
             "内部“双随机、一公开”检查11次。") in text
     assert "从检查类别看，日常检查43次、专项检查27次、个案检查2次。" in text
-    assert "涉企行政检查26次，涉及市场主体15家。" in text
+    assert "涉企行政检查26次，涉及市场主体15家，同一主体年度检查最多2次，均未超过年度频次上限。" in text
     # Small counts change by a number, not a percentage (4 against 2; 19 against 20).
     assert "作出行政处罚决定4件，较上年增加2件，其中适用简易程序2件、普通程序2件。" in text
     assert "所作处罚为警告1件、罚款1件、没收违法所得、没收非法财物1件、责令停产停业1件。" in text
