@@ -61,7 +61,7 @@ def bureau_name(session: Session) -> str:
 def annex_title(year: int, bureau: str) -> str:
     """The annex's title exactly as the report's last line names it (附件：…): the same
     template, so that changing it in report.toml changes both."""
-    from core.report import load_templates
+    from core.report.content import load_templates
 
     return load_templates()[0].render("title.annex", bureau=bureau, year=year)
 

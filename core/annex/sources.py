@@ -64,9 +64,9 @@ def how_computed(fig: Figure, year: int | None = None) -> str:
 def filled_sentence(sentence: str, *, year, name, value, unit) -> str:
     """The clerk's 其他指标 sentence as the report prints it, {year}/{value}/{unit}/{name}
     filled (core.report.content fills it for the report; the same function here)."""
-    from core.report.content import _clerk_sentence, number
+    from core.report.content import clerk_sentence, number
 
-    return _clerk_sentence(sentence or "", year=year, name=name,
+    return clerk_sentence(sentence or "", year=year, name=name,
                            value=number(value) if value is not None else "", unit=unit or "")
 
 

@@ -27,9 +27,8 @@ from core.narrative import load_narratives
 from core.outfiles import atomic_write_set, report_paths
 from core.records import profile
 from core.report import readiness
-from core.report.content import TEMPLATE_FIELDS, ReportContent, compose
+from core.report.content import ReportContent, compose, load_templates
 from core.report.legal_basis import legal_basis
-from core.report.templates import TemplateSet, templates_dir
 from core.text import clean_text
 from core.years import statistical_year
 
@@ -41,12 +40,6 @@ class ReportFiles:
     annex: Path                  # the published 数据统计表
     warnings: list[str] = field(default_factory=list)
     working: Path | None = None  # the clerk's 台账与数据来源 (trace and ledgers)
-
-
-def load_templates() -> tuple[TemplateSet, TemplateSet]:
-    folder = templates_dir()
-    return (TemplateSet(folder / "report.toml", TEMPLATE_FIELDS),
-            TemplateSet(folder / "narrative.toml"))
 
 
 def build_content(session: Session, year: int, *, today: dt.date | None = None,

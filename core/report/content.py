@@ -17,6 +17,7 @@ from decimal import Decimal
 from core.figures import TRAINING_HOURS_EXPECTED, AnnualFigures, Figure
 from core.narrative import GENERATED_WHEN_EMPTY, TEMPLATE, Narrative
 from core.models import split_list
+from core.report.templates import TemplateSet, templates_dir
 from core.text import clean_text
 from core.vocab import (
     InspectionCategory, InspectionResult, NarrativeBlock, OtherActCategory,
@@ -202,7 +203,15 @@ def _counted(figs: AnnualFigures, prefix: str, members, unit: str) -> str:
 _PLACEHOLDER = re.compile(r"\{(year|value|unit|name)\}")
 
 
-def _clerk_sentence(sentence: str, **fields) -> str:
+def load_templates() -> tuple[TemplateSet, TemplateSet]:
+    """The report's sentence templates and the narrative blocks' templates, checked against
+    the fields each sentence may use (resources/templates/)."""
+    folder = templates_dir()
+    return (TemplateSet(folder / "report.toml", TEMPLATE_FIELDS),
+            TemplateSet(folder / "narrative.toml"))
+
+
+def clerk_sentence(sentence: str, **fields) -> str:
     """A sentence the clerk wrote (其他指标 说明) with {year}/{value}/{unit}/{name} filled;
     any other braces are the clerk's own text and stay as typed."""
     return _PLACEHOLDER.sub(lambda m: str(fields[m.group(1)]), sentence)
@@ -436,9 +445,9 @@ def _custom_sentence(w: _Writer, fig: Figure) -> tuple[str, tuple[str, ...]]:
     if not note:
         return w.say("custom.default", **fields), (fig.key,)
     if "{value}" in note:
-        text = _clerk_sentence(note, **fields)
+        text = clerk_sentence(note, **fields)
         return (text if text.endswith(("。", "！", "？")) else text + "。"), (fig.key,)
-    note = _clerk_sentence(note, **fields).rstrip("。；;，,")
+    note = clerk_sentence(note, **fields).rstrip("。；;，,")
     if re.search(r"[，。；,;]", note) or len(note) > 20:
         return w.say("custom.sentence_with_figure", note=note, name=fig.label,
                      value=number(fig.value), unit=fig.unit), (fig.key,)

@@ -10,7 +10,7 @@ def test_dongli_2025_figures_in_their_cells(dongli_2025_store, annex_of):
     annex, figs = annex_of(dongli_2025_store, 2025)
     sheet = annex["行政检查实施情况"]
     assert (sheet["A1"].value, sheet["A2"].value, sheet["A3"].value) == (
-        "附件", "2025年度行政执法数据统计表", "表5　行政检查实施情况统计表")
+        "附件", "东丽区教育局2025年度行政执法数据统计表", "表5　行政检查实施情况统计表")
     assert "填报单位：东丽区教育局" in sheet["A4"].value
     category, method, *_ = annex.blocks("行政检查实施情况")
     assert category["合计"] == 62

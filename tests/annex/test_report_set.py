@@ -125,7 +125,7 @@ def test_a_real_write_failure_leaves_the_set_and_no_english_on_the_terminal(demo
     not): exit code 2, one Chinese sentence on stderr, no 「Exception ignored in:
     <generator …>」 tracebacks, yesterday's set untouched, no temporary left."""
     old = _yesterdays_set(tmp_path / "报告")
-    proc = subprocess.run([sys.executable, "-c", FULL_DISK, str(demo_store.path), "65536",
+    proc = subprocess.run([sys.executable, "-c", FULL_DISK, demo_store.location, "65536",
                            str(tmp_path / "报告")], cwd=ROOT, capture_output=True, text=True,
                           timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert proc.returncode == 2, proc.stderr
@@ -155,7 +155,7 @@ def test_sigterm_while_writing_leaves_no_temporary_and_the_old_set(demo_store, t
     """`kill` (a logout, a service manager) while the report is being written: the
     temporaries are removed, the old set stays, and the CLI says 「已取消」."""
     old = _yesterdays_set(tmp_path / "报告")
-    proc = subprocess.Popen([sys.executable, "-c", SLOW_REPORT, str(demo_store.path),
+    proc = subprocess.Popen([sys.executable, "-c", SLOW_REPORT, demo_store.location,
                              str(tmp_path / "报告")], cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})

@@ -318,10 +318,13 @@ def test_the_inspection_plan_is_stated_planned_against_done(demo_store):
     assert rows[enterprise + 2][3:] == [3, 1.7, 1, 2]
 
 
-def test_without_a_plan_the_table_says_none_was_entered(demo_annex):
-    annex, figs = demo_annex
-    assert "plan.tasks" not in figs.figures or not figs["plan.tasks"]
+def test_without_a_plan_the_table_says_none_was_entered(demo_store, annex_of):
+    """The demo's 2024 has no 检查计划 in the ledger: the table says so instead of zeros."""
+    annex, figs = annex_of(demo_store, 2024)
+    assert not figs["plan.tasks"]
     assert "行政检查计划完成情况：本年度未录入行政检查计划。" in annex.texts("行政检查实施情况")
     headers = next(r for r in annex["行政检查实施情况"].iter_rows(values_only=True)
                    if r[1] and str(r[1]).startswith("涉企行政检查"))
-    assert [h.replace("\n", "") for h in headers if h][1:] == ["涉企行政检查（次）", "涉企检查对象（家）"]
+    assert [h.replace("\n", "") for h in headers if h][1:] == [
+        "涉企行政检查（次）", "涉企检查对象（家）", "单户最多（次）", "户均（次）",
+        "超过频次上限（家）", "不计入频次的专项检查（次）"]

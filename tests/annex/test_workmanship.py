@@ -114,7 +114,7 @@ def test_empty_ledgers_are_left_out_of_the_working_copy_and_named_in_its_notes(
     ledgers = [n for n in wb.sheetnames if n not in ("说明", "数据来源", "学法学时（每人）")]
     assert ledgers == ["执法人员", "检查对象", "行政检查"]
     notes = "\n".join(str(v) for row in wb["说明"].iter_rows(values_only=True) for v in row if v)
-    assert "行政处罚、其他执法行为、学法培训、专项行动、权责清单、复议诉讼、其他指标：本年度无记录" in notes
+    assert "行政处罚、其他执法行为、学法培训、专项行动、权责清单、复议诉讼、其他指标、检查计划任务、检查频次上限：本年度无记录" in notes
 
 
 def test_a_wide_ledger_prints_at_nine_points_split_between_columns(demo_annex):

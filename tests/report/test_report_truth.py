@@ -54,7 +54,7 @@ def _texts(store, year=2025, **kwargs):
 def test_report_date_from_the_command_line(store, tmp_path, capsys):
     with store.session() as s:
         _year(s)
-    db = str(store.path)
+    db = store.location
     store.close()
     assert main(["--db", db, "report", "--year", "2025", "--date", "2026-01-20",
                  "-o", str(tmp_path / "out")]) == 0
@@ -67,7 +67,7 @@ def test_report_date_from_the_command_line(store, tmp_path, capsys):
 def test_a_bad_date_is_named(store, tmp_path, capsys):
     with store.session() as s:
         _year(s)
-    db = str(store.path)
+    db = store.location
     store.close()
     assert main(["--db", db, "report", "--year", "2025", "--date", "2026-02-30",
                  "-o", str(tmp_path / "out")]) == 2
@@ -93,7 +93,7 @@ def test_no_date_set_uses_today_and_warns_after_31_january(store, capsys):
 def test_check_lists_the_readiness_notes(store, capsys):
     with store.session() as s:
         _year(s)
-    db = str(store.path)
+    db = store.location
     store.close()
     main(["--db", db, "check", "--year", "2025"])
     out = capsys.readouterr().out
