@@ -38,6 +38,10 @@ class SchemaTooNewError(StoreError):
     """The database was written by a newer version of the program."""
 
 
+class SchemaTooOldError(StoreError):
+    """The database is of a schema older than the oldest this program can upgrade."""
+
+
 class NotADatabaseError(StoreError):
     """The file is not a ledger database, or it is damaged."""
 

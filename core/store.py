@@ -26,7 +26,9 @@ from sqlalchemy.exc import (
 from sqlalchemy.orm import Session, sessionmaker
 
 from core import inspection_days
-from core.errors import NotADatabaseError, OutputError, SchemaTooNewError, StoreError, os_reason
+from core.errors import (
+    NotADatabaseError, OutputError, SchemaTooNewError, SchemaTooOldError, StoreError, os_reason,
+)
 from core.models import Base
 from core.schema import CURRENT_VERSION, MIN_UPGRADABLE_VERSION, UPGRADES
 
@@ -520,7 +522,7 @@ def _create_schema(engine: Engine) -> None:
 
 def _upgrade(engine: Engine, location: str, version: int) -> None:
     if version < MIN_UPGRADABLE_VERSION:
-        raise SchemaTooNewError(
+        raise SchemaTooOldError(
             f"数据库「{location}」的数据版本 {version} 过旧，本程序无法升级。")
     copy = None
     if engine.dialect.name == "sqlite":

@@ -314,3 +314,17 @@ def test_a_long_note_and_a_long_name_are_saved_on_a_server_as_in_a_file(store):
         saved = s.scalars(select(Inspection)).one()
         assert (saved.note, saved.items, saved.partner_departments) == (note, note, partners)
         assert saved.unit.name == name
+
+
+def test_a_ledger_older_than_any_upgrade_is_refused_as_too_old(tmp_path, monkeypatch):
+    """Once the oldest upgrade step is dropped (here: as if schema 1 could no longer be
+    upgraded), a schema-1 file is refused as too old, in words; never told it comes from a
+    newer program."""
+    import core.store
+    from core.errors import SchemaTooOldError
+
+    copy = tmp_path / "很旧的台账.db"
+    shutil.copy(RESOURCES / "schema_v1.db", copy)
+    monkeypatch.setattr(core.store, "MIN_UPGRADABLE_VERSION", 2)
+    with pytest.raises(SchemaTooOldError, match="过旧"):
+        open_store(str(copy))

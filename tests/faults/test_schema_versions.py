@@ -27,8 +27,8 @@ V1 = Path(__file__).resolve().parents[1] / "resources" / "schema_v1.db"
 
 @pytest.fixture
 def v1_copy(tmp_path):
-    if not V1.exists():
-        pytest.skip("tests/resources/schema_v1.db is not there")
+    # A missing fixture is a failure, not a skip: without it no upgrade is tested at all.
+    assert V1.exists(), "tests/resources/schema_v1.db is missing: the upgrade cannot be tested"
     copy = tmp_path / "去年的台账.db"
     shutil.copy(V1, copy)
     return copy
