@@ -119,7 +119,7 @@ def write_annexes(session: Session, year: int, out_dir: Path, *,
 def fill_published(wb, figures: AnnualFigures, bureau: str, heading: str, say) -> None:
     year = figures.year
     wb.properties.creator = bureau[:200]
-    wb.properties.title = f"{bureau}{heading}"[:250]
+    wb.properties.title = heading[:250]          # the annex title names the bureau itself
     taken: set[str] = set()
     say("正在生成统计表…")
     number = 0

@@ -199,6 +199,7 @@ def test_every_published_sheet_is_headed_attachment_and_the_reports_annex_title(
                       if p.text.startswith("附件："))
     title = attachment.removeprefix("附件：")
     wb = load_workbook(files.annex)
+    assert wb.properties.title == title == "示例区教育局2025年度行政执法数据统计表"
     numbers = []
     for ws in wb.worksheets:
         assert (ws["A1"].value, ws["A2"].value) == ("附件", title), ws.title
