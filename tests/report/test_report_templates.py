@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-import core.report
+import core.report.content
 from core.errors import TemplateError
 from core.report.templates import templates_dir
 
@@ -15,7 +15,7 @@ from core.report.templates import templates_dir
 def templates(tmp_path, monkeypatch):
     folder = tmp_path / "templates"
     shutil.copytree(templates_dir(), folder)
-    monkeypatch.setattr(core.report, "templates_dir", lambda: folder)
+    monkeypatch.setattr(core.report.content, "templates_dir", lambda: folder)
     return folder
 
 
