@@ -16,7 +16,7 @@ from sqlalchemy import Date, and_, column, func, not_, or_, select, values
 from sqlalchemy.orm import Session
 
 from core.figures import (
-    TRAINING_HOURS_EXPECTED, annual_figures, counted_inspections, enterprise_caps,
+    TRAINING_HOURS_EXPECTED, AnnualFigures, annual_figures, counted_inspections, enterprise_caps,
     enterprise_counts, valid_on_day,
 )
 from core.models import (
@@ -100,12 +100,16 @@ def _sourced(rule: str, message: str) -> str:
     return f"{message}（依据：{SOURCES[rule]}）"
 
 
-def check_year(session: Session, year: int, today: dt.date | None = None) -> list[Flag]:
+def check_year(session: Session, year: int, today: dt.date | None = None, *,
+               figures: AnnualFigures | None = None) -> list[Flag]:
+    """Every flag of `year`; `figures` are the year's, when the caller has counted them
+    already (the report does), so that a year is not counted twice."""
     today = today or dt.date.today()
     flags: list[Flag] = []
     flags += _inspection_flags(session, year, today)
     flags += _penalty_flags(session, year, today)
-    figures = annual_figures(session, year, with_previous=False)   # counted once, for both
+    if figures is None:
+        figures = annual_figures(session, year, with_previous=False)   # counted once, for all
     flags += _training_flags(session, year, figures)
     flags += _enterprise_cap_flags(session, year, figures.enterprise_counts)
     flags += reviewer_flags(session, year, figures)

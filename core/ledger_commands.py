@@ -63,8 +63,9 @@ def run_figures(args, store) -> int:
 def run_check(args, store) -> int:
     args.year = statistical_year(args.year)
     with store.session() as s:
-        flags = check_year(s, args.year)
-        flags += readiness_flags(s, args.year, flags_found=flags)   # the report's own notes
+        figures = annual_figures(s, args.year, with_previous=False)   # counted once for both
+        flags = check_year(s, args.year, figures=figures)
+        flags += readiness_flags(s, args.year, flags_found=flags, figures=figures)
     if not flags:
         print(f"{args.year}年未发现需要提示的问题。")
         return 0

@@ -62,7 +62,8 @@ def build_content(session: Session, year: int, *, today: dt.date | None = None,
     basis = legal_basis(bureau_profile.legal_basis, bureau_profile.region, bureau, year,
                         report_templates)
     narratives = load_narratives(session, year, narrative_templates, bureau)
-    findings = Counter(flag.rule for flag in check_year(session, year, today or dt.date.today()))
+    findings = Counter(flag.rule for flag in check_year(session, year, today or dt.date.today(),
+                                                        figures=figures))
     sections = {f"custom.{name}": section for name, section in session.execute(
         select(CustomFigure.name, CustomFigure.report_section).where(
             CustomFigure.deleted_at.is_(None), CustomFigure.year == year))}

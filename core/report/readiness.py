@@ -14,7 +14,7 @@ from collections import Counter
 from sqlalchemy.orm import Session
 
 from core.compliance import RULES, Flag, check_year
-from core.figures import annual_figures
+from core.figures import AnnualFigures, annual_figures
 from core.narrative import LAST_YEAR, OWN, carried_numbers, load_narratives
 from core.records import profile
 from core.vocab import NarrativeBlock
@@ -93,9 +93,11 @@ def claim_notes(narratives, findings: Counter, figures, year: int) -> list[Flag]
 
 def readiness_flags(session: Session, year: int, today: dt.date | None = None,
                     chosen_date: dt.date | None = None,
-                    flags_found: list[Flag] | None = None) -> list[Flag]:
+                    flags_found: list[Flag] | None = None,
+                    figures: AnnualFigures | None = None) -> list[Flag]:
     """What the clerk should know before printing the report of `year`. `flags_found` are
-    core.compliance's flags of the year when the caller has them already."""
+    core.compliance's flags of the year, and `figures` its figures, when the caller has
+    them already (so that `check` counts the year once)."""
     today = today or dt.date.today()
     flags: list[Flag] = []
     p = profile(session)
@@ -105,7 +107,10 @@ def readiness_flags(session: Session, year: int, today: dt.date | None = None,
     if note:
         flags.append(Flag("report.document_date", "BureauProfile", p.id if p else None,
                           "成文日期", note))
-    figures = annual_figures(session, year, with_previous=False)
+    if figures is None:
+        figures = annual_figures(session, year, with_previous=False)
+    if flags_found is None:
+        flags_found = check_year(session, year, today, figures=figures)
     if not figures["power.total"]:
         flags.append(Flag("report.missing_data", "", None, f"{year}年权责清单",
                           "尚未录入权责清单事项，报告“行政执法主体及职权”一节将只写本局的执法主体"
@@ -116,8 +121,6 @@ def readiness_flags(session: Session, year: int, today: dt.date | None = None,
         flags.append(Flag("report.missing_data", "", None, f"{year}年行政检查计划",
                           "台账中没有本年度的行政检查计划任务，报告“年度执法计划完成情况”一节将写明"
                           "计划完成情况未作统计；请录入检查计划，或在“报告文字”中填写该段。"))
-    if flags_found is None:
-        flags_found = check_year(session, year, today)
     flags += claim_notes(narratives, Counter(f.rule for f in flags_found), figures, year)
     for block, narrative in narratives.items():
         if narrative.origin != LAST_YEAR:

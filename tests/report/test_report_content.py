@@ -13,7 +13,6 @@ from core.models import Inspection, NarrativeText, PenaltyCase, Staff, Unit
 from core.records import delete, save, set_profile
 from core.report import build_content
 from core.report.content import number
-from core.vocab import NarrativeBlock
 
 D = dt.date
 

@@ -1,7 +1,7 @@
 """How tests/resources/schema_v5.db was made: run once with the schema-5 program (commit 899a668),
 from the project folder. It holds the demo years 2024–2025, and schema_v5_figures.json what
 that program counted for them; the upgrade test compares today's figures with those."""
-import json, sys, shutil
+import json
 from pathlib import Path
 from core.store import open_store
 from core.demo import load_demo
