@@ -31,7 +31,8 @@ from core.errors import (
 )
 from core.schema import CURRENT_VERSION
 from core.schema.versioning import (
-    VERSION_TABLE, create_schema, probe_ledger_file, read_version, stored_version, upgrade,
+    VERSION_TABLE, create_schema, probe_ledger_file, read_version, refuse_unopenable, stored_version,
+    upgrade,
 )
 
 log = logging.getLogger(__name__)
@@ -318,9 +319,7 @@ def open_store(location: str, *, create: bool = True) -> Store:
                 raise NotADatabaseError(f"「{shown_location(location)}」中没有执法台账数据。")
             create_schema(engine)
         elif version > CURRENT_VERSION:
-            raise SchemaTooNewError(
-                f"数据库「{shown_location(location)}」由更新版本的程序创建（数据版本 {version}，"
-                f"本程序支持到 {CURRENT_VERSION}）。请安装最新版本后再打开，以免数据受损。")
+            refuse_unopenable(version, shown_location(location))
         elif version < CURRENT_VERSION:
             upgrade(engine, shown_location(location), version, lambda: _copy_before_upgrade(engine, version))
     except (DBAPIError, sqlite3.DatabaseError) as exc:
@@ -352,16 +351,13 @@ def probe_location(location: str) -> bool:
         raise _missing_folder(path.parent)
     if not path.exists():
         return False
+    # Not read with open(): closing a descriptor of the file drops every POSIX lock this
+    # process holds on it, the window's connection's included, when the clerk picks the
+    # ledger already open (see core.schema.versioning.probe_ledger_file). SQLite keeps its
+    # own descriptors until its locks are released, and tells a file that is no database.
     try:
-        with open(path, "rb") as f:
-            head = f.read(len(sqlite_files.SQLITE_HEADER))
-    except OSError as exc:
-        raise StoreError(f"无法读取「{path}」：{os_reason(exc)}") from exc
-    if not head:
-        return False                          # an empty file: SQLite makes the ledger in it
-    if head != sqlite_files.SQLITE_HEADER:
-        raise NotADatabaseError(f"「{path.name}」不是执法台账数据文件。")
-    try:
+        if path.stat().st_size == 0:
+            return False                      # an empty file: SQLite makes the ledger in it
         with contextlib.closing(sqlite_files.open_read_only(path)) as conn:
             names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if not names:
@@ -369,7 +365,11 @@ def probe_location(location: str) -> bool:
             if VERSION_TABLE not in names:
                 raise NotADatabaseError(f"「{path.name}」中已有数据表，但不是执法台账数据文件。")
             version = stored_version(conn)
+    except OSError as exc:
+        raise StoreError(f"无法读取「{path}」：{os_reason(exc)}") from exc
     except sqlite3.DatabaseError as exc:
+        if "unable to open" in str(exc):
+            raise StoreError(f"无法读取「{path}」：{sqlite_reason(exc)}") from exc
         raise NotADatabaseError(f"「{path.name}」已损坏，或不是执法台账数据文件。") from exc
     if version and version > CURRENT_VERSION:
         raise SchemaTooNewError(f"「{path.name}」由更新版本的程序创建（数据版本 {version}，"

@@ -13,7 +13,9 @@ from typing import Callable
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
-from core.errors import NotADatabaseError, SchemaTooOldError, StoreError, driver_says, sqlite_reason
+from core.errors import (
+    NotADatabaseError, SchemaTooNewError, SchemaTooOldError, StoreError, driver_says, sqlite_reason,
+)
 from core.models import Base
 from core.schema import CURRENT_VERSION, MIN_UPGRADABLE_VERSION, UPGRADES
 from core.sqlite_files import read_only_ledger_uri
@@ -106,7 +108,7 @@ def probe_ledger_file(path: Path) -> None:
     if len(rows) > 1:
         raise NotADatabaseError(
             f"「{path.name}」记录了 {len(rows)} 个数据版本，无法判断应如何打开，未做任何改动。请从备份恢复。")
-    version_value(rows[0][0])
+    refuse_unopenable(version_value(rows[0][0]), str(path))
 
 
 
@@ -117,14 +119,25 @@ def create_schema(engine: Engine) -> None:
         write_version(conn, CURRENT_VERSION)
 
 
+def refuse_unopenable(version: int, location: str) -> None:
+    """SchemaTooNewError for a file from a newer program, SchemaTooOldError for one older
+    than the oldest upgrade step: told before the file is opened for writing, so it is left
+    byte for byte as it was (opening it would already switch it to WAL)."""
+    if version > CURRENT_VERSION:
+        raise SchemaTooNewError(
+            f"数据库「{location}」由更新版本的程序创建（数据版本 {version}，"
+            f"本程序支持到 {CURRENT_VERSION}）。请安装最新版本后再打开，以免数据受损。")
+    if version < MIN_UPGRADABLE_VERSION:
+        raise SchemaTooOldError(
+            f"数据库「{location}」的数据版本 {version} 过旧，本程序无法升级。")
+
+
 def upgrade(engine: Engine, location: str, version: int,
             copy_first: Callable[[], Path | None]) -> None:
     """Upgrade step by step to CURRENT_VERSION. `location` as shown to the clerk;
     `copy_first` makes the copy kept from before the upgrade (None where there is none),
     called only once the file is known to be upgradable."""
-    if version < MIN_UPGRADABLE_VERSION:
-        raise SchemaTooOldError(
-            f"数据库「{location}」的数据版本 {version} 过旧，本程序无法升级。")
+    refuse_unopenable(version, location)
     copy = copy_first()
     if copy is not None:
         log.info("copy before upgrade: %s", copy)

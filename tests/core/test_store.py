@@ -276,13 +276,17 @@ def test_a_long_note_and_a_long_name_are_saved_on_a_server_as_in_a_file(store):
 
 def test_a_ledger_older_than_any_upgrade_is_refused_as_too_old(tmp_path, monkeypatch):
     """Once the oldest upgrade step is dropped (here: as if schema 1 could no longer be
-    upgraded), a schema-1 file is refused as too old, in words; never told it comes from a
-    newer program."""
+    upgraded), a schema-1 file is refused as too old, in words, and left as it was; never
+    told it comes from a newer program."""
     import core.schema.versioning
     from core.errors import SchemaTooOldError
 
     copy = tmp_path / "很旧的台账.db"
     shutil.copy(RESOURCES / "schema_v1.db", copy)
     monkeypatch.setattr(core.schema.versioning, "MIN_UPGRADABLE_VERSION", 2)
+    before = copy.read_bytes()
     with pytest.raises(SchemaTooOldError, match="过旧"):
         open_store(str(copy))
+    # Refused before it was opened for writing: not switched to WAL, no upgrade copy beside it.
+    assert copy.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["很旧的台账.db"]
