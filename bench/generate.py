@@ -203,6 +203,9 @@ class _Ledger:
                 result = InspectionResult.CASE_FILED
             partners = rng.sample(PARTNERS, rng.randint(1, 3)) if method.endswith("联合") else []
             published = day + dt.timedelta(days=rng.randint(1, 20))
+            # 涉企 inspections are approved beforehand (国办发〔2024〕54号), as a bureau's are: a
+            # city year without approvals was tens of thousands of `check` flags, not a ledger.
+            approved = unit["is_enterprise"] and rng.random() < 0.99
             iid = len(rows) + 1
             rows.append(dict(
                 id=iid, date=day, category=category, method=method, unit_id=unit["id"],
@@ -212,7 +215,9 @@ class _Ledger:
                 problems_found=problems, rectified_on_site=rng.randint(0, problems),
                 result=result.value, recorded=rng.random() < 0.9,
                 published_on=published if published.year == y else None,
-                campaign_id=campaign["id"] if campaign else None, note=""))
+                campaign_id=campaign["id"] if campaign else None, note="",
+                approver="分管副局长" if approved else "",
+                approved_on=day - dt.timedelta(days=1 + i % 3) if approved else None))
             for sid in rng.sample(self.active_staff, 2):
                 links.append({"inspection_id": iid, "staff_id": sid})
         self.rows[Inspection] = rows

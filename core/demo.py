@@ -230,13 +230,17 @@ def _penalties(session, rng, y, units, inspections, scale):
             decision_no=f"示教罚〔{y}〕{n}号", party=unit.name, party_type=party_type, unit=unit,
             unit_id=unit.id, facts=facts, legal_basis="《中华人民共和国民办教育促进法》第六十二条",
             procedure=proc, kinds=kinds, fine_cents=yuan_to_cents(fine) or 0,
-            confiscation_cents=yuan_to_cents(confiscated), filed_on=decided - dt.timedelta(days=20),
+            # 简易程序: decided on the spot, never filed as a case (《行政处罚法》第五十一条).
+            confiscation_cents=yuan_to_cents(confiscated),
+            filed_on=None if proc == Procedure.SIMPLE else decided - dt.timedelta(days=20),
             decided_on=decided, closed_on=decided + dt.timedelta(days=30),
             legal_review=proc == Procedure.ORDINARY,
             legal_review_on=decided - dt.timedelta(days=3) if proc == Procedure.ORDINARY else None,
             published_on=published, inspection=source, inspection_id=source.id if source else None)))
     if scale >= 1:
-        save(session, ReviewCase(kind=ReviewKind.RECONSIDERATION, received_on=dt.date(y, 10, 9),
+        save(session, ReviewCase(kind=ReviewKind.RECONSIDERATION,
+                                 # applied for within 60 days of the decision (《行政复议法》第二十条)
+                                 received_on=saved[-1].decided_on + dt.timedelta(days=25),
                                  penalty_case=saved[-1], penalty_case_id=saved[-1].id,
                                  result=ReviewResult.UPHELD, note="申请人不服处罚决定申请复议"))
 
@@ -281,7 +285,8 @@ def _powers(session, y):
         PowerCategory.LICENSE: ["教师资格认定", "民办学校设立、变更、终止审批", "校外培训机构设立审批"],
         PowerCategory.REWARD: ["优秀教师表彰", "优秀班主任表彰", "先进教育工作者表彰", "三好学生表彰",
                                "优秀学生干部表彰", "优秀教育成果奖励", "师德标兵表彰"],
-        PowerCategory.OTHER: ["学生转学审批", "教育收费备案", "民办学校年度检查"],
+        PowerCategory.CONFIRMATION: ["民办学校年度检查结论确认"],
+        PowerCategory.OTHER: ["学生转学审批", "教育收费备案"],
     }
     for cat, names in powers.items():
         for name in names:

@@ -32,7 +32,7 @@ def test_demo_report_states_the_years_figures_in_the_seed_sentences(demo_store, 
     assert "所作处罚为警告1件、罚款1件、没收违法所得、没收非法财物1件、责令停产停业1件。" in text
     assert "罚没金额共计94800元，其中罚款82000元、没收12800元。" in text
     assert "共有19名执法人员持有有效行政执法证件，较上年减少1人。" in text
-    assert "权责清单共有行政职权22项，其中行政处罚5项、行政检查4项、行政许可3项、行政奖励7项、其他3项。" in text
+    assert "权责清单共有行政职权22项，其中行政处罚5项、行政检查4项、行政许可3项、行政奖励7项、行政确认1项、其他2项。" in text
     assert "2025年中、小学累计转学674人。" in text            # the clerk's own 其他指标 sentence
     assert "附件：示例区教育局2025年度行政执法数据统计表" in texts
     assert texts[-2:] == ["示例区教育局", "2025年12月28日"]
