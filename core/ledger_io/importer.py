@@ -44,7 +44,7 @@ from core.models import (
 )
 from core.parsing import (
     EPOCH_1900, EPOCH_1904, is_blank, normalise, parse_bool, parse_choice, parse_date, parse_decimal,
-    parse_int, parse_list, parse_money, parse_text, strip_invisible, unescape_excel,
+    parse_int, parse_list, parse_money, parse_text, strip_invisible,
 )
 from core.records import live, save
 from core.text import clean_text
@@ -307,9 +307,14 @@ def _text_of(raw) -> str:
         raw = raw.date() if raw.time() == dt.time() else raw
     if isinstance(raw, dt.date):
         raw = raw.isoformat()
-    # Excel's _x000D_ escapes and invisible characters (zero-width, bidi controls) are taken
-    # out here, once, for every text the import keeps (docs/LEDGER_FORMAT.md).
-    text = strip_invisible(clean_text(unescape_excel(str(raw)))).strip()
+    # Excel's _x000D_ escapes were read back by the reader (core.ledger_io.reader, once: a
+    # second pass would turn _x005F_x000D_, a literal "_x000D_", into a line end); line ends
+    # and invisible characters (zero-width, bidi controls) are taken out here, once, for
+    # every text the import keeps (docs/LEDGER_FORMAT.md).
+    text = str(raw)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = strip_invisible(clean_text(text)).strip()
     # The export writes '=… for text starting like a formula (core.text.excel_text); the
     # apostrophe is ours, not the clerk's.
     if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@"):
