@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Callable
 
 from openpyxl.utils import get_column_letter
-from sqlalchemy import select
+from sqlalchemy import insert, inspect as inspect_mapper, select
 from sqlalchemy.orm import Session
 
 from core.errors import ImportFileError, ValidationError, os_reason
@@ -40,8 +40,10 @@ from core.ledger_io.columns import (
 from core.ledger_io.reader import SheetSource, data_rows, open_workbook, scan_sheet, sheets_of
 from core.models import (
     Campaign, CustomFigure, Inspection, InspectionCap, InspectionPlanTask, OtherAct, PenaltyCase,
-    PowerItem, ReviewCase, Staff, Training, Unit, join_list, split_list, yuan_to_cents,
+    PowerItem, ReviewCase, Staff, Training, Unit, inspection_staff, join_list, split_list,
+    yuan_to_cents,
 )
+from core.inspection_days import mark_first_of_day
 from core.parsing import (
     EPOCH_1900, EPOCH_1904, is_blank, normalise, parse_bool, parse_choice, parse_date, parse_decimal,
     parse_int, parse_list, parse_money, parse_text, strip_invisible,
@@ -77,6 +79,8 @@ _NOT_PLAIN_NUMBER = re.compile(r"[eEiInN]|^.{40,}$")
 # file limit) held 3.4 million rejections in 1.5 GB and wrote them all back out.
 MAX_LISTED_REJECTIONS = 10_000
 FLUSH_EVERY = 2000                 # records written to SQLite at a time by the commit
+# The inspection's mapped columns (first_of_day is the database's, kept by mark_first_of_day).
+_INSPECTION_ATTRS = {c.key for c in inspect_mapper(Inspection).columns}
 VOCABS = [v for v in vars(vocab).values()
           if isinstance(v, type) and issubclass(v, vocab.Vocab) and v is not vocab.Vocab]
 
@@ -283,7 +287,7 @@ def _run(session: Session, path: Path, *, apply: bool, say) -> ImportPlan:
                 if say and number % 1000 == 0:
                     say(f"正在{'核对并写入' if apply else '读取'}「{source.name}」第 {number:,} 行…")
         if apply:
-            session.flush()             # the last batch, so that errors surface here
+            run.flush()                 # the last batch, so that errors surface here
         return plan
     finally:
         wb.close()
@@ -291,8 +295,15 @@ def _run(session: Session, path: Path, *, apply: bool, say) -> ImportPlan:
 
 # --- one row into one record ------------------------------------------------------------
 
+_VOCAB_OF: dict[tuple, type] = {}
+
+
 def _vocab_of(column: Column):
-    return next(v for v in VOCABS if tuple(v.values()) == column.choices)
+    vocab_ = _VOCAB_OF.get(column.choices)
+    if vocab_ is None:
+        vocab_ = _VOCAB_OF[column.choices] = next(
+            v for v in VOCABS if tuple(v.values()) == column.choices)
+    return vocab_
 
 
 def _text_of(raw) -> str:
@@ -419,6 +430,7 @@ class _Importer:
         self.listed = 0                 # rejected rows kept in full, over all sheets
         self.staged = 0                 # records added to the session (apply only)
         self.completed: set[str] = set()
+        self.inspections: list[Inspection] = []   # validated, to be written by flush()
 
     # keys that make a row a duplicate of a record already there
     def _existing_keys(self, kind: str):
@@ -546,10 +558,52 @@ class _Importer:
             # the file. One flush per record was most of a 10,000-row import's time.
             for extra in (*new_staff, *([new_unit] if new_unit is not None else [])):
                 self.s.add(extra)
-            self.s.add(record)
+            if isinstance(record, Inspection):
+                self.inspections.append(record)
+            else:
+                self.s.add(record)
             self.staged += 1
             if self.staged % FLUSH_EVERY == 0:
-                self.s.flush()
+                self.flush()
+
+    def flush(self) -> None:
+        """Write what was staged: the records through the session, then the inspections
+        (most of a city's rows) as one INSERT … RETURNING of many rows and one of their
+        inspectors, instead of an ORM object each (most of a 100,000-row import's time),
+        and mark their days' first entries as the session's flush would (core.inspection_days).
+        The staff, units, campaigns and plan tasks they name were flushed first, so their
+        ids are known."""
+        self.s.flush()
+        if not self.inspections:
+            return
+        table = Inspection.__table__
+        columns = [c for c in table.columns if c.key != "id" and c.key in _INSPECTION_ATTRS]
+        groups: dict[tuple, list[tuple[Inspection, dict]]] = {}
+        for record in self.inspections:
+            row = {}
+            for c in columns:
+                value = getattr(record, c.key)
+                if value is None and c.server_default is not None:
+                    continue        # created_at, updated_at…: the database's default
+                row[c.key] = value
+            row["unit_id"] = record.unit.id
+            row["campaign_id"] = record.campaign.id if record.campaign is not None else None
+            row["plan_task_id"] = record.plan_task.id if record.plan_task is not None else None
+            groups.setdefault(tuple(row), []).append((record, row))
+        connection = self.s.connection()
+        links, days = [], set()
+        for pairs in groups.values():
+            ids = connection.execute(
+                insert(table).returning(table.c.id, sort_by_parameter_order=True),
+                [row for _, row in pairs]).scalars().all()
+            for (record, row), new_id in zip(pairs, ids):
+                links.extend({"inspection_id": new_id, "staff_id": person.id}
+                             for person in record.inspectors)
+                days.add((row["unit_id"], row["date"]))
+        if links:
+            connection.execute(insert(inspection_staff), links)
+        mark_first_of_day(connection, sorted(days))
+        self.inspections = []
 
     # --- helpers for names in cells ---
     @staticmethod

@@ -337,8 +337,10 @@ def match_headers(ledger: LedgerSheet, cells) -> tuple[dict[int, Column], list[s
     return {i: c for c, (i, _) in found.items()}, ignored
 
 
-def _as_header_text(value) -> str:
-    return "" if value is None else unescape_excel(str(value)[:200])
+def _as_header_text(value, escaped: bool) -> str:
+    if value is None:
+        return ""
+    return unescape_excel(str(value)[:200]) if escaped else str(value)[:200]
 
 
 def _guarded(rows, file_name: str, sheet: str, first_row: int) -> Iterator:
@@ -370,9 +372,10 @@ def find_sheet(ws, ledger: LedgerSheet | None, file_name: str) -> SheetSource | 
     except AttributeError:
         pass
     top = []
+    escaped = not isinstance(ws, CalamineSheet)     # see data_rows
     for row in _guarded(ws.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS, max_col=MAX_COLUMNS,
                                      values_only=True), file_name, ws.title, 1):
-        top.append([_as_header_text(v) for v in row])
+        top.append([_as_header_text(v, escaped) for v in row])
     candidates = [ledger] if ledger else list(LEDGER_SHEETS)
     best = None
     for kind in candidates:
