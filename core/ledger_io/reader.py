@@ -137,15 +137,29 @@ _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _RELS_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _WORKSHEET_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
-# What calamine would read otherwise than openpyxl, or build too big: a cell without its
-# reference (calamine counts positions), a column past CALAMINE_COLUMNS (AF) or written oddly
-# (lower case, leading zero), a row past MAX_SHEET_ROWS + HEADER_SCAN_ROWS (200,010), and an
-# error cell (calamine reads #N/A as blank, openpyxl as the text #N/A).
-_IRREGULAR = re.compile(
-    rb'<(?:\w+:)?c(?:>|/>|\s(?![^>]*?\br=)[^>]*>)'
-    rb'|\sr="(?:[A-Z]{3}|[B-Z][A-Z]|A[G-Z]|[A-Z]*[^A-Z1-9"]'
-    rb'|[A-Z]*(?:[1-9]\d{6,}|[3-9]\d{5}|2[1-9]\d{4}|20[1-9]\d{3}|200[1-9]\d\d|2000[2-9]\d|20001[1-9])")'
-    rb'|\st="e"')
+# What calamine would read otherwise than openpyxl, or build too big: a cell whose reference
+# is not its first attribute (calamine would count positions), a column past
+# CALAMINE_COLUMNS (AF) or written oddly (lower case, leading zero), a row past
+# MAX_SHEET_ROWS + HEADER_SCAN_ROWS (200,010), and an error cell (calamine reads #N/A as
+# blank, openpyxl as the text #N/A). Each check starts with a literal, so that scanning a
+# 100,000-row sheet costs a fraction of reading it.
+_FAR_CELL = re.compile(
+    rb'<c r="(?:[A-Z]{3}|[B-Z][A-Z]|A[G-Z]|[A-Z]*[^A-Z1-9"]|[A-Z]*\d{7}'
+    rb'|[A-Z]*(?:[3-9]\d{5}|2[1-9]\d{4}|20[1-9]\d{3}|200[1-9]\d\d|2000[2-9]\d|20001[1-9])")')
+_LAST_ROW = re.compile(rb'<row r="(\d{1,12})"')
+_ODD_MARKUP = (b"<c>", b"<c/>", b":c ", b":c>", b":c/>", b't="e"', b"\tr=", b"\nr=", b"\rr=")
+
+
+def _irregular(data: bytes) -> bool:
+    if data.count(b"<c ") != data.count(b'<c r="'):
+        return True
+    if any(odd in data for odd in _ODD_MARKUP) or _FAR_CELL.search(data):
+        return True
+    last = data.rfind(b"<row r=")       # trailing blank rows count, as openpyxl counts them
+    found = _LAST_ROW.match(data, last) if last >= 0 else None
+    return found is not None and int(found[1]) > MAX_SHEET_ROWS + HEADER_SCAN_ROWS
+
+
 _SMALL_PART = 10 * 1024 * 1024     # workbook.xml and its relationships
 
 
@@ -496,17 +510,18 @@ def _scan_stream(source, regular: bool) -> SheetScan | None:
         if not chunk:
             break
         data = tail + chunk
-        if regular and _IRREGULAR.search(data):
+        if regular and _irregular(data[:data.rfind(b">") + 1]):   # whole tags only
             return None
-        for m in _MERGE.finditer(data):
+        for m in (_MERGE.finditer(data) if b"mergeCell" in data else ()):
             first, last = int(m[2]), int(m[4])
             if last > first:
                 spans = scan.merged_down.setdefault(column_index_from_string(m[1].decode()) - 1, [])
                 if (first, last) not in spans:
                     spans.append((first, last))
         # count only matches wholly inside the new chunk, so none is counted twice
-        scan.uncached_formulas += sum(1 for m in _UNCACHED_FORMULA.finditer(data)
-                                      if m.end() > len(tail))
+        if b"f>" in data or b"<f" in data or b":f" in data:
+            scan.uncached_formulas += sum(1 for m in _UNCACHED_FORMULA.finditer(data)
+                                          if m.end() > len(tail))
         tail = data[-300:]
     return scan
 
