@@ -121,6 +121,7 @@ class ImportPlan:
     digest: str
     sheets: list[SheetResult] = field(default_factory=list)
     ignored_sheets: list[str] = field(default_factory=list)
+    hidden_sheets: list[str] = field(default_factory=list)    # not imported (reader.sheets_of)
     created_staff: list[str] = field(default_factory=list)
     created_units: list[str] = field(default_factory=list)
     completed_staff: list[str] = field(default_factory=list)
@@ -164,9 +165,12 @@ class ImportPlan:
             lines.append(f"新建检查对象 {len(self.created_units)} 个：{_names(self.created_units)}")
         if self.ignored_sheets:
             lines.append(f"未识别、已忽略的工作表：{'、'.join(self.ignored_sheets)}")
+        if self.hidden_sheets:
+            lines.append(f"隐藏的工作表未导入：{'、'.join(self.hidden_sheets)}（其中的行不会导入；"
+                         f"如需导入，请在 Excel 中取消隐藏后重新导入）")
         for s in self.sheets:
             if s.ignored_columns:
-                lines.append(f"「{s.name}」中未识别、已忽略的列：{'、'.join(s.ignored_columns[:20])}")
+                lines.append(f"「{s.name}」中已忽略的列（未识别或重复）：{'、'.join(s.ignored_columns[:20])}")
         lines.extend(f"注意：{w}" for w in self.warnings)
         if self.unlisted:
             lines.append(f"注意：未导入的行过多，只列出前 {MAX_LISTED_REJECTIONS:,} 行及原因，其余 "
@@ -250,6 +254,16 @@ def plan_import(session: Session, path, say: Callable[[str], None] | None = None
     return _run(session, Path(path), apply=False, say=say)
 
 
+def import_now(session: Session, path, say: Callable[[str], None] | None = None) -> ImportPlan:
+    """Plan and save in one reading, in `session` (the caller commits it): for a caller
+    that holds the ledger's write lock from before the reading until its commit (the
+    command line), so that no other writer can change what a preview would have shown,
+    and a preview then a commit would read the file twice to the same result."""
+    done = _run(session, Path(path), apply=True, say=say, verb="读取")
+    done.committed = True
+    return done
+
+
 def _digest(path: Path) -> str:
     h = hashlib.sha256()
     try:
@@ -261,11 +275,11 @@ def _digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def _run(session: Session, path: Path, *, apply: bool, say) -> ImportPlan:
+def _run(session: Session, path: Path, *, apply: bool, say, verb: str | None = None) -> ImportPlan:
     wb = open_workbook(path)
     try:
         plan = ImportPlan(path, _digest(path))
-        found, plan.ignored_sheets = sheets_of(wb, path.name)
+        found, plan.ignored_sheets = sheets_of(wb, path.name, plan.hidden_sheets)
         found.sort(key=lambda pair: IMPORT_ORDER.index(pair[1].ledger.title))
         run = _Importer(session, apply, plan)
         # A plain number in a date column counts days from the workbook's own day 0.
@@ -285,7 +299,7 @@ def _run(session: Session, path: Path, *, apply: bool, say) -> ImportPlan:
             for number, values in data_rows(ws, source, path.name, scan):
                 run.row(source, result, number, values)
                 if say and number % 1000 == 0:
-                    say(f"正在{'核对并写入' if apply else '读取'}「{source.name}」第 {number:,} 行…")
+                    say(f"正在{verb or ('核对并写入' if apply else '读取')}「{source.name}」第 {number:,} 行…")
         if apply:
             run.flush()                 # the last batch, so that errors surface here
         return plan
@@ -462,6 +476,8 @@ class _Importer:
             return key in keys
         if keys.get(key, 0) > 0:
             keys[key] -= 1          # one ledger record stands for one row only
+            if not keys[key]:
+                del keys[key]       # so that an exhausted Counter reads as empty
             return True
         return False
 
@@ -487,7 +503,11 @@ class _Importer:
                 result.rows.append(number)
                 return
             if sheet.title in WHOLE_ROW:
-                key = _whole_row(sheet, _record_cells(sheet, record))
+                # A row of the file is compared with the ledger's records only: with none
+                # of its kind left to match (an empty ledger, the usual first import) it
+                # can be no duplicate, and its key is not built.
+                key = _whole_row(sheet, _record_cells(sheet, record)) \
+                    if self._existing_keys(sheet.title) else None
             if key is not None and self._is_duplicate(sheet.title, key):
                 result.duplicates += 1
                 result.fates.append(DUPLICATE)

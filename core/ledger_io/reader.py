@@ -345,10 +345,17 @@ def match_headers(ledger: LedgerSheet, cells) -> tuple[dict[int, Column], list[s
             continue
         column, exact = hit
         if column not in found or (exact and not found[column][1]):
+            if column in found:      # a synonym met first, beaten by the real header
+                ignored.append(_repeated(cells[found[column][0]], column))
             found[column] = (i, exact)
         else:
-            ignored.append(str(cell).strip())
+            ignored.append(_repeated(cell, column))
     return {i: c for c, (i, _) in found.items()}, ignored
+
+
+def _repeated(cell, column: Column) -> str:
+    """An ignored column that says why: 「对象名称（与「检查对象」重复）」."""
+    return f"{str(cell).strip()}（与「{column.header}」重复）"
 
 
 def _as_header_text(value, escaped: bool) -> str:
@@ -435,10 +442,14 @@ def _find_loosely(ws, title: str, file_name: str, misses: list[str]) -> SheetSou
         return guessed
 
 
-def sheets_of(wb, file_name: str) -> tuple[list[tuple[object, SheetSource]], list[str]]:
+def sheets_of(wb, file_name: str,
+              hidden: list[str] | None = None) -> tuple[list[tuple[object, SheetSource]], list[str]]:
     """The ledger sheets of the workbook (by name, else by headers) and the names of the
-    sheets left aside."""
+    sheets left aside. A hidden sheet is not imported: what the clerk cannot see in Excel
+    (an old year's copy, a colleague's workings) does not enter the ledger unseen. Its name
+    is added to `hidden`, for the summary to say so."""
     found, ignored, misses = [], [], []
+    hidden = [] if hidden is None else hidden
     by_title = {s.title: s for s in LEDGER_SHEETS}
     try:
         worksheets = wb.worksheets
@@ -447,6 +458,9 @@ def sheets_of(wb, file_name: str) -> tuple[list[tuple[object, SheetSource]], lis
     for ws in worksheets:
         title = str(ws.title).strip()
         if title in IGNORED_SHEETS or title.endswith("说明"):
+            continue
+        if getattr(ws, "sheet_state", "visible") != "visible":
+            hidden.append(title)
             continue
         if title in by_title:
             source = find_sheet(ws, by_title[title], file_name)
@@ -461,6 +475,8 @@ def sheets_of(wb, file_name: str) -> tuple[list[tuple[object, SheetSource]], lis
         raise ImportFileError(f"「{file_name}」中没有可导入的台账工作表（现有工作表：{titles}）。"
                               f"工作表应命名为 {'、'.join(s.title for s in LEDGER_SHEETS)} 之一，"
                               f"或第 1 行为这些表的表头。可先用“下载空白模板”查看格式。"
+                              + (f"隐藏的工作表不导入（{'、'.join(hidden)}），如需导入请在 Excel 中"
+                                 f"取消隐藏后再导入。" if hidden else "")
                               + (f"另：{misses[0]}" if misses else ""))
     return found, ignored
 
