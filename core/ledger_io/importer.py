@@ -19,6 +19,7 @@ session rolls everything back.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from array import array
 import logging
@@ -311,6 +312,9 @@ def _run(session: Session, path: Path, *, apply: bool, say, verb: str | None = N
 # --- one row into one record ------------------------------------------------------------
 
 _VOCAB_OF: dict[tuple, type] = {}
+# (a choice column's values, the text of a cell) -> the value it was read as: the same few
+# words (日常检查, 合格…) fill 100,000 rows.
+_CHOSEN: dict[tuple, str] = {}
 
 
 def _vocab_of(column: Column):
@@ -364,7 +368,10 @@ def parse_cell(sheet: LedgerSheet, column: Column, raw, epoch: dt.date = EPOCH_1
     applies). `epoch`: the workbook's date system (1900, or 1904 for some Mac workbooks).
     Raises ValidationError naming the column."""
     h = column.header
-    if is_blank(raw):
+    # is_blank, quicker for the usual cell: printable text (no invisible characters, which
+    # are all of Unicode's format category) with something besides blanks is not blank.
+    if raw is None or not (raw.__class__ is not str or (raw.isprintable() and raw.strip())
+                           or not is_blank(raw)):
         if column.required:
             raise ValidationError(h, "不能为空。")
         return None
@@ -401,7 +408,13 @@ def _parse_typed(sheet: LedgerSheet, column: Column, raw, epoch: dt.date = EPOCH
     if kind == "bool":
         return parse_bool(_text_of(raw) if not isinstance(raw, bool) else raw, h)
     if kind == "choice":
-        return parse_choice(_text_of(raw), _vocab_of(column), h).value
+        text = _text_of(raw)
+        value = _CHOSEN.get((column.choices, text))
+        if value is None:
+            value = parse_choice(text, _vocab_of(column), h).value
+            if len(_CHOSEN) < 10_000:
+                _CHOSEN[(column.choices, text)] = value
+        return value
     text = parse_text(_text_of(raw), h, max_length=TEXT_LIMIT if kind == "list"
                       else _limit(sheet.model, column.attr))
     if kind == "list":
@@ -776,6 +789,11 @@ def _defaults(model) -> dict:
     return _DEFAULTS[model]
 
 
+@functools.cache
+def _attrs(model) -> tuple[str, ...]:
+    return tuple(a.key for a in inspect_mapper(model).column_attrs)
+
+
 def _unwatched(model, fields: dict, **relations):
     """A record as model(**fields) builds it (the column defaults set, as core.models.Base
     does), with its values put in place directly instead of through the ORM's attribute
@@ -783,7 +801,8 @@ def _unwatched(model, fields: dict, **relations):
     _Importer.flush's INSERT, never added to the session, so the events (a third of an
     import's time) had nothing to do. Only for a model without @validates hooks."""
     record = model.__mapper__.class_manager.new_instance()
-    values = dict(_defaults(model))
+    values = dict.fromkeys(_attrs(model))     # every attribute read fast: None when unset
+    values.update(_defaults(model))
     values.update(fields)
     values.update(relations)
     record.__dict__.update(values)
