@@ -518,7 +518,7 @@ def _scan_part(z: zipfile.ZipFile, part: str, regular: bool) -> SheetScan | None
 
 def _scan_stream(source, regular: bool) -> SheetScan | None:
     """The scan of one sheet's XML; with `regular`, None as soon as anything in it is
-    irregular (_IRREGULAR) for calamine."""
+    irregular (_irregular) for calamine."""
     scan = SheetScan()
     tail = b""
     while True:
