@@ -9,7 +9,7 @@ from core.commands import Command
 from core.errors import OutputError
 from core.years import statistical_year
 from core.ledger_io.exporter import export_ledger
-from core.ledger_io.importer import plan_import
+from core.ledger_io.importer import import_now, plan_import
 from core.ledger_io.template import write_template
 from core.lock import writing
 from core.paths import data_dir
@@ -72,13 +72,13 @@ def _import(args, store, source: Path, say) -> int:
         for line in plan.summary_lines():
             print(f"  {line}")
     else:
-        # One writer: planned and committed under the ledger's lock, so nothing else
-        # changes the ledger between the two.
+        # One writer: read, checked and saved under the ledger's lock in one transaction,
+        # so nothing else changes the ledger meanwhile, and one reading of the file gives
+        # what a preview then a commit would (the GUI, which shows the preview first,
+        # does that, and the commit re-derives every row's fate).
         with writing(store):
             with store.session() as s:
-                plan = plan_import(s, source, say=say)
-            with store.session() as s:
-                plan = plan.commit(s, say=say)
+                plan = import_now(s, source, say=say)
                 if say:
                     say(f"正在写入台账（{plan.imported:,} 行）…")
         if say:

@@ -19,6 +19,7 @@ session rolls everything back.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from array import array
 import logging
@@ -30,7 +31,7 @@ from pathlib import Path
 from typing import Callable
 
 from openpyxl.utils import get_column_letter
-from sqlalchemy import select
+from sqlalchemy import insert, inspect as inspect_mapper, select
 from sqlalchemy.orm import Session
 
 from core.errors import ImportFileError, ValidationError, os_reason
@@ -40,11 +41,13 @@ from core.ledger_io.columns import (
 from core.ledger_io.reader import SheetSource, data_rows, open_workbook, scan_sheet, sheets_of
 from core.models import (
     Campaign, CustomFigure, Inspection, InspectionCap, InspectionPlanTask, OtherAct, PenaltyCase,
-    PowerItem, ReviewCase, Staff, Training, Unit, join_list, split_list, yuan_to_cents,
+    PowerItem, ReviewCase, Staff, Training, Unit, inspection_staff, join_list, split_list,
+    yuan_to_cents,
 )
+from core.inspection_days import mark_first_of_day
 from core.parsing import (
     EPOCH_1900, EPOCH_1904, is_blank, normalise, parse_bool, parse_choice, parse_date, parse_decimal,
-    parse_int, parse_list, parse_money, parse_text, strip_invisible, unescape_excel,
+    parse_int, parse_list, parse_money, parse_text, strip_invisible,
 )
 from core.records import live, save
 from core.text import clean_text
@@ -77,6 +80,9 @@ _NOT_PLAIN_NUMBER = re.compile(r"[eEiInN]|^.{40,}$")
 # file limit) held 3.4 million rejections in 1.5 GB and wrote them all back out.
 MAX_LISTED_REJECTIONS = 10_000
 FLUSH_EVERY = 2000                 # records written to SQLite at a time by the commit
+# The inspection's mapped columns (first_of_day is the database's, kept by mark_first_of_day).
+_INSPECTION_ATTRS = {c.key for c in inspect_mapper(Inspection).columns}
+assert not inspect_mapper(Inspection).validators, "_unwatched would skip an @validates hook"
 VOCABS = [v for v in vars(vocab).values()
           if isinstance(v, type) and issubclass(v, vocab.Vocab) and v is not vocab.Vocab]
 
@@ -117,6 +123,7 @@ class ImportPlan:
     digest: str
     sheets: list[SheetResult] = field(default_factory=list)
     ignored_sheets: list[str] = field(default_factory=list)
+    hidden_sheets: list[str] = field(default_factory=list)    # not imported (reader.sheets_of)
     created_staff: list[str] = field(default_factory=list)
     created_units: list[str] = field(default_factory=list)
     completed_staff: list[str] = field(default_factory=list)
@@ -160,9 +167,12 @@ class ImportPlan:
             lines.append(f"新建检查对象 {len(self.created_units)} 个：{_names(self.created_units)}")
         if self.ignored_sheets:
             lines.append(f"未识别、已忽略的工作表：{'、'.join(self.ignored_sheets)}")
+        if self.hidden_sheets:
+            lines.append(f"隐藏的工作表未导入：{'、'.join(self.hidden_sheets)}（其中的行不会导入；"
+                         f"如需导入，请在 Excel 中取消隐藏后重新导入）")
         for s in self.sheets:
             if s.ignored_columns:
-                lines.append(f"「{s.name}」中未识别、已忽略的列：{'、'.join(s.ignored_columns[:20])}")
+                lines.append(f"「{s.name}」中已忽略的列（未识别或重复）：{'、'.join(s.ignored_columns[:20])}")
         lines.extend(f"注意：{w}" for w in self.warnings)
         if self.unlisted:
             lines.append(f"注意：未导入的行过多，只列出前 {MAX_LISTED_REJECTIONS:,} 行及原因，其余 "
@@ -246,6 +256,16 @@ def plan_import(session: Session, path, say: Callable[[str], None] | None = None
     return _run(session, Path(path), apply=False, say=say)
 
 
+def import_now(session: Session, path, say: Callable[[str], None] | None = None) -> ImportPlan:
+    """Plan and save in one reading, in `session` (the caller commits it): for a caller
+    that holds the ledger's write lock from before the reading until its commit (the
+    command line), so that no other writer can change what a preview would have shown,
+    and a preview then a commit would read the file twice to the same result."""
+    done = _run(session, Path(path), apply=True, say=say, verb="读取")
+    done.committed = True
+    return done
+
+
 def _digest(path: Path) -> str:
     h = hashlib.sha256()
     try:
@@ -257,11 +277,11 @@ def _digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def _run(session: Session, path: Path, *, apply: bool, say) -> ImportPlan:
+def _run(session: Session, path: Path, *, apply: bool, say, verb: str | None = None) -> ImportPlan:
     wb = open_workbook(path)
     try:
         plan = ImportPlan(path, _digest(path))
-        found, plan.ignored_sheets = sheets_of(wb, path.name)
+        found, plan.ignored_sheets = sheets_of(wb, path.name, plan.hidden_sheets)
         found.sort(key=lambda pair: IMPORT_ORDER.index(pair[1].ledger.title))
         run = _Importer(session, apply, plan)
         # A plain number in a date column counts days from the workbook's own day 0.
@@ -281,9 +301,9 @@ def _run(session: Session, path: Path, *, apply: bool, say) -> ImportPlan:
             for number, values in data_rows(ws, source, path.name, scan):
                 run.row(source, result, number, values)
                 if say and number % 1000 == 0:
-                    say(f"正在{'核对并写入' if apply else '读取'}「{source.name}」第 {number:,} 行…")
+                    say(f"正在{verb or ('核对并写入' if apply else '读取')}「{source.name}」第 {number:,} 行…")
         if apply:
-            session.flush()             # the last batch, so that errors surface here
+            run.flush()                 # the last batch, so that errors surface here
         return plan
     finally:
         wb.close()
@@ -291,8 +311,18 @@ def _run(session: Session, path: Path, *, apply: bool, say) -> ImportPlan:
 
 # --- one row into one record ------------------------------------------------------------
 
+_VOCAB_OF: dict[tuple, type] = {}
+# (a choice column's values, the text of a cell) -> the value it was read as: the same few
+# words (日常检查, 合格…) fill 100,000 rows.
+_CHOSEN: dict[tuple, str] = {}
+
+
 def _vocab_of(column: Column):
-    return next(v for v in VOCABS if tuple(v.values()) == column.choices)
+    vocab_ = _VOCAB_OF.get(column.choices)
+    if vocab_ is None:
+        vocab_ = _VOCAB_OF[column.choices] = next(
+            v for v in VOCABS if tuple(v.values()) == column.choices)
+    return vocab_
 
 
 def _text_of(raw) -> str:
@@ -307,9 +337,14 @@ def _text_of(raw) -> str:
         raw = raw.date() if raw.time() == dt.time() else raw
     if isinstance(raw, dt.date):
         raw = raw.isoformat()
-    # Excel's _x000D_ escapes and invisible characters (zero-width, bidi controls) are taken
-    # out here, once, for every text the import keeps (docs/LEDGER_FORMAT.md).
-    text = strip_invisible(clean_text(unescape_excel(str(raw)))).strip()
+    # Excel's _x000D_ escapes were read back by the reader (core.ledger_io.reader, once: a
+    # second pass would turn _x005F_x000D_, a literal "_x000D_", into a line end); line ends
+    # and invisible characters (zero-width, bidi controls) are taken out here, once, for
+    # every text the import keeps (docs/LEDGER_FORMAT.md).
+    text = str(raw)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = strip_invisible(clean_text(text)).strip()
     # The export writes '=… for text starting like a formula (core.text.excel_text); the
     # apostrophe is ours, not the clerk's.
     if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@"):
@@ -333,7 +368,10 @@ def parse_cell(sheet: LedgerSheet, column: Column, raw, epoch: dt.date = EPOCH_1
     applies). `epoch`: the workbook's date system (1900, or 1904 for some Mac workbooks).
     Raises ValidationError naming the column."""
     h = column.header
-    if is_blank(raw):
+    # is_blank, quicker for the usual cell: printable text (no invisible characters, which
+    # are all of Unicode's format category) with something besides blanks is not blank.
+    if raw is None or not (raw.__class__ is not str or (raw.isprintable() and raw.strip())
+                           or not is_blank(raw)):
         if column.required:
             raise ValidationError(h, "不能为空。")
         return None
@@ -370,7 +408,13 @@ def _parse_typed(sheet: LedgerSheet, column: Column, raw, epoch: dt.date = EPOCH
     if kind == "bool":
         return parse_bool(_text_of(raw) if not isinstance(raw, bool) else raw, h)
     if kind == "choice":
-        return parse_choice(_text_of(raw), _vocab_of(column), h).value
+        text = _text_of(raw)
+        value = _CHOSEN.get((column.choices, text))
+        if value is None:
+            value = parse_choice(text, _vocab_of(column), h).value
+            if len(_CHOSEN) < 10_000:
+                _CHOSEN[(column.choices, text)] = value
+        return value
     text = parse_text(_text_of(raw), h, max_length=TEXT_LIMIT if kind == "list"
                       else _limit(sheet.model, column.attr))
     if kind == "list":
@@ -414,6 +458,7 @@ class _Importer:
         self.listed = 0                 # rejected rows kept in full, over all sheets
         self.staged = 0                 # records added to the session (apply only)
         self.completed: set[str] = set()
+        self.inspections: list[Inspection] = []   # validated, to be written by flush()
 
     # keys that make a row a duplicate of a record already there
     def _existing_keys(self, kind: str):
@@ -445,6 +490,8 @@ class _Importer:
             return key in keys
         if keys.get(key, 0) > 0:
             keys[key] -= 1          # one ledger record stands for one row only
+            if not keys[key]:
+                del keys[key]       # so that an exhausted Counter reads as empty
             return True
         return False
 
@@ -470,7 +517,11 @@ class _Importer:
                 result.rows.append(number)
                 return
             if sheet.title in WHOLE_ROW:
-                key = _whole_row(sheet, _record_cells(sheet, record))
+                # A row of the file is compared with the ledger's records only: with none
+                # of its kind left to match (an empty ledger, the usual first import) it
+                # can be no duplicate, and its key is not built.
+                key = _whole_row(sheet, _record_cells(sheet, record)) \
+                    if self._existing_keys(sheet.title) else None
             if key is not None and self._is_duplicate(sheet.title, key):
                 result.duplicates += 1
                 result.fates.append(DUPLICATE)
@@ -541,10 +592,52 @@ class _Importer:
             # the file. One flush per record was most of a 10,000-row import's time.
             for extra in (*new_staff, *([new_unit] if new_unit is not None else [])):
                 self.s.add(extra)
-            self.s.add(record)
+            if isinstance(record, Inspection):
+                self.inspections.append(record)
+            else:
+                self.s.add(record)
             self.staged += 1
             if self.staged % FLUSH_EVERY == 0:
-                self.s.flush()
+                self.flush()
+
+    def flush(self) -> None:
+        """Write what was staged: the records through the session, then the inspections
+        (most of a city's rows) as one INSERT … RETURNING of many rows and one of their
+        inspectors, instead of an ORM object each (most of a 100,000-row import's time),
+        and mark their days' first entries as the session's flush would (core.inspection_days).
+        The staff, units, campaigns and plan tasks they name were flushed first, so their
+        ids are known."""
+        self.s.flush()
+        if not self.inspections:
+            return
+        table = Inspection.__table__
+        columns = [c for c in table.columns if c.key != "id" and c.key in _INSPECTION_ATTRS]
+        groups: dict[tuple, list[tuple[Inspection, dict]]] = {}
+        for record in self.inspections:
+            row = {}
+            for c in columns:
+                value = getattr(record, c.key)
+                if value is None and c.server_default is not None:
+                    continue        # created_at, updated_at…: the database's default
+                row[c.key] = value
+            row["unit_id"] = record.unit.id
+            row["campaign_id"] = record.campaign.id if record.campaign is not None else None
+            row["plan_task_id"] = record.plan_task.id if record.plan_task is not None else None
+            groups.setdefault(tuple(row), []).append((record, row))
+        connection = self.s.connection()
+        links, days = [], set()
+        for pairs in groups.values():
+            ids = connection.execute(
+                insert(table).returning(table.c.id, sort_by_parameter_order=True),
+                [row for _, row in pairs]).scalars().all()
+            for (record, row), new_id in zip(pairs, ids):
+                links.extend({"inspection_id": new_id, "staff_id": person.id}
+                             for person in record.inspectors)
+                days.add((row["unit_id"], row["date"]))
+        if links:
+            connection.execute(insert(inspection_staff), links)
+        mark_first_of_day(connection, sorted(days))
+        self.inspections = []
 
     # --- helpers for names in cells ---
     @staticmethod
@@ -610,7 +703,7 @@ class _Importer:
         if cells.get("专项行动"):
             campaign = self._campaign_for(cells["专项行动"], fields["date"])
         task = self._plan_task_for(cells.get("检查计划任务"), fields["date"])
-        record = Inspection(**fields, unit=unit, unit_id=unit.id, inspectors=inspectors,
+        record = _unwatched(Inspection, fields, unit=unit, unit_id=unit.id, inspectors=inspectors,
                             campaign=campaign, campaign_id=campaign.id if campaign else None,
                             plan_task=task, plan_task_id=task.id if task else None)
         return record, (name, fields["date"]), new_staff, new_unit
@@ -694,6 +787,26 @@ def _defaults(model) -> dict:
         _DEFAULTS[model] = {c.key: c.default.arg for c in model.__table__.columns
                             if c.default is not None and c.default.is_scalar}
     return _DEFAULTS[model]
+
+
+@functools.cache
+def _attrs(model) -> tuple[str, ...]:
+    return tuple(a.key for a in inspect_mapper(model).column_attrs)
+
+
+def _unwatched(model, fields: dict, **relations):
+    """A record as model(**fields) builds it (the column defaults set, as core.models.Base
+    does), with its values put in place directly instead of through the ORM's attribute
+    events: an inspection is only validated, compared and then written by
+    _Importer.flush's INSERT, never added to the session, so the events (a third of an
+    import's time) had nothing to do. Only for a model without @validates hooks."""
+    record = model.__mapper__.class_manager.new_instance()
+    values = dict.fromkeys(_attrs(model))     # every attribute read fast: None when unset
+    values.update(_defaults(model))
+    values.update(fields)
+    values.update(relations)
+    record.__dict__.update(values)
+    return record
 
 
 class _Filled:
