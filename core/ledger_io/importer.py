@@ -47,6 +47,7 @@ from core.parsing import (
     parse_int, parse_list, parse_money, parse_text, strip_invisible, unescape_excel,
 )
 from core.records import live, save
+from core.limits import MAX_COUNT, MAX_MONEY_CENTS, MAX_NUMBER
 from core.text import clean_text
 from core.validation import validate
 from core import vocab
@@ -68,8 +69,10 @@ TEXT_LIMIT = 5000          # a Text column (违法事实, 备注…) in one cell
 # entries, as the ledger that was exported held them.
 WHOLE_ROW = {"行政检查", "其他执法行为", "学法培训", "专项行动", "权责清单", "复议诉讼", "其他指标"}
 
-# Beyond these a number is a typo (or would overflow the database's 64-bit integers).
-LIMITS = {"int": 10**9, "year": 10**4, "month": 10**4, "money": 10**14, "number": 10**12}
+# Beyond these a number is a typo (or would overflow the database's 64-bit integers); the
+# limits are core.limits', which validation applies to every entry path.
+LIMITS = {"int": MAX_COUNT, "year": 10**4, "month": 10**4, "money": MAX_MONEY_CENTS,
+          "number": MAX_NUMBER}
 _COUNT_UNIT = re.compile(r"\s*(人次|人|次|处|家|个|项|件|所|起|名|份)$")
 _NOT_PLAIN_NUMBER = re.compile(r"[eEiInN]|^.{40,}$")
 # Rejected rows kept with their cells and reason, over all sheets of one file; the rest are
