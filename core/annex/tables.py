@@ -25,6 +25,7 @@ from typing import Callable
 from core.annex.layout import (
     POINTS_PER_WIDTH, PRINT_SCALE_MIN, WRAP_AT, Grid, display_width, page_width_pt,
 )
+from core.figure_format import figure_format
 from core.figures import NO_VALUE, TRAINING_HOURS_EXPECTED, AnnualFigures
 from core.vocab import (
     InspectionCategory, InspectionMethod, InspectionResult, OtherActCategory, PenaltyKind,
@@ -32,11 +33,12 @@ from core.vocab import (
 )
 
 ROW_HEIGHT = 18   # points: a data row with some air around 10-point text
-_KIND_BY_UNIT = {"元": "money", "%": "rate", "学时": "hours"}
 
 
-def value_kind(unit: str) -> str:
-    return _KIND_BY_UNIT.get(unit, "int")
+def value_kind(value) -> str | None:
+    """The number format of a figure's cell: the digits the report prints for it
+    (core.figure_format), 94800 元 as 94800 and 71.43% as 71.4, not 94,800.00."""
+    return figure_format(value)
 
 
 @dataclass(frozen=True)
@@ -120,7 +122,7 @@ class TableSheet:
     def _cell(self, value, unit: str, kind: str | None = None):
         if value is None:
             return (NO_VALUE, "value", None)
-        return (value, "value", kind or value_kind(unit))
+        return (value, "value", kind or value_kind(value))
 
     def present(self, cols: list[Col]) -> list[Col]:
         return [c for c in cols if not c.optional or self.figs.figures.get(c.key) is not None]
