@@ -270,8 +270,9 @@ def penalty_sheet(figs: AnnualFigures, head: SheetHead) -> Grid:
                  Col("当事人为公民（件）", "penalty.party.citizen"),
                  Col("当事人为法人或其他组织（件）", "penalty.party.organisation")])
         t.note("注：处罚种类依《中华人民共和国行政处罚法》第九条排列；一案并处多种处罚的，按其中"
-               "最重的种类计1件，同时处以“其他”和法定种类的按法定种类计。罚没金额为罚款与已知"
-               "金额的没收之和，以处罚决定书载明的金额为准；按决定日期所在年度统计。")
+               "最重的种类计1件，同时处以“其他”和法定种类的按法定种类计。罚没金额为"
+               f"{figs.figure('penalty.amount').note}，以处罚决定书载明的金额为准；"
+               "按决定日期所在年度统计。")
     return t.finish()
 
 
@@ -387,7 +388,7 @@ def staff_sheet(figs: AnnualFigures, head: SheetHead) -> Grid:
              Col("持证率（%）", "staff.certified_rate"),
              Col("法制审核人员", "staff.legal_reviewers")])
     t.note(f"注：持证人数为{figs.year}年12月31日执法证件有效的人数；新申领、注销按发证、注销日期"
-           f"所在年度统计；持证率 = 在编持证人数 ÷ 在编执法岗位人数。")
+           f"所在年度统计；持证率 = {figs.figure('staff.certified_rate').note}。")
     return t.finish()
 
 
@@ -402,7 +403,7 @@ def training_sheet(figs: AnnualFigures, head: SheetHead) -> Grid:
              Col("考试通过（人）", "training.exam_passed"),
              Col("考试通过率（%）", "training.pass_rate")])
     t.note(f"注：执法人员每人每年学法不少于{TRAINING_HOURS_EXPECTED}学时；人均学时"
-           f"= 持证执法人员年度学时合计 ÷ 持证执法人员数。")
+           f"= {figs.figure('training.avg_hours').note}。")
     return t.finish()
 
 

@@ -79,3 +79,25 @@ def test_the_report_the_annex_and_the_overview_print_each_figure_alike(demo_anne
             assert format_value(fig.value, fig.unit).startswith(
                 shown_by_excel(cells[key].value, cells[key].number_format)), key
     assert all(FORMATS[k] == v for k, v in FIGURE_FORMATS.items())
+
+
+def test_the_annex_quotes_the_rule_notes_the_figures_carry(demo_annex, demo_store):
+    """The 说明 sheet and the tables' 注 quote Figure.note instead of typing the rule again, so
+    a rule changed in core.figures reads the same in the annex."""
+    import dataclasses
+
+    from core.annex.notes import figure_notes, rules
+    from core.annex.tables import SheetHead, staff_sheet
+
+    annex, figs = demo_annex
+    explained = annex.texts("说明")
+    tables = annex.texts("执法人员持证情况") + annex.texts("学法培训情况") + annex.texts("行政处罚实施情况")
+    for key in ("penalty.amount", "staff.certified_rate", "training.avg_hours"):
+        note = figs.figure(key).note
+        assert note and note in explained and note in tables, key
+    notes = {**figure_notes(figs), "staff.certified_rate": "甲 ÷ 乙"}
+    assert "持证率 = 甲 ÷ 乙" in dict(rules(2025, "示例区教育局", True, notes))["执法人员"]
+    figs.figures["staff.certified_rate"] = dataclasses.replace(
+        figs.figures["staff.certified_rate"], note="甲 ÷ 乙")
+    grid = staff_sheet(figs, SheetHead("示例区教育局", "2025年度行政执法数据统计表", 8))
+    assert any("持证率 = 甲 ÷ 乙" in str(cell[0]) for row in grid.rows if row for cell in row)
