@@ -51,7 +51,7 @@ from core.limits import MAX_COUNT, MAX_MONEY_CENTS, MAX_NUMBER
 from core.text import clean_text
 from core.validation import validate
 from core import vocab
-from core.years import FIRST_YEAR, LAST_YEAR
+from core.years import FIRST_YEAR, LAST_YEAR, is_valid_year
 
 log = logging.getLogger(__name__)
 
@@ -347,7 +347,7 @@ def parse_cell(sheet: LedgerSheet, column: Column, raw, epoch: dt.date = EPOCH_1
         # "9e999999999" or "inf" would make Decimal build a number too big to handle.
         raise ValidationError(h, f"「{raw[:30]}」不是有效数字。")
     value = _parse_typed(sheet, column, raw, epoch)
-    if kind == "date" and not FIRST_YEAR <= value.year <= LAST_YEAR:
+    if kind == "date" and not is_valid_year(value.year):
         # "2025" typed into a date cell is Excel's day 2025, in 1905: not what was meant.
         raise ValidationError(h, f"「{value:%Y-%m-%d}」不在 {FIRST_YEAR}–{LAST_YEAR} 年之间，"
                                  f"请写成 2025-03-05 或 2025年3月5日。")
