@@ -13,8 +13,11 @@ from sqlalchemy import Float, Integer
 
 # A count of anything: inspections, 出动人次, hazards, applications, 对象基数, a cap.
 MAX_COUNT = 10**9
-# An amount of money (罚款, 没收): in 元, and as stored, in 分.
-MAX_MONEY_YUAN = 10**12
+# An amount of money (罚款, 没收): in 元, and as stored, in 分. Two hundred million 分 is the
+# most a 32-bit INTEGER column holds with room to spare (PostgreSQL's INTEGER stops at
+# 2,147,483,647: a 罚款金额 of 2200万元 failed the save there as a bug, not in words). A
+# larger amount needs BIGINT money columns (a schema change).
+MAX_MONEY_YUAN = 20_000_000
 MAX_MONEY_CENTS = MAX_MONEY_YUAN * 100
 # Any other figure with decimals (a custom figure's 数值, a plan's 检查比例).
 MAX_NUMBER = 10**12

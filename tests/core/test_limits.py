@@ -50,6 +50,12 @@ def test_a_figure_with_decimals_has_its_own_limit(session):
         save(session, CustomFigure(value=float(MAX_NUMBER) * 10, **figure))
 
 
+def test_every_limit_fits_the_servers_32_bit_integer_columns():
+    """PostgreSQL's INTEGER stops at 2**31 - 1: a bigger count or amount in 分 failed the save
+    with a driver error (SQLite's integers are 64-bit and hid it)."""
+    assert MAX_COUNT < 2**31 and MAX_MONEY_CENTS < 2**31
+
+
 def test_keys_years_and_months_are_not_counts():
     table = Inspection.__table__.c
     assert limit_of(table["id"]) is None and limit_of(table["unit_id"]) is None
