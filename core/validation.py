@@ -283,19 +283,31 @@ def check_dates_in_range(record) -> None:
 def check_numbers_in_range(record) -> None:
     """Every count, amount and figure of a record is within core.limits, whichever path it
     came by (form, import, demo, CLI): one limit, not 10⁹ in the import and 10¹⁵ in forms."""
-    for column in type(record).__table__.columns:
-        value = getattr(record, column.key, None)
-        limit = limit_of(column)
-        if limit is None or not isinstance(value, (int, float)) or isinstance(value, bool) \
-                or abs(value) <= limit:
+    for key, limit, label, money in _number_columns(type(record)):
+        value = getattr(record, key, None)
+        if value is None or isinstance(value, bool) or not isinstance(value, (int, float)) \
+                or -limit <= value <= limit:
             continue
-        label = column.info.get("label", column.key)
-        if column.key.endswith("_cents"):
+        if money:
             shown, most = f"{value / 100:.2f} 元", f"{limit // 100:,} 元"
         else:
             shown, most = f"{value:g}" if isinstance(value, float) else str(value), f"{limit:,}"
         raise ValidationError(label, f"（{shown}）过大，最多 {most}，请检查。",
                               record=type(record).KIND)
+
+
+_NUMBERS: dict[type, list[tuple[str, int, str, bool]]] = {}
+
+
+def _number_columns(model) -> list[tuple[str, int, str, bool]]:
+    """(attribute, limit, label, is money) of each limited number column of `model`, worked
+    out once per model: validation runs for every row of a city-sized import."""
+    found = _NUMBERS.get(model)
+    if found is None:
+        found = _NUMBERS[model] = [
+            (c.key, limit, c.info.get("label", c.key), c.key.endswith("_cents"))
+            for c in model.__table__.columns if (limit := limit_of(c)) is not None]
+    return found
 
 
 def validate(record: Record) -> None:
