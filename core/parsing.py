@@ -11,6 +11,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from core.errors import ValidationError
+from core.limits import MAX_MAGNITUDE
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．－／：，＋", "0123456789.-/:,+")
 LIST_SPLIT = re.compile(r"[、，,;；\n]+")
@@ -85,11 +86,6 @@ def parse_date(value, field: str, *, required: bool = False,
         except ValueError:
             pass
     raise ValidationError(field, f"「{value}」不是有效日期，请写成 2025-03-05 或 2025年3月5日。")
-
-
-# No count or amount in a district's year comes near 10^15; bigger text ("9e999999999",
-# "inf") is a typo or a hostile cell, and turning it into an int would hang or overflow.
-MAX_MAGNITUDE = 15
 
 
 def _check_magnitude(number: Decimal, value, field: str) -> None:

@@ -13,6 +13,7 @@ import re
 from decimal import Decimal
 
 from core.errors import ValidationError
+from core.limits import MAX_TRAINING_HOURS, limit_of
 from core.models import (
     Campaign, CustomFigure, Inspection, InspectionCap, InspectionPlanTask, NarrativeText,
     OtherAct, PenaltyCase, PowerItem, Record, ReviewCase, Staff, Training, Unit, split_list,
@@ -31,7 +32,6 @@ SIMPLE_PROCEDURE_KINDS = frozenset({PenaltyKind.WARNING, PenaltyKind.FINE})
 SIMPLE_FINE_LIMIT = {PartyType.CITIZEN: Decimal(200), PartyType.ORGANISATION: Decimal(3000)}
 
 CREDIT_CODE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
-MAX_TRAINING_HOURS = 500
 
 
 class _Checker:
@@ -280,7 +280,38 @@ def check_dates_in_range(record) -> None:
                                   record=type(record).KIND)
 
 
+def check_numbers_in_range(record) -> None:
+    """Every count, amount and figure of a record is within core.limits, whichever path it
+    came by (form, import, demo, CLI): one limit, not 10⁹ in the import and 10¹⁵ in forms."""
+    for key, limit, label, money in _number_columns(type(record)):
+        value = getattr(record, key, None)
+        if value is None or isinstance(value, bool) or not isinstance(value, (int, float)) \
+                or -limit <= value <= limit:
+            continue
+        if money:
+            shown, most = f"{value / 100:.2f} 元", f"{limit // 100:,} 元"
+        else:
+            shown, most = f"{value:g}" if isinstance(value, float) else str(value), f"{limit:,}"
+        raise ValidationError(label, f"（{shown}）过大，最多 {most}，请检查。",
+                              record=type(record).KIND)
+
+
+_NUMBERS: dict[type, list[tuple[str, int, str, bool]]] = {}
+
+
+def _number_columns(model) -> list[tuple[str, int, str, bool]]:
+    """(attribute, limit, label, is money) of each limited number column of `model`, worked
+    out once per model: validation runs for every row of a city-sized import."""
+    found = _NUMBERS.get(model)
+    if found is None:
+        found = _NUMBERS[model] = [
+            (c.key, limit, c.info.get("label", c.key), c.key.endswith("_cents"))
+            for c in model.__table__.columns if (limit := limit_of(c)) is not None]
+    return found
+
+
 def validate(record: Record) -> None:
     check_storable_text(record)
     check_dates_in_range(record)
+    check_numbers_in_range(record)
     VALIDATORS[type(record)](record)

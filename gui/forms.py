@@ -1,4 +1,6 @@
-"""The entry form of every record kind, built from gui.kinds.
+"""The entry form of every record kind, built from gui.kinds: the dialog, and its save.
+
+The widgets come from gui.form_widgets, and their values are set and read by gui.form_values.
 
 Speed for the clerk: Enter moves to the next field, Ctrl+Enter saves and starts a new entry
 keeping the date, staff and departments; names are picked by typing. Every value is parsed
@@ -9,37 +11,26 @@ core and shown under its own field. Closing a form with unsaved changes asks fir
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QFormLayout, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
-    QPlainTextEdit, QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget,
+    QComboBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
+    QPushButton, QScrollArea, QVBoxLayout, QWidget,
 )
 
 from core.errors import ValidationError, ZhifaError
-from core.models import (
-    Inspection, InspectionPlanTask, PenaltyCase, Unit, cents_to_yuan, join_list, split_list,
-)
-from core.parsing import parse_date, parse_decimal, parse_int, parse_text
+from core.models import Inspection, InspectionPlanTask, PenaltyCase, Unit
+from core.parsing import parse_date
 from core.records import inspections_same_day, live, staff_by_name, unit_by_name
 from core.undo import snapshot
-from core.years import FIRST_YEAR, LAST_YEAR
 from core.unit_types import unit_type_from_name
-from core.vocab import StaffStatus, UnitType
-from gui import drafts, messages, pickers, screen
+from core.vocab import UnitType
+from gui import drafts, form_values, form_widgets, messages, pickers, screen
 from gui.kinds import KINDS, Field, Kind
 from gui.operations import Operation, models_of
 from gui.shared import text_setting
-
-DATE_HINT = "如 2025-03-05 或 2025/3/5"
-SINGLE_DEPARTMENT = {"lead_department", "department"}
-# What to write in a multi-line field whose form is not plain text.
-LONG_HINTS = {"CustomFigure": {
-    "sentence": "报告中写出这个指标的句子：{value} 处印出数值，{unit} 单位，{name} 名称，"
-                "{year} 年度。如：全年办理学生转学{value}{unit}。不填则报告用模板句子。"}}
 
 
 def open_form(shared, key: str, record_id: int | None, parent=None,
@@ -226,82 +217,12 @@ class RecordForm(QDialog):
 
     # --- widgets ---------------------------------------------------------------------
     def _make_widget(self, f: Field) -> QWidget:
-        w: QWidget
-        if f.widget in ("text", "int", "float", "money", "date", "unit", "staff", "departments"):
-            w = QLineEdit()
-            w.returnPressed.connect(lambda w=w: self._enter_in(w))
-            w.textEdited.connect(self._touched)
-            if f.widget == "date":
-                w.setPlaceholderText(DATE_HINT)
-            if f.widget == "money":
-                w.setPlaceholderText("元")
-            if f.widget in ("unit", "staff", "departments"):
-                source = "departments" if f.widget == "departments" else f.widget
-                multi = f.widget == "staff" or (f.widget == "departments"
-                                                and f.attr not in SINGLE_DEPARTMENT)
-                w.setCompleter(pickers.ListCompleter(self._names[source], w, multi=multi))
-                if multi:
-                    w.setPlaceholderText("输入姓名可快速选择，多人用、分隔" if f.widget == "staff"
-                                         else "输入部门名称可快速选择，多个用、分隔")
-            if f.widget == "unit":
-                w.setPlaceholderText("输入名称可快速选择；新名称可就地新建")
-                w.editingFinished.connect(self._unit_changed)
-            if f.widget == "date" and f.attr == "date" and self.kind.model is Inspection:
-                w.editingFinished.connect(self._unit_changed)
-        elif f.widget == "long":
-            w = QPlainTextEdit()
-            if f.attr in LONG_HINTS.get(self.kind.model.__name__, {}):
-                w.setPlaceholderText(LONG_HINTS[self.kind.model.__name__][f.attr])
-            w.setTabChangesFocus(True)
-            w.installEventFilter(self)      # Enter moves on; Shift+Enter starts a new line
-            w.setFixedHeight(64)
-            w.textChanged.connect(self._touched)
-        elif f.widget == "choice":
-            w = QComboBox()
-            w.addItems(f.vocab.values())
-            if self._must_choose(f):
-                w.setPlaceholderText("请选择")
-                w.setCurrentIndex(-1)
-            w.currentIndexChanged.connect(self._touched)
-        elif f.widget == "bool":
-            w = QCheckBox("是")
-            w.toggled.connect(self._touched)
-        elif f.widget == "kinds":
-            w = QWidget()
-            grid = QGridLayout(w)
-            grid.setContentsMargins(0, 0, 0, 0)
-            w.boxes = []
-            for i, v in enumerate(f.vocab.values()):
-                cb = QCheckBox(v)
-                cb.toggled.connect(self._touched)
-                grid.addWidget(cb, i // 3, i % 3)
-                w.boxes.append(cb)
-        elif f.widget == "year":
-            w = QSpinBox()
-            w.setRange(FIRST_YEAR, LAST_YEAR)
-            w.valueChanged.connect(self._touched)
-        elif f.widget == "month":
-            w = QComboBox()
-            w.addItem("全年", 0)          # 0 for "none", never None (see gui.flaglist)
-            for m in range(1, 13):
-                w.addItem(f"{m}月", m)
-            w.currentIndexChanged.connect(self._touched)
-        elif f.widget in ("campaign", "penalty", "plan_task"):
-            w = QComboBox()
-            w.addItem("（无）", 0)
-            for i, name in {"campaign": self._campaigns, "penalty": self._penalties,
-                            "plan_task": self._plan_tasks}[f.widget]:
-                w.addItem(name, i)
-            w.currentIndexChanged.connect(self._touched)
-        else:
-            raise ValueError(f.widget)
-        w.setObjectName(f.attr)
-        # Enter moves on from lists, ticks and numbers too, not only from text fields.
-        targets = w.boxes if f.widget == "kinds" else [w]
-        for t in targets:
-            if isinstance(t, (QComboBox, QCheckBox, QSpinBox)):
-                t.installEventFilter(self)
-        return w
+        return form_widgets.make_widget(f, self.kind.model, form_widgets.Wiring(
+            names=self._names,
+            picks={"campaign": self._campaigns, "penalty": self._penalties,
+                   "plan_task": self._plan_tasks},
+            key_filter=self, entered=self._enter_in, touched=self._touched,
+            unit_changed=self._unit_changed))
 
     def eventFilter(self, obj, event) -> bool:
         if (event.type() == QEvent.Type.KeyPress
@@ -321,19 +242,9 @@ class RecordForm(QDialog):
         if widget is self.widgets.get("unit_id"):
             targets.append(self.unit_type)          # a new unit's type, asked for there
         for t in targets:
-            if isinstance(t, QLineEdit):
-                signal = t.textEdited
-            elif isinstance(t, QPlainTextEdit):
-                signal = t.textChanged
-            elif isinstance(t, QComboBox):
-                signal = t.currentIndexChanged
-            elif isinstance(t, QCheckBox):
-                signal = t.toggled
-            elif isinstance(t, QSpinBox):
-                signal = t.valueChanged
-            else:
-                continue
-            signal.connect(lambda *_a, e=error: e.hide())
+            signal = form_widgets.edited_signal(t)
+            if signal is not None:
+                signal.connect(lambda *_a, e=error: e.hide())
 
     def _enter_in(self, widget: QLineEdit) -> None:
         """Enter moves to the next field, except when it takes a name from a multi-name
@@ -366,14 +277,6 @@ class RecordForm(QDialog):
         self.setWindowTitle(f"{verb}{self.kind.title}")
 
     # --- load / defaults -------------------------------------------------------------
-    @staticmethod
-    def _must_choose(f: Field) -> bool:
-        """A choice that feeds a statistic starts empty: its first value would look like data
-        (检查方式 「双随机一公开·部门联合」 kept by pressing Enter through the form). A new
-        person's 状态 is 在岗 by what a new entry is. A choice that may stay blank (its first
-        value is "": 检查来源 outside a 个案) starts blank, which is a choice too."""
-        return f.vocab is not StaffStatus and "" not in f.vocab.values()
-
     def _choice_key(self, f: Field) -> str:
         return f"form/{self.key}/{f.attr}"
 
@@ -394,77 +297,15 @@ class RecordForm(QDialog):
         with self.shared.store.read_session() as s:
             r = s.get(self.kind.model, self.record_id)
             for f in self.kind.fields:
-                self._set(f, getattr(r, f.attr) if f.widget not in ("unit",) else r.unit, s)
+                self._set(f, getattr(r, f.attr) if f.widget != "unit" else r.unit)
 
-    def _set(self, f: Field, value, session=None) -> None:
-        w = self.widgets[f.attr]
-        if f.widget == "unit":
-            w.setText(value.name if value is not None else "")
-        elif f.widget == "staff":
-            w.setText("、".join(p.name for p in value))
-            w.setCursorPosition(0)              # a long list shows its first names
-        elif f.widget == "date":
-            w.setText(f"{value:%Y-%m-%d}" if value else "")
-        elif f.widget == "money":
-            w.setText("" if value is None else f"{cents_to_yuan(value):f}")
-        elif f.widget == "float":
-            w.setText("" if value is None else f"{value:g}")
-        elif f.widget in ("text", "int", "departments"):
-            w.setText("" if value is None else str(value))
-        elif f.widget == "long":
-            w.setPlainText(value or "")
-        elif f.widget == "choice":
-            w.setCurrentText(value or "")
-        elif f.widget == "bool":
-            w.setChecked(bool(value))
-        elif f.widget == "kinds":
-            chosen = set(split_list(value))
-            for cb in w.boxes:
-                cb.setChecked(cb.text() in chosen)
-        elif f.widget == "year":
-            w.setValue(int(value or self.shared.year))
-        elif f.widget in ("month", "campaign", "penalty", "plan_task"):
-            w.setCurrentIndex(max(0, w.findData(value or 0)))
+    def _set(self, f: Field, value) -> None:
+        form_values.set_value(self.widgets[f.attr], f, value, self.shared.year)
 
     # --- values ----------------------------------------------------------------------
     def _value(self, f: Field, session):
         w = self.widgets[f.attr]
         label = f.label(self.kind.model)
-        column = self.kind.model.__table__.c.get(f.attr)
-        nullable = column is not None and column.nullable
-        if f.widget in ("text", "departments"):
-            text = parse_text(w.text(), label, required=f.required)
-            if f.widget == "departments" and f.attr not in SINGLE_DEPARTMENT:
-                return join_list(pickers.split_names(text))
-            return text
-        if f.widget == "long":
-            return parse_text(w.toPlainText(), label, required=f.required)
-        if f.widget == "int":
-            return parse_int(w.text(), label, required=f.required)
-        if f.widget == "float":
-            v = parse_decimal(w.text(), label, required=f.required)
-            return None if v is None else float(v)
-        if f.widget == "money":
-            # Decimal(0), not 0: an empty 罚款金额 of a case without a fine is a Decimal too
-            # (an int 0 here made the save fail as a bug).
-            v = parse_decimal(w.text(), label, default=None if nullable else Decimal(0))
-            return None if v is None else int((v * 100).to_integral_value())
-        if f.widget == "date":
-            return parse_date(w.text(), label, required=f.required)
-        if f.widget == "choice":
-            if w.currentIndex() < 0:
-                raise ValidationError(label, "请选择。")
-            if f.carry:                 # the next new entry starts from the clerk's last choice
-                self.shared.settings.setValue(self._choice_key(f), w.currentText())
-            return w.currentText()
-        if f.widget == "bool":
-            return w.isChecked()
-        if f.widget == "kinds":
-            return join_list(cb.text() for cb in w.boxes if cb.isChecked())
-        if f.widget == "year":
-            return w.value()
-        if f.widget in ("month", "campaign", "penalty", "plan_task"):
-            return w.currentData() or None
         if f.widget == "staff":
             people = []
             for name in pickers.split_names(w.text()):
@@ -487,7 +328,12 @@ class RecordForm(QDialog):
                 unit = Unit(name=name, unit_type=self.unit_type.currentText())
                 self.shared.history.save(session, unit)
             return unit.id
-        raise ValueError(f.widget)
+        column = self.kind.model.__table__.c.get(f.attr)
+        value = form_values.read_value(w, f, label,
+                                       nullable=column is not None and column.nullable)
+        if f.widget == "choice" and f.carry:    # the next new entry starts from this choice
+            self.shared.settings.setValue(self._choice_key(f), value)
+        return value
 
     def _unit_changed(self) -> None:
         if "unit_id" not in self.widgets:
@@ -581,18 +427,7 @@ class RecordForm(QDialog):
         for f in self.kind.fields:
             if f.carry:
                 continue
-            w = self.widgets[f.attr]
-            if isinstance(w, QLineEdit):
-                w.clear()
-            elif isinstance(w, QPlainTextEdit):
-                w.clear()
-            elif isinstance(w, QCheckBox):
-                w.setChecked(False)
-            elif isinstance(w, QComboBox):
-                w.setCurrentIndex(-1 if f.widget == "choice" and self._must_choose(f) else 0)
-            elif f.widget == "kinds":
-                for cb in w.boxes:
-                    cb.setChecked(False)
+            form_values.clear_value(self.widgets[f.attr], f)
         self.record_id = None
         self.dirty = False
         self._update_title()
@@ -609,23 +444,8 @@ class RecordForm(QDialog):
     def draft_fields(self) -> dict:
         """What each field shows now, as text, ticks and choices (not parsed: a half-typed
         date is kept as typed)."""
-        out: dict = {}
-        for f in self.kind.fields:
-            w = self.widgets[f.attr]
-            if f.widget == "kinds":
-                out[f.attr] = [cb.text() for cb in w.boxes if cb.isChecked()]
-            elif isinstance(w, QLineEdit):
-                out[f.attr] = w.text()
-            elif isinstance(w, QPlainTextEdit):
-                out[f.attr] = w.toPlainText()
-            elif isinstance(w, QCheckBox):
-                out[f.attr] = w.isChecked()
-            elif isinstance(w, QSpinBox):
-                out[f.attr] = w.value()
-            elif f.widget == "choice":
-                out[f.attr] = w.currentText() if w.currentIndex() >= 0 else ""
-            elif isinstance(w, QComboBox):
-                out[f.attr] = w.currentData()
+        out: dict = {f.attr: form_values.draft_value(self.widgets[f.attr], f)
+                     for f in self.kind.fields}
         out["__unit_type"] = self.unit_type.currentText() if self.unit_type.currentIndex() >= 0 else ""
         return out
 
@@ -633,22 +453,7 @@ class RecordForm(QDialog):
         for f in self.kind.fields:
             if f.attr not in fields:
                 continue
-            w, value = self.widgets[f.attr], fields[f.attr]
-            if f.widget == "kinds":
-                for cb in w.boxes:
-                    cb.setChecked(cb.text() in value)
-            elif isinstance(w, QLineEdit):
-                w.setText(str(value))
-            elif isinstance(w, QPlainTextEdit):
-                w.setPlainText(str(value))
-            elif isinstance(w, QCheckBox):
-                w.setChecked(bool(value))
-            elif isinstance(w, QSpinBox):
-                w.setValue(int(value))
-            elif f.widget == "choice":
-                w.setCurrentIndex(w.findText(value) if value else -1)
-            elif isinstance(w, QComboBox):
-                w.setCurrentIndex(max(0, w.findData(value or 0)))
+            form_values.apply_draft_value(self.widgets[f.attr], f, fields[f.attr])
         unit_type = fields.get("__unit_type", "")
         if "unit_id" in self.widgets:
             self._unit_changed()

@@ -7,15 +7,14 @@ view fills in when they are done; a hidden overview only notes that it is out of
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget,
 )
 
 from core.compliance import check_year
-from core.figures import NO_VALUE, annual_figures
+from core.figure_format import figure_number, figure_text
+from core.figures import annual_figures
 from gui.background import run_task, snapshot_session
 from gui.chart import MonthlyBarChart
 from gui.flaglist import FlagTree, open_flag
@@ -29,17 +28,9 @@ KEY_FIGURES = (
 
 
 def format_value(value, unit: str) -> str:
-    if value is None:                  # a rate or average of nothing: an empty ledger's first day
-        return NO_VALUE
-    if isinstance(value, Decimal):
-        text = f"{value:,.2f}"
-    elif isinstance(value, float):
-        text = f"{value:,.1f}"
-    elif isinstance(value, int):
-        text = f"{value:,}"
-    else:
-        text = str(value)
-    return f"{text}{unit}" if unit != "%" else f"{text}%"
+    """The figure as the report and the annex print it (core.figure_format): the title says
+    these are the report's numbers, so they are written the report's way."""
+    return figure_text(value, unit)
 
 
 def change_text(fig) -> str:
@@ -49,9 +40,9 @@ def change_text(fig) -> str:
     if pct is None:
         return f"上年 {format_value(fig.previous, fig.unit)}"
     if pct > 0:
-        return f"较上年增长 {pct:.1f}%"
+        return f"较上年增长 {figure_number(pct)}%"
     if pct < 0:
-        return f"较上年减少 {-pct:.1f}%"
+        return f"较上年减少 {figure_number(-pct)}%"
     return "与上年持平"
 
 

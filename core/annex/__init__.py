@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from core.annex import monthly
 from core.annex.layout import Grid, cjk_workbook, setup_print, sheet_title
 from core.annex.ledgers import write_ledgers
-from core.annex.notes import notes_grid
+from core.annex.notes import figure_notes, notes_grid
 from core.annex.sources import write_sources
 from core.annex.tables import TABLE_SHEETS, SheetHead, TableSheet
 from core.figures import TRAINING_HOURS_EXPECTED, AnnualFigures, annual_figures
@@ -153,7 +153,7 @@ def fill_working(wb, session: Session, figures: AnnualFigures, bureau: str, say)
                           f"{bureau}{year}年度执法人员学法学时", title_rows="1:2")
     empty = write_ledgers(wb, taken, session, year, bureau, say)
     _write_grid_sheet(wb, taken, "说明", notes_grid(year, bureau, figures.has_previous,
-                                                     empty_ledgers=empty),
+                                                     figure_notes(figures), empty_ledgers=empty),
                       f"{bureau}{year}年度行政执法数据统计 填报说明", title_rows="1:2")
     # 说明 first: the reader meets the rules before the rows they explain.
     wb._sheets.insert(0, wb._sheets.pop())

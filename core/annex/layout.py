@@ -24,6 +24,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from core.figure_format import FIGURE_FORMATS
 from core.text import excel_text
 
 # One CJK font throughout (issue 17): titles are the same 宋体, larger and bold. A second
@@ -40,7 +41,9 @@ FORMATS = {"int": "0", "cap": "0", "money": "#,##0.00", "rate": "0.0", "hours": 
            "date": "yyyy-mm-dd", "change": "+0.0;-0.0;0.0",
            # 较上年: a rate by 百分点, a count or an amount by percent (core.annex.tables)
            "points": '+0.0"个百分点";-0.0"个百分点";0.0"个百分点"',
-           "percent": '+0.0"%";-0.0"%";0.0"%"'}
+           "percent": '+0.0"%";-0.0"%";0.0"%"',
+           # a figure: its digits as the report prints them (core.figure_format)
+           **FIGURE_FORMATS}
 
 # Cell looks, by role. Each role is a dict of style attributes applied to a WriteOnlyCell.
 STYLES = {

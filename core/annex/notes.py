@@ -9,10 +9,17 @@ import datetime as dt
 from core import __version__
 from core.annex.layout import Grid
 from core.annex.sources import SOURCE_ROWS_PER_FIGURE
-from core.figures import TRAINING_HOURS_EXPECTED
+from core.figures import TRAINING_HOURS_EXPECTED, AnnualFigures
 
 
-def rules(year: int, bureau: str, has_previous: bool) -> list[tuple[str, str]]:
+def figure_notes(figures: AnnualFigures) -> dict[str, str]:
+    """The rule note each figure carries (core.figures writes it once, beside the count)."""
+    return {key: fig.note for key, fig in figures.figures.items() if fig.note}
+
+
+def rules(year: int, bureau: str, has_previous: bool,
+          notes: dict[str, str]) -> list[tuple[str, str]]:
+    """`notes`: each figure's rule note (Figure.note), by key; the rules quote them."""
     return [
         ("统计范围", f"本附件统计{bureau}{year}年1月1日至12月31日实施的行政执法行为。各项行为按"
                      f"决定或完成日期所在年度统计（行政处罚按决定日期，行政检查按检查日期，"
@@ -28,14 +35,14 @@ def rules(year: int, bureau: str, has_previous: bool) -> list[tuple[str, str]]:
                          "活动、责令停产停业、责令关闭/限制从业、吊销许可证件、行政拘留、其他。一案"
                          "并处多种处罚的，只计1件，计入其中最重的种类；同时处以“其他”和法定种类的，"
                          "计入法定种类。"),
-        ("罚没金额", "罚款与已知金额的没收之和，以处罚决定书载明的金额为准，单位为元。"),
+        ("罚没金额", f"{notes['penalty.amount']}，以处罚决定书载明的金额为准，单位为元。"),
         ("处罚程序", "简易程序（《行政处罚法》第五十一条）仅适用于警告，或对公民处200元以下、对"
                      "法人或其他组织处3000元以下罚款；其余为普通程序（亦称一般程序）。"),
         ("公示时限", "行政许可、行政处罚决定自作出之日起7个工作日内公示；其他执法结果20个工作日内"
                      "公示（国办发〔2018〕118号）。工作日按国家法定节假日安排计算。"),
         ("执法人员", f"持证人数为{year}年12月31日执法证件有效的人数；新申领、注销按发证、注销日期"
-                     f"所在年度统计；持证率 = 在编持证人数 ÷ 在编执法岗位人数。"),
-        ("学法培训", f"人均学法学时 = 持证执法人员年度学时合计 ÷ 持证执法人员数；执法人员"
+                     f"所在年度统计；持证率 = {notes['staff.certified_rate']}。"),
+        ("学法培训", f"人均学法学时 = {notes['training.avg_hours']}；执法人员"
                      f"每人每年学法不少于{TRAINING_HOURS_EXPECTED}学时。"),
         ("职权与“不适用”", "本单位当年权责清单中没有某类职权、台账中也没有该类行为的，相应表格注明"
                            "“不适用”；有该类职权但当年未发生的，填0。"),
@@ -57,13 +64,13 @@ def rules(year: int, bureau: str, has_previous: bool) -> list[tuple[str, str]]:
     ]
 
 
-def notes_grid(year: int, bureau: str, has_previous: bool,
+def notes_grid(year: int, bureau: str, has_previous: bool, notes: dict[str, str],
                generated: dt.datetime | None = None, empty_ledgers: list[str] = ()) -> Grid:
     g = Grid()
     g.add([(f"{bureau}{year}年度行政执法数据统计 填报说明", "title", None)], height=30)
     g.merge_row(1, 1, 2)
     g.add([("项目", "head", None), ("说明", "head", None)], height=20)
-    for topic, text in rules(year, bureau, has_previous):
+    for topic, text in rules(year, bureau, has_previous, notes):
         lines = 1 + len(text) // 50
         g.add([(topic, "label", None), (text, "text", None)], height=16 * lines + 4)
     if empty_ledgers:

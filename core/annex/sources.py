@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from core.annex.layout import fit_width, styled
 from core.annex.tables import value_kind
 from core.annex.tracing import trace_figures
+from core.figure_format import figure_number
 from core.figures import NO_VALUE, AnnualFigures, Figure
 from core.models import Staff
 from core.text import excel_text, excel_texts
@@ -64,10 +65,10 @@ def how_computed(fig: Figure, year: int | None = None) -> str:
 def filled_sentence(sentence: str, *, year, name, value, unit) -> str:
     """The clerk's 其他指标 sentence as the report prints it, {year}/{value}/{unit}/{name}
     filled (core.report.content fills it for the report; the same function here)."""
-    from core.report.content import clerk_sentence, number
+    from core.report.content import clerk_sentence
 
     return clerk_sentence(sentence or "", year=year, name=name,
-                           value=number(value) if value is not None else "", unit=unit or "")
+                           value=figure_number(value) if value is not None else "", unit=unit or "")
 
 
 def _redated(session: Session, fig: Figure, rows: list) -> list:
@@ -117,7 +118,7 @@ def write_sources(ws, session: Session, figs: AnnualFigures, bureau: str) -> Non
 
     def lead(values: list, unit: str) -> list:
         """A figure's first row: bold, with a rule above it, so each figure stands apart."""
-        kinds = [None, value_kind(unit), None, "int", None, None, "date", None, "int"]
+        kinds = [None, value_kind(values[1]), None, "int", None, None, "date", None, "int"]
         return [styled(ws, v, "lead", k) for v, k in zip(values, kinds)]
 
     for fig in figs.figures.values():

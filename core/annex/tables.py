@@ -25,6 +25,7 @@ from typing import Callable
 from core.annex.layout import (
     POINTS_PER_WIDTH, PRINT_SCALE_MIN, WRAP_AT, Grid, display_width, page_width_pt,
 )
+from core.figure_format import figure_format
 from core.figures import NO_VALUE, TRAINING_HOURS_EXPECTED, AnnualFigures
 from core.vocab import (
     InspectionCategory, InspectionMethod, InspectionResult, OtherActCategory, PenaltyKind,
@@ -32,11 +33,12 @@ from core.vocab import (
 )
 
 ROW_HEIGHT = 18   # points: a data row with some air around 10-point text
-_KIND_BY_UNIT = {"元": "money", "%": "rate", "学时": "hours"}
 
 
-def value_kind(unit: str) -> str:
-    return _KIND_BY_UNIT.get(unit, "int")
+def value_kind(value) -> str | None:
+    """The number format of a figure's cell: the digits the report prints for it
+    (core.figure_format), 94800 元 as 94800 and 71.43% as 71.4, not 94,800.00."""
+    return figure_format(value)
 
 
 @dataclass(frozen=True)
@@ -120,7 +122,7 @@ class TableSheet:
     def _cell(self, value, unit: str, kind: str | None = None):
         if value is None:
             return (NO_VALUE, "value", None)
-        return (value, "value", kind or value_kind(unit))
+        return (value, "value", kind or value_kind(value))
 
     def present(self, cols: list[Col]) -> list[Col]:
         return [c for c in cols if not c.optional or self.figs.figures.get(c.key) is not None]
@@ -268,8 +270,9 @@ def penalty_sheet(figs: AnnualFigures, head: SheetHead) -> Grid:
                  Col("当事人为公民（件）", "penalty.party.citizen"),
                  Col("当事人为法人或其他组织（件）", "penalty.party.organisation")])
         t.note("注：处罚种类依《中华人民共和国行政处罚法》第九条排列；一案并处多种处罚的，按其中"
-               "最重的种类计1件，同时处以“其他”和法定种类的按法定种类计。罚没金额为罚款与已知"
-               "金额的没收之和，以处罚决定书载明的金额为准；按决定日期所在年度统计。")
+               "最重的种类计1件，同时处以“其他”和法定种类的按法定种类计。罚没金额为"
+               f"{figs.figure('penalty.amount').note}，以处罚决定书载明的金额为准；"
+               "按决定日期所在年度统计。")
     return t.finish()
 
 
@@ -385,7 +388,7 @@ def staff_sheet(figs: AnnualFigures, head: SheetHead) -> Grid:
              Col("持证率（%）", "staff.certified_rate"),
              Col("法制审核人员", "staff.legal_reviewers")])
     t.note(f"注：持证人数为{figs.year}年12月31日执法证件有效的人数；新申领、注销按发证、注销日期"
-           f"所在年度统计；持证率 = 在编持证人数 ÷ 在编执法岗位人数。")
+           f"所在年度统计；持证率 = {figs.figure('staff.certified_rate').note}。")
     return t.finish()
 
 
@@ -400,7 +403,7 @@ def training_sheet(figs: AnnualFigures, head: SheetHead) -> Grid:
              Col("考试通过（人）", "training.exam_passed"),
              Col("考试通过率（%）", "training.pass_rate")])
     t.note(f"注：执法人员每人每年学法不少于{TRAINING_HOURS_EXPECTED}学时；人均学时"
-           f"= 持证执法人员年度学时合计 ÷ 持证执法人员数。")
+           f"= {figs.figure('training.avg_hours').note}。")
     return t.finish()
 
 

@@ -136,7 +136,15 @@ def _trace_group(session, model, joins, members, shape, limit) -> dict[str, Trac
     q = selecting(model.id, *columns, *masks).order_by(
         *(c for c in (_ORDER.get(model), model.id) if c is not None))
     first = len(columns) + 1
-    for row in session.execute(q.execution_options(yield_per=2000)):
+    # Closed on leaving, also when the loop stops early: a server's cursor is not left open.
+    with session.execute(q.execution_options(yield_per=2000)) as result:
+        _collect(result, first, wanted, traces, model, limit)
+    return {fig.key: trace for fig, trace in zip(members, traces)}
+
+
+def _collect(result, first: int, wanted: list[int], traces: list, model, limit) -> None:
+    """Hand each row to the figures whose bits it carries, until each has its rows."""
+    for row in result:
         source = None
         for n, mask in enumerate(row[first:]):
             mask &= wanted[n]
@@ -151,4 +159,3 @@ def _trace_group(session, model, joins, members, shape, limit) -> dict[str, Trac
                     wanted[n] ^= bit
         if not any(wanted):
             break
-    return {fig.key: trace for fig, trace in zip(members, traces)}

@@ -50,10 +50,11 @@ from core.parsing import (
     parse_int, parse_list, parse_money, parse_text, strip_invisible,
 )
 from core.records import live, save
+from core.limits import MAX_COUNT, MAX_MONEY_CENTS, MAX_NUMBER
 from core.text import clean_text
 from core.validation import validate
 from core import vocab
-from core.years import FIRST_YEAR, LAST_YEAR
+from core.years import FIRST_YEAR, LAST_YEAR, is_valid_year
 
 log = logging.getLogger(__name__)
 
@@ -71,8 +72,10 @@ TEXT_LIMIT = 5000          # a Text column (违法事实, 备注…) in one cell
 # entries, as the ledger that was exported held them.
 WHOLE_ROW = {"行政检查", "其他执法行为", "学法培训", "专项行动", "权责清单", "复议诉讼", "其他指标"}
 
-# Beyond these a number is a typo (or would overflow the database's 64-bit integers).
-LIMITS = {"int": 10**9, "year": 10**4, "month": 10**4, "money": 10**14, "number": 10**12}
+# Beyond these a number is a typo (or would overflow the database's 64-bit integers); the
+# limits are core.limits', which validation applies to every entry path.
+LIMITS = {"int": MAX_COUNT, "year": 10**4, "month": 10**4, "money": MAX_MONEY_CENTS,
+          "number": MAX_NUMBER}
 _COUNT_UNIT = re.compile(r"\s*(人次|人|次|处|家|个|项|件|所|起|名|份)$")
 _NOT_PLAIN_NUMBER = re.compile(r"[eEiInN]|^.{40,}$")
 # Rejected rows kept with their cells and reason, over all sheets of one file; the rest are
@@ -382,7 +385,7 @@ def parse_cell(sheet: LedgerSheet, column: Column, raw, epoch: dt.date = EPOCH_1
         # "9e999999999" or "inf" would make Decimal build a number too big to handle.
         raise ValidationError(h, f"「{raw[:30]}」不是有效数字。")
     value = _parse_typed(sheet, column, raw, epoch)
-    if kind == "date" and not FIRST_YEAR <= value.year <= LAST_YEAR:
+    if kind == "date" and not is_valid_year(value.year):
         # "2025" typed into a date cell is Excel's day 2025, in 1905: not what was meant.
         raise ValidationError(h, f"「{value:%Y-%m-%d}」不在 {FIRST_YEAR}–{LAST_YEAR} 年之间，"
                                  f"请写成 2025-03-05 或 2025年3月5日。")

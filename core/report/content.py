@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from core.figure_format import figure_number
 from core.figures import TRAINING_HOURS_EXPECTED, AnnualFigures, Figure
 from core.narrative import GENERATED_WHEN_EMPTY, TEMPLATE, Narrative
 from core.models import split_list
@@ -174,14 +175,7 @@ class ReportContent:
 
 # --- numbers as a Chinese report writes them ------------------------------------------
 
-def number(value) -> str:
-    """674 → "674"; 71.43 → "71.4"; 95.0 → "95"; money Decimal('94800.00') → "94800"."""
-    if isinstance(value, Decimal):
-        return str(int(value)) if value == value.to_integral_value() else f"{value:.2f}"
-    if isinstance(value, float):
-        text = f"{value:.1f}"
-        return text[:-2] if text.endswith(".0") else text
-    return str(value)
+number = figure_number      # one way to print a figure: core.figure_format
 
 
 def joined(parts: list[str]) -> str:

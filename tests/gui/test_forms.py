@@ -7,12 +7,13 @@ from __future__ import annotations
 import gc
 import sys
 
+import pytest
 from PySide6.QtCore import QCoreApplication, Qt, QThreadPool
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import func, select
 
 from core.models import Inspection, PenaltyCase
-from gui.forms import RecordForm
+from gui.forms import RecordForm, open_form
 
 
 def test_enter_moves_to_the_next_field_and_never_saves(qtbot, window, demo_store):
@@ -174,3 +175,54 @@ def test_a_training_for_everyone_takes_one_click(qtbot, window, demo_store):
     with demo_store.read_session() as s:
         t = s.scalar(select(Training).where(Training.topic == "年终执法案卷评查培训"))
         assert len(t.participants) == 20 and t.hours == 3
+
+
+def test_a_form_refuses_a_third_decimal_of_a_yuan_in_the_imports_words(qtbot, window, demo_store):
+    """Forms read money with core.parsing.parse_money, as the import does: 1000.005 元 was
+    rounded to 1000.01 without a word."""
+    from core.errors import ValidationError
+    from core.parsing import parse_money
+
+    with pytest.raises(ValidationError) as imported:
+        parse_money("1000.005", "罚款金额")
+    case_id, fine = _first(demo_store, PenaltyCase, PenaltyCase.fine_cents > 0)
+    form = open_form(window.shared, "penalty", case_id, parent=window)
+    form.widgets["fine_cents"].setText("1000.005")
+    before = _count(demo_store, PenaltyCase)
+    assert form.save() is False
+    shown = form.errors["罚款金额"]
+    assert not shown.isHidden()
+    assert shown.text() == str(imported.value).split("：", 1)[-1]
+    assert "两位小数" in shown.text()
+    assert _count(demo_store, PenaltyCase) == before
+    assert _first(demo_store, PenaltyCase, PenaltyCase.id == case_id)[1] == fine
+    form.widgets["fine_cents"].setText("1000.01")       # two decimals are an amount
+    assert form.save() is True
+    assert _first(demo_store, PenaltyCase, PenaltyCase.id == case_id)[1] == 100001
+    form.dirty = False
+    form.close()
+
+
+def test_a_form_refuses_a_count_beyond_the_one_limit(qtbot, window, demo_store):
+    from core.limits import MAX_COUNT
+
+    inspection_id, _personnel = _first(demo_store, Inspection, Inspection.personnel > 0)
+    form = open_form(window.shared, "inspection", inspection_id, parent=window)
+    form.widgets["personnel"].setText(str(MAX_COUNT + 1))
+    assert form.save() is False
+    assert "过大" in form.errors["出动人次"].text()
+    form.widgets["personnel"].setText(str(MAX_COUNT))
+    assert form.save() is True
+    form.dirty = False
+    form.close()
+
+
+def _first(store, model, where) -> tuple:
+    column = model.fine_cents if model is PenaltyCase else model.personnel
+    with store.read_session() as s:
+        return tuple(s.execute(select(model.id, column).where(where).order_by(model.id)).first())
+
+
+def _count(store, model) -> int:
+    with store.read_session() as s:
+        return s.scalar(select(func.count()).select_from(model))
