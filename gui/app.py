@@ -81,7 +81,8 @@ def offer_demo(window, shared) -> bool:
     from gui import messages
 
     with shared.store.read_session() as s:
-        if years_with_data(s) or profile(s) is not None:
+        # The profile first: one row, where the years are a pass over every record.
+        if profile(s) is not None or years_with_data(s):
             return False
     year = dt.date.today().year
     if not messages.ask(window, "欢迎使用",
@@ -122,6 +123,7 @@ def build_window(store, year: int | None = None):
     window = MainWindow()
     shared = make_shared(store, year)
     window.attach(shared)
+    window.fill_years()         # at once, not on the thread pool: a test chooses a year next
     return window, shared
 
 

@@ -46,6 +46,9 @@ def test_the_window_shows_first_then_the_ledger_opens_in_it(qtbot, demo_store, a
     assert window.statusBar().currentMessage().startswith("已自动备份到")   # the day's copy
     # Only the view on screen was built; another is built when it is first shown.
     assert set(window.views) == {"overview"}
+    # The years with records are counted on the thread pool (a pass over every record):
+    # the selector first lists the year shown and this year, then every year.
+    qtbot.waitUntil(lambda: window.year_box.findData(2025) >= 0, timeout=30000)
     view = window.show_view("penalty")
     window.year_box.setCurrentIndex(window.year_box.findData(2025))    # the demo year
     assert view.model.rowCount() == 4
