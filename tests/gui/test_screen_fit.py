@@ -134,3 +134,28 @@ def test_the_settings_dialogs_and_the_import_plan_fit_the_screen(qtbot, window, 
         hint = dialog.minimumSizeHint()
         assert _within(area, hint.width(), hint.height()), (dialog.windowTitle(), hint)
         dialog.close()
+
+
+def test_the_columns_fit_the_list_so_no_header_is_cut_by_the_scrollbar(qtbot, window):
+    """The inspection list's eleven columns at 1280 px: the widest texts are cut with 「…」
+    so that the last column and its header are whole beside the vertical scrollbar (they
+    went off to the right, the scrollbar cutting 「全过程记录」 in half). Short columns —
+    dates, numbers — are never cut; a column the clerk widens keeps its width."""
+    view = window.show_view("inspection")
+    qtbot.waitUntil(lambda: view._reading is None)
+    table, header = view.table, view.table.horizontalHeader()
+    last = view.model.columnCount() - 1
+    qtbot.waitUntil(table.verticalScrollBar().isVisible)   # the demo year is over a screen
+    qtbot.waitUntil(lambda: header.sectionViewportPosition(last) + header.sectionSize(last)
+                    <= table.viewport().width())
+    assert table.horizontalScrollBar().maximum() == 0
+    widths = [table.columnWidth(c) for c in range(last + 1)]
+    cut = [c for c in range(last + 1) if widths[c] < view._content_widths[c]]
+    assert cut and all(view._content_widths[c] > 100 for c in cut)     # only the long texts
+    date = next(c for c, col in enumerate(view.kind.columns) if col.header == "检查日期")
+    assert date not in cut
+
+    table.setColumnWidth(1, 300)                            # the clerk widens 检查对象
+    window.resize(1200, 800)
+    qtbot.waitUntil(lambda: table.width() < 1000)
+    assert table.columnWidth(1) == 300
