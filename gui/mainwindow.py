@@ -14,7 +14,7 @@ import datetime as dt
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, QThreadPool, QTimer, QUrl, Signal
+from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox, QHBoxLayout, QLabel, QListWidget, QMainWindow, QSplitter,
@@ -364,7 +364,7 @@ class MainWindow(QMainWindow):
         A failure goes to the status bar and the log: it is tried again within the hour."""
         from core.backups import auto_backup, daily_backup_due
         path = self.shared.store.path
-        if path is None or not path.exists():
+        if path is None or not path.exists() or not self._intact():
             return None
         try:
             if daily_backup_due(self.backup_folder()):
@@ -376,12 +376,21 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"自动备份失败：{exc}")
         return None
 
+    def _intact(self) -> bool:
+        """Whether the ledger passed its integrity check (run now if it has not yet): a
+        damaged file is not copied, it would push a good backup out of the rotation."""
+        try:
+            self.shared.store.check_integrity()
+        except ZhifaError:
+            return False
+        return True
+
     def backup_on_close(self) -> Path | None:
         from core.backups import auto_backup
         if self.shared is None:
             return None
         path = self.shared.store.path
-        if path is None or not path.exists():
+        if path is None or not path.exists() or not self._intact():
             return None
         try:
             return auto_backup(path, self.backup_folder())
@@ -425,9 +434,6 @@ class MainWindow(QMainWindow):
         restored: list = []
 
         def reopen():
-            # Background reads (the year list after a save, the overview's count) hold the
-            # file open; the restore needs it to itself.
-            QThreadPool.globalInstance().waitForDone()
             store.close()
             try:
                 restored.append(restore_sqlite(backup, live))

@@ -8,7 +8,6 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSettings, QStandardPaths, Signal
 
 from core.paths import data_dir
-from gui.background import wait_for_readers
 
 
 def app_settings() -> QSettings:
@@ -83,6 +82,7 @@ class Shared(QObject):
         old file, `reopen()` closes it and returns the new Store (it may raise; the panes are
         told of whatever store is open afterwards), undo steps are dropped, and every pane
         reads the new one."""
+        from gui.background import wait_for_readers   # SQLAlchemy: not for the shell
         from gui.operations import EVERYTHING
 
         self.writer.wait()
