@@ -121,3 +121,13 @@ def test_enter_on_a_row_opens_it_and_delete_asks_first(qtbot, window, answers):
     qtbot.keyClick(view.table, Qt.Key.Key_Delete)
     assert "移入回收站" in answers.asked[-1]
     assert view.model.rowCount() == 4
+
+
+def test_other_figures_list_their_sentence_as_the_report_prints_it(window):
+    """其他指标: the 说明 column showed the raw 「{value}{unit}」 with no word of what it is;
+    it shows the sentence as the report fills it in."""
+    view = window.show_view("custom")
+    column = next(i for i, c in enumerate(view.kind.columns) if c.header == "报告中的句子")
+    shown = [view.model.index(r, column).data() for r in range(view.model.rowCount())]
+    assert shown and not any("{value}" in text or "{unit}" in text for text in shown)
+    assert any(text.startswith("2025年中、小学累计转学") and text.endswith("人。") for text in shown)
