@@ -51,6 +51,8 @@ def test_delete_to_recycle_bin_and_restore(window, demo_store, answers):
     view.delete_selected()
     assert answers.shown == [], answers.shown
     assert view.model.rowCount() == 3
+    # Said where the clerk looks, and how to take it back (a delete said nothing).
+    assert window.statusBar().currentMessage() == "已将 1 条记录移入回收站（Ctrl+Z 可撤销）。"
     view.recycle.setChecked(True)
     assert view.model.rowCount() == 1 and view.model.row_values(0)[0] == number
     assert view.restore_button.isVisible() and not view.new_button.isVisible()

@@ -159,3 +159,38 @@ def test_the_columns_fit_the_list_so_no_header_is_cut_by_the_scrollbar(qtbot, wi
     window.resize(1200, 800)
     qtbot.waitUntil(lambda: table.width() < 1000)
     assert table.columnWidth(1) == 300
+
+
+def test_buttons_side_by_side_have_one_height(qtbot, window):
+    """Every page and form: buttons in one row are equally tall (「保存」 and 「保存并确认此段」,
+    「新增」 and 「导出Excel」 differed)."""
+    from PySide6.QtWidgets import QPushButton
+
+    from gui.forms import open_form
+    from gui.mainwindow import NAVIGATION
+
+    def rows_of(widget) -> list:
+        buttons = [b for b in widget.findChildren(QPushButton) if b.isVisible()]
+        uneven = []
+        for a in buttons:
+            for b in buttons:
+                if a is not b and a.parentWidget() is b.parentWidget():
+                    ya, yb = a.mapTo(widget, QPoint(0, 0)).y(), b.mapTo(widget, QPoint(0, 0)).y()
+                    side_by_side = ya < yb + b.height() and yb < ya + a.height()
+                    if side_by_side and a.height() != b.height():
+                        uneven.append((a.text(), a.height(), b.text(), b.height()))
+        return uneven
+
+    checked = 0
+    for _label, key in NAVIGATION:
+        view = window.show_view(key)
+        qtbot.waitUntil(lambda: view.isVisible())
+        assert rows_of(view) == [], key
+        checked += 1
+    for key in KINDS:
+        form = open_form(window.shared, key, None, parent=window)
+        qtbot.waitExposed(form)
+        assert rows_of(form) == [], key
+        form.close()
+        checked += 1
+    assert checked == len(NAVIGATION) + len(KINDS)
