@@ -249,7 +249,8 @@ class RecordListView(QWidget):
         """Columns as wide as their first rows, but together no wider than the table: the
         widest texts (检查对象, 检查事项…) are cut with 「…」 rather than the last columns
         going off to the right, where the vertical scrollbar cut their header in half. Each
-        keeps at least its header's width; only a list with more headers than fit scrolls."""
+        keeps at least its header's width; a list whose headers alone do not fit scrolls
+        sideways, uncut."""
         if not self._content_widths or self._widened:
             return
         header = self.table.horizontalHeader()
@@ -266,7 +267,9 @@ class RecordListView(QWidget):
         def widths(cap: int) -> list[int]:
             return [max(least[c], min(wanted[c], cap)) for c in range(count)]
 
-        if sum(wanted) > room:
+        # When even the headers do not fit, the list scrolls sideways anyway: then nothing
+        # is cut (a 决定书文号 cut to 「示教罚…」 for nothing).
+        if sum(least) <= room < sum(wanted):
             low, high = 0, max(wanted, default=0)
             while low < high:               # the largest cap on the widest that still fits
                 cap = (low + high + 1) // 2
