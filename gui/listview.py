@@ -152,7 +152,9 @@ class RecordListView(QWidget):
         self.edit_button.clicked.connect(self.edit_selected)
         self.delete_button.clicked.connect(self.delete_selected)
         self.restore_button.clicked.connect(self.restore_selected)
-        self.export_button.clicked.connect(self.export)
+        # Not connected straight to export(): the button's `checked` (False) would arrive
+        # as the target file, and 导出Excel failed as a bug the first time it was clicked.
+        self.export_button.clicked.connect(lambda _checked=False: self.export())
         # As in Excel: Ctrl+C copies the selected rows (paste into a sheet), Enter opens one.
         # Only while the table has focus: Enter in the search box or a form is theirs.
         for key, slot in ((QKeySequence.StandardKey.Delete, self.delete_selected),

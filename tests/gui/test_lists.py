@@ -133,3 +133,20 @@ def test_other_figures_list_their_sentence_as_the_report_prints_it(window):
     shown = [view.model.index(r, column).data() for r in range(view.model.rowCount())]
     assert shown and not any("{value}" in text or "{unit}" in text for text in shown)
     assert any(text.startswith("2025年中、小学累计转学") and text.endswith("人。") for text in shown)
+
+
+def test_the_export_button_asks_where_and_writes_the_list(qtbot, window, tmp_path, monkeypatch):
+    """Clicked, not called: the button's own argument once arrived as the file name and the
+    export failed as a bug (seen by a clerk; the tests called export(path) directly)."""
+    from PySide6.QtCore import Qt as _Qt
+
+    view = window.show_view("inspection")
+    asked = []
+    monkeypatch.setattr("gui.filedialogs.save_file",
+                        lambda parent, title, suggested, filters: asked.append(suggested)
+                        or str(tmp_path / "检查.xlsx"))
+    with qtbot.waitSignal(view.exported, timeout=20000) as done:
+        qtbot.mouseClick(view.export_button, _Qt.MouseButton.LeftButton)
+    assert asked and asked[0].endswith(".xlsx") and "行政检查" in asked[0]
+    rows = list(load_workbook(done.args[0], read_only=True).active.iter_rows(values_only=True))
+    assert len(rows) == view.model.rowCount() + 1
