@@ -122,7 +122,9 @@ class MainWindow(QMainWindow):
 
         # The menus are there from the first paint (no jump when they fill in); their
         # entries need the ledger and are added by attach().
-        self.menus = {name: self.menuBar().addMenu(name) for name in ("文件", "编辑", "数据", "帮助")}
+        # Alt+F/E/D/H open them: with the keyboard only the menus were out of reach.
+        self.menus = {name: self.menuBar().addMenu(f"{name}(&{key})") for name, key in
+                      (("文件", "F"), ("编辑", "E"), ("数据", "D"), ("帮助", "H"))}
         for menu in self.menus.values():
             menu.setEnabled(False)
         self._restore_geometry()
