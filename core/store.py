@@ -13,6 +13,7 @@ import contextlib
 import logging
 import os
 import sqlite3
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -134,8 +135,11 @@ class Store:
     engine: Engine
     location: str
     read_only: bool = False     # on read-only media: opened for reading, figures, export
+    checked: bool = True        # False: the integrity check is still to run (open_store)
 
     def __post_init__(self):
+        self._check_lock = threading.Lock()
+        self._damage: NotADatabaseError | None = None
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         inspection_days.watch(self._sessions)
         self._snapshots = self._sessions
@@ -156,9 +160,29 @@ class Store:
     def path(self) -> Path | None:
         return Path(self.engine.url.database) if self.is_sqlite and self.engine.url.database else None
 
+    def check_integrity(self) -> None:
+        """The SQLite file's integrity check (PRAGMA quick_check, a read of the whole file),
+        once; raises NotADatabaseError if it is damaged, now and on every later call.
+
+        open_store(check=False) leaves it for later (the window shows the ledger first and
+        runs it on a background thread); every writing session waits for it, so a damaged
+        file is never written to."""
+        with self._check_lock:
+            if not self.checked:
+                try:
+                    _check_sqlite_file(self.engine, self.location)
+                except NotADatabaseError as exc:
+                    self._damage = exc
+                except (DBAPIError, sqlite3.DatabaseError) as exc:
+                    self._damage = NotADatabaseError(str(_explain(exc, self.location)))
+                self.checked = True
+        if self._damage is not None:
+            raise self._damage
+
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:
         """Commit on success, roll back on any error: nothing is ever half-written."""
+        self.check_integrity()
         session = self._sessions()
         try:
             yield session
@@ -287,11 +311,14 @@ def make_engine(location: str, *, read_only: bool = False) -> Engine:
                          f"请给出 .db 文件的路径。") from exc
 
 
-def open_store(location: str, *, create: bool = True) -> Store:
+def open_store(location: str, *, create: bool = True, check: bool = True) -> Store:
     """Open (and if needed create or upgrade) the ledger at `location`.
 
     Raises SchemaTooNewError for a file from a newer program, NotADatabaseError for a file
     that is not a ledger or is damaged, StoreError for anything else the clerk can act on.
+    With `check=False` a SQLite file that needs no creating or upgrading is opened without
+    its integrity check (a read of the whole file, 0.1 s for a city year, seconds from a
+    cold disk): it runs at the first write, or earlier by `Store.check_integrity()`.
     """
     read_only = False
     url = database_url(location)
@@ -302,12 +329,18 @@ def open_store(location: str, *, create: bool = True) -> Store:
         probe_ledger_file(path)
         read_only = path.exists() and not sqlite_files.writable(path)
     engine = make_engine(location, read_only=read_only)
+    checked = True
     try:
-        if engine.dialect.name == "sqlite":
+        if engine.dialect.name == "sqlite" and check:
             _check_sqlite_file(engine, location)
         elif engine.dialect.name == "postgresql":
             _check_server(engine, location)
         version = read_version(engine)
+        if engine.dialect.name == "sqlite" and not check:
+            if version is None or version != CURRENT_VERSION:
+                _check_sqlite_file(engine, location)    # it is about to be written
+            else:
+                checked = False
         if read_only and (version is None or version < CURRENT_VERSION):
             raise StoreError(
                 f"台账「{shown_location(location)}」在只读的位置（光盘、写保护的U盘或没有写权限的文件夹）"
@@ -328,7 +361,7 @@ def open_store(location: str, *, create: bool = True) -> Store:
     except BaseException:
         engine.dispose()
         raise
-    return Store(engine, location, read_only=read_only)
+    return Store(engine, location, read_only=read_only, checked=checked)
 
 
 def probe_location(location: str) -> bool:

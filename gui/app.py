@@ -24,8 +24,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return args
 
 
-def open_ledger(location: str, parent=None, fallback: str | None = None):
+def open_ledger(location: str, parent=None, fallback: str | None = None, check: bool = True):
     """Open the ledger and take its lock; None (after telling the clerk why) if it cannot be.
+    `check=False` leaves the file's integrity check to `check_in_background`.
 
     `fallback` is the default data file when `location` came from the settings: a data file
     on a drive that is not connected, or mistyped, would otherwise stop every start with no
@@ -36,7 +37,7 @@ def open_ledger(location: str, parent=None, fallback: str | None = None):
     from gui import messages
 
     try:
-        store = open_store(location)
+        store = open_store(location, check=check)
     except ZhifaError as exc:
         if fallback and fallback != location and messages.choose(
                 parent, "无法打开台账",
@@ -44,7 +45,7 @@ def open_ledger(location: str, parent=None, fallback: str | None = None):
                 f"可以先打开默认位置的台账「{fallback}」，"
                 f"再在「文件 → 数据文件与备份位置」中更改。",
                 ["打开默认位置的台账", "退出"]) == 0:
-            return open_ledger(fallback, parent)
+            return open_ledger(fallback, parent, check=check)
         messages.warn(parent, "无法打开台账", str(exc))
         return None, None
     lock = None
@@ -64,6 +65,29 @@ def open_ledger(location: str, parent=None, fallback: str | None = None):
     return store, lock
 
 
+DAMAGED = ("{message}\n\n台账中已保存的记录没有被改动，但在恢复之前，程序不会向这个文件写入任何内容。"
+           "请用「数据 → 从备份恢复」恢复最近的备份。")
+
+
+def check_in_background(window, shared) -> None:
+    """The ledger's integrity check (a read of the whole file) on the thread pool, once its
+    first page is on screen; the day's automatic backup after it, so that a damaged file
+    is never copied over a good backup. Until it has passed, a save waits for it
+    (core.store.Store.session), and a damaged file refuses every save."""
+    from gui import messages
+    from gui.background import run_task
+
+    store = shared.store
+
+    def failed(message: str, _details: str) -> None:
+        log.error("ledger failed its integrity check: %s", message)
+        window.statusBar().showMessage("台账已损坏，请从备份恢复。")
+        messages.warn(window, "台账已损坏", DAMAGED.format(message=message))
+
+    window.integrity_task = run_task(lambda _progress: store.check_integrity(), window,
+                                     lambda _none: window.daily_backup(), failed)
+
+
 def warn_if_shared_drive(store, parent=None) -> bool:
     from core.store import is_network_path
     from gui import messages
@@ -81,7 +105,8 @@ def offer_demo(window, shared) -> bool:
     from gui import messages
 
     with shared.store.read_session() as s:
-        if years_with_data(s) or profile(s) is not None:
+        # The profile first: one row, where the years are a pass over every record.
+        if profile(s) is not None or years_with_data(s):
             return False
     year = dt.date.today().year
     if not messages.ask(window, "欢迎使用",
@@ -122,6 +147,7 @@ def build_window(store, year: int | None = None):
     window = MainWindow()
     shared = make_shared(store, year)
     window.attach(shared)
+    window.fill_years()         # at once, not on the thread pool: a test chooses a year next
     return window, shared
 
 
@@ -161,7 +187,7 @@ def launch(location: str, show_requested=None, fallback: str | None = None):
         if started:                     # the paint came first, or the fallback timer
             return
         started = True
-        store, lock = open_ledger(location, window, fallback)
+        store, lock = open_ledger(location, window, fallback, check=False)
         if store is None:
             QApplication.instance().exit(1)
             window.close()
@@ -178,7 +204,7 @@ def launch(location: str, show_requested=None, fallback: str | None = None):
 
         window.on_close = on_close
         window.attach(shared)
-        window.daily_backup()
+        check_in_background(window, shared)     # then the day's backup
         if lock is not None:
             window.lock_watch = watch_lock(window, lock)
         if not offer_demo(window, shared):

@@ -89,6 +89,14 @@ def _c(model, attr, fmt=None):
                   (lambda r: getattr(r, attr)), col)
 
 
+def _filled_sentence(r) -> str:
+    """其他指标's 说明 with {value}, {unit}, {name}, {year} filled in as the report does: the
+    raw 「{value}{unit}」 in the list said nothing to the clerk."""
+    from core.report.content import clerk_sentence, number
+    return clerk_sentence(r.sentence or "", year=r.year, name=r.name, value=number(r.value),
+                          unit=r.unit or "")
+
+
 def _f(attr, widget, vocab_=None, **kw):
     return Field(attr, widget, vocab_, **kw)
 
@@ -244,7 +252,7 @@ _add("custom", Kind(
     CustomFigure, "其他指标",
     (_c(CustomFigure, "year"), _c(CustomFigure, "name"),
      _c(CustomFigure, "value", lambda v: f"{v:g}"), _c(CustomFigure, "unit"),
-     _c(CustomFigure, "sentence")),
+     Column("报告中的句子", lambda r: _filled_sentence(r), CustomFigure.sentence)),
     (_f("year", "year", required=True, carry=True), _f("name", "text", required=True),
      _f("value", "float", required=True), _f("unit", "text"), _f("sentence", "long")),
     CustomFigure.year, (CustomFigure.name, CustomFigure.sentence), has_dates=False))

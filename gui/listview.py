@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QHeaderView,
@@ -127,6 +127,10 @@ class RecordListView(QWidget):
         # Column widths from the first rows only: measuring 1,000 rows would fetch them all.
         self.table.horizontalHeader().setResizeContentsPrecision(60)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
+        self._content_widths: list[int] = []
+        self._fitting = self._widened = False
+        self.table.horizontalHeader().sectionResized.connect(self._column_resized)
+        self.table.installEventFilter(self)
 
         layout = QVBoxLayout(self)
         title = QLabel(kind.title)
@@ -148,7 +152,9 @@ class RecordListView(QWidget):
         self.edit_button.clicked.connect(self.edit_selected)
         self.delete_button.clicked.connect(self.delete_selected)
         self.restore_button.clicked.connect(self.restore_selected)
-        self.export_button.clicked.connect(self.export)
+        # Not connected straight to export(): the button's `checked` (False) would arrive
+        # as the target file, and 导出Excel failed as a bug the first time it was clicked.
+        self.export_button.clicked.connect(lambda _checked=False: self.export())
         # As in Excel: Ctrl+C copies the selected rows (paste into a sheet), Enter opens one.
         # Only while the table has focus: Enter in the search box or a form is theirs.
         for key, slot in ((QKeySequence.StandardKey.Delete, self.delete_selected),
@@ -237,9 +243,58 @@ class RecordListView(QWidget):
             # Widths from the first rows, once: the clerk may widen columns after that.
             self._sized = True
             self.table.resizeColumnsToContents()
-            for c in range(self.model.columnCount()):
-                if self.table.columnWidth(c) > 260:
-                    self.table.setColumnWidth(c, 260)
+            self._content_widths = [self.table.columnWidth(c)
+                                    for c in range(self.model.columnCount())]
+            self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Columns as wide as their first rows, but together no wider than the table: the
+        widest texts (检查对象, 检查事项…) are cut with 「…」 rather than the last columns
+        going off to the right, where the vertical scrollbar cut their header in half. Each
+        keeps at least its header's width; a list whose headers alone do not fit scrolls
+        sideways, uncut."""
+        if not self._content_widths or self._widened:
+            return
+        header = self.table.horizontalHeader()
+        metrics = header.fontMetrics()
+        count = self.model.columnCount()
+        wanted = [min(width, 260) for width in self._content_widths]
+        # Header text, the sort arrow and the section's margins; a short column (a date,
+        # a number) is never cut.
+        least = [min(wanted[c], max(100, metrics.horizontalAdvance(self.kind.columns[c].header)
+                                    + 30)) for c in range(count)]
+        frame = 2 * self.table.frameWidth() + self.table.verticalHeader().sizeHint().width()
+        room = (self.table.width() - frame - self.table.verticalScrollBar().sizeHint().width())
+
+        def widths(cap: int) -> list[int]:
+            return [max(least[c], min(wanted[c], cap)) for c in range(count)]
+
+        # When even the headers do not fit, the list scrolls sideways anyway: then nothing
+        # is cut (a 决定书文号 cut to 「示教罚…」 for nothing).
+        if sum(least) <= room < sum(wanted):
+            low, high = 0, max(wanted, default=0)
+            while low < high:               # the largest cap on the widest that still fits
+                cap = (low + high + 1) // 2
+                if sum(widths(cap)) <= room:
+                    low = cap
+                else:
+                    high = cap - 1
+            wanted = widths(low)
+        self._fitting = True
+        try:
+            for c, width in enumerate(wanted):
+                self.table.setColumnWidth(c, width)
+        finally:
+            self._fitting = False
+
+    def _column_resized(self, *_args) -> None:
+        if not self._fitting and self._content_widths:
+            self._widened = True        # the clerk's own widths are kept from now on
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.table and event.type() == QEvent.Type.Resize:
+            self.fit_columns()          # the window resized: the columns follow
+        return super().eventFilter(watched, event)
 
     def read_all(self) -> None:
         """Read the rest of the list now (before exporting it, for instance)."""

@@ -122,3 +122,13 @@ def test_a_new_unit_takes_its_type_from_its_name_or_is_asked(qtbot, window, demo
     with demo_store.read_session() as s:
         unit = s.scalar(select(Unit).where(Unit.name == "示例区第九中学"))
         assert unit.unit_type == "民办学校" and unit.is_enterprise
+
+
+def test_every_menu_opens_with_alt_and_its_letter(qtbot, window):
+    """A clerk working with the keyboard only reaches the menus: 文件(F) 编辑(E) 数据(D) 帮助(H)."""
+    from PySide6.QtGui import QKeySequence
+
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert titles == ["文件(&F)", "编辑(&E)", "数据(&D)", "帮助(&H)"]
+    keys = {QKeySequence.mnemonic(t).toString() for t in titles}
+    assert keys == {"Alt+F", "Alt+E", "Alt+D", "Alt+H"}

@@ -51,6 +51,8 @@ def test_delete_to_recycle_bin_and_restore(window, demo_store, answers):
     view.delete_selected()
     assert answers.shown == [], answers.shown
     assert view.model.rowCount() == 3
+    # Said where the clerk looks, and how to take it back (a delete said nothing).
+    assert window.statusBar().currentMessage() == "已将 1 条记录移入回收站（Ctrl+Z 可撤销）。"
     view.recycle.setChecked(True)
     assert view.model.rowCount() == 1 and view.model.row_values(0)[0] == number
     assert view.restore_button.isVisible() and not view.new_button.isVisible()
@@ -121,3 +123,30 @@ def test_enter_on_a_row_opens_it_and_delete_asks_first(qtbot, window, answers):
     qtbot.keyClick(view.table, Qt.Key.Key_Delete)
     assert "移入回收站" in answers.asked[-1]
     assert view.model.rowCount() == 4
+
+
+def test_other_figures_list_their_sentence_as_the_report_prints_it(window):
+    """其他指标: the 说明 column showed the raw 「{value}{unit}」 with no word of what it is;
+    it shows the sentence as the report fills it in."""
+    view = window.show_view("custom")
+    column = next(i for i, c in enumerate(view.kind.columns) if c.header == "报告中的句子")
+    shown = [view.model.index(r, column).data() for r in range(view.model.rowCount())]
+    assert shown and not any("{value}" in text or "{unit}" in text for text in shown)
+    assert any(text.startswith("2025年中、小学累计转学") and text.endswith("人。") for text in shown)
+
+
+def test_the_export_button_asks_where_and_writes_the_list(qtbot, window, tmp_path, monkeypatch):
+    """Clicked, not called: the button's own argument once arrived as the file name and the
+    export failed as a bug (seen by a clerk; the tests called export(path) directly)."""
+    from PySide6.QtCore import Qt as _Qt
+
+    view = window.show_view("inspection")
+    asked = []
+    monkeypatch.setattr("gui.filedialogs.save_file",
+                        lambda parent, title, suggested, filters: asked.append(suggested)
+                        or str(tmp_path / "检查.xlsx"))
+    with qtbot.waitSignal(view.exported, timeout=20000) as done:
+        qtbot.mouseClick(view.export_button, _Qt.MouseButton.LeftButton)
+    assert asked and asked[0].endswith(".xlsx") and "行政检查" in asked[0]
+    rows = list(load_workbook(done.args[0], read_only=True).active.iter_rows(values_only=True))
+    assert len(rows) == view.model.rowCount() + 1

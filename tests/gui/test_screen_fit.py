@@ -134,3 +134,63 @@ def test_the_settings_dialogs_and_the_import_plan_fit_the_screen(qtbot, window, 
         hint = dialog.minimumSizeHint()
         assert _within(area, hint.width(), hint.height()), (dialog.windowTitle(), hint)
         dialog.close()
+
+
+def test_the_columns_fit_the_list_so_no_header_is_cut_by_the_scrollbar(qtbot, window):
+    """The inspection list's eleven columns at 1280 px: the widest texts are cut with 「…」
+    so that the last column and its header are whole beside the vertical scrollbar (they
+    went off to the right, the scrollbar cutting 「全过程记录」 in half). Short columns —
+    dates, numbers — are never cut; a column the clerk widens keeps its width."""
+    view = window.show_view("inspection")
+    qtbot.waitUntil(lambda: view._reading is None)
+    table, header = view.table, view.table.horizontalHeader()
+    last = view.model.columnCount() - 1
+    qtbot.waitUntil(table.verticalScrollBar().isVisible)   # the demo year is over a screen
+    qtbot.waitUntil(lambda: header.sectionViewportPosition(last) + header.sectionSize(last)
+                    <= table.viewport().width())
+    assert table.horizontalScrollBar().maximum() == 0
+    widths = [table.columnWidth(c) for c in range(last + 1)]
+    cut = [c for c in range(last + 1) if widths[c] < view._content_widths[c]]
+    assert cut and all(view._content_widths[c] > 100 for c in cut)     # only the long texts
+    date = next(c for c, col in enumerate(view.kind.columns) if col.header == "检查日期")
+    assert date not in cut
+
+    table.setColumnWidth(1, 300)                            # the clerk widens 检查对象
+    window.resize(1200, 800)
+    qtbot.waitUntil(lambda: table.width() < 1000)
+    assert table.columnWidth(1) == 300
+
+
+def test_buttons_side_by_side_have_one_height(qtbot, window):
+    """Every page and form: buttons in one row are equally tall (「保存」 and 「保存并确认此段」,
+    「新增」 and 「导出Excel」 differed)."""
+    from PySide6.QtWidgets import QPushButton
+
+    from gui.forms import open_form
+    from gui.mainwindow import NAVIGATION
+
+    def rows_of(widget) -> list:
+        buttons = [b for b in widget.findChildren(QPushButton) if b.isVisible()]
+        uneven = []
+        for a in buttons:
+            for b in buttons:
+                if a is not b and a.parentWidget() is b.parentWidget():
+                    ya, yb = a.mapTo(widget, QPoint(0, 0)).y(), b.mapTo(widget, QPoint(0, 0)).y()
+                    side_by_side = ya < yb + b.height() and yb < ya + a.height()
+                    if side_by_side and a.height() != b.height():
+                        uneven.append((a.text(), a.height(), b.text(), b.height()))
+        return uneven
+
+    checked = 0
+    for _label, key in NAVIGATION:
+        view = window.show_view(key)
+        qtbot.waitUntil(lambda: view.isVisible())
+        assert rows_of(view) == [], key
+        checked += 1
+    for key in KINDS:
+        form = open_form(window.shared, key, None, parent=window)
+        qtbot.waitExposed(form)
+        assert rows_of(form) == [], key
+        form.close()
+        checked += 1
+    assert checked == len(NAVIGATION) + len(KINDS)
