@@ -34,7 +34,7 @@ from sqlalchemy import event, func, inspect, select, text
 from sqlalchemy.orm import Session, attributes
 
 from core.errors import RecordChangedError
-from core.models import BOOKKEEPING, AuditLog, Base, LedgerUser, Record
+from core.models import BOOKKEEPING, AuditLog, Base, LedgerUser, Record, cents_to_yuan
 
 # What audit_log.action holds, and how it is told.
 ACTIONS = {"create": "新增", "edit": "修改", "delete": "删除", "restore": "恢复",
@@ -303,6 +303,8 @@ def entry_of(row) -> Entry:
     changes = []
     for key, value in raw.items():
         if isinstance(value, list) and len(value) == 2:
+            if key.endswith("_cents"):          # money is kept in 分, told in 元
+                value = [None if v is None else f"{cents_to_yuan(v)}元" for v in value]
             changes.append((_label(model, key), _shown_value(value[0]), _shown_value(value[1])))
         elif isinstance(value, dict):      # an import's summary: {kind: count}
             changes.extend((kind, "", f"{key} {n} 条") for kind, n in value.items())
