@@ -100,6 +100,13 @@ def current_user(session: Session) -> User:
     return user
 
 
+def cached_user(bind) -> str:
+    """The shown name of the user already looked up for `bind`, or "" (never a query: for a
+    message after the transaction failed)."""
+    user = _USERS.get(_pool_of(bind))
+    return user.shown if user else ""
+
+
 def forget_users() -> None:
     """Look the users up again (after `zhifa-cli server user` changed a name or 科室)."""
     _USERS.clear()

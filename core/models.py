@@ -21,8 +21,8 @@ import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy import (
-    Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, String, Table, Text,
-    UniqueConstraint, func,
+    DDL, Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, String, Table, Text,
+    UniqueConstraint, event, func,
 )
 from sqlalchemy.orm import (
     DeclarativeBase, Mapped, declared_attr, mapped_column, relationship, validates,
@@ -615,6 +615,25 @@ class AuditLog(Base):
 
     __table_args__ = (Index("ix_audit_log_record", "model", "record_id", "id"),
                       Index("ix_audit_log_at", "at"))
+
+
+# On a server the 操作日志 is append-only for real: a trigger refuses any UPDATE, DELETE or
+# TRUNCATE of it, whoever asks (SQLSTATE 42501, as a missing grant). Made with the table and
+# by the upgrade to schema 7; SQLite's file has no users to refuse.
+AUDIT_APPEND_ONLY = (
+    "CREATE OR REPLACE FUNCTION zhifa_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+    "BEGIN RAISE EXCEPTION USING ERRCODE = '42501', "
+    "MESSAGE = 'zhifa: 操作日志只能追加，不能修改或删除'; END $$",
+    "DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log",
+    "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
+    "FOR EACH ROW EXECUTE FUNCTION zhifa_audit_append_only()",
+    "DROP TRIGGER IF EXISTS audit_log_no_truncate ON audit_log",
+    "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log "
+    "FOR EACH STATEMENT EXECUTE FUNCTION zhifa_audit_append_only()",
+)
+for _statement in AUDIT_APPEND_ONLY:
+    event.listen(AuditLog.__table__, "after_create",
+                 DDL(_statement).execute_if(dialect="postgresql"))
 
 
 RECORD_KINDS: tuple[type[Record], ...] = (
