@@ -127,9 +127,9 @@ def acting(session: Session, action: str):
 
 @contextlib.contextmanager
 def summarized(session: Session, what: str, action: str = "import"):
-    """The records created inside are logged as ONE row (an import of 10,000 rows is one
-    entry of the log, naming the file and how many records of each kind it added), written
-    when the block ends without an error."""
+    """The records created or changed inside are logged as ONE row (an import of 10,000 rows
+    is one entry of the log, naming the file and how many records of each kind it added or
+    filled in), written when the block ends without an error."""
     counts: Counter = Counter()
     session.info[_BULK] = counts
     try:
@@ -137,11 +137,14 @@ def summarized(session: Session, what: str, action: str = "import"):
         session.flush()
     finally:
         session.info.pop(_BULK, None)
+    summary: dict[str, dict[str, int]] = {}
+    for (verb, kind), n in sorted(counts.items()):
+        summary.setdefault(verb, {})[kind] = n
     user = current_user(session)
     session.connection().execute(AuditLog.__table__.insert(), [{
         "at": dt.datetime.now(), "login": user.login, "user_name": user.name, "action": action,
         "model": "", "record_id": None, "record_label": what,
-        "changes": json.dumps({"新增": dict(counts)}, ensure_ascii=False)}])
+        "changes": json.dumps(summary, ensure_ascii=False)}])
 
 
 # --- stamps and log rows: the flush events ----------------------------------------------------
@@ -237,9 +240,9 @@ def _describe(record: Record) -> str:
 def _log(session: Session, _context) -> None:
     bulk = session.info.get(_BULK)
     if bulk is not None:
-        for record in session.new:
-            if isinstance(record, Record):
-                bulk[record.KIND] += 1
+        for record in (*session.new, *session.dirty):
+            if isinstance(record, Record) and (record in session.new or session.is_modified(record)):
+                bulk["新增" if record in session.new else "修改", record.KIND] += 1
         return
     rows = []
     user = None

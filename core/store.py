@@ -33,6 +33,7 @@ from core.schema import CURRENT_VERSION
 from core.schema.versioning import (
     VERSION_TABLE, create_schema, probe_ledger_file, read_version, stored_version, upgrade,
 )
+from core.server_roles import refusal
 
 log = logging.getLogger(__name__)
 
@@ -164,6 +165,9 @@ class Store:
             session.commit()
         except (OperationalError, DatabaseError) as exc:
             session.rollback()
+            refused = refusal(exc)      # the server's grants (issue 22, core.server_roles)
+            if refused is not None:
+                raise refused from exc
             if isinstance(exc, (IntegrityError, ProgrammingError)):
                 raise       # a bug (validation should have refused it), not the disk
             raise _explain(exc, self.location) from exc

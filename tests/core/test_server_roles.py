@@ -22,8 +22,6 @@ from core.models import AuditLog, Inspection, NarrativeText, Staff, Unit
 from core.records import save
 from core.store import database_url, open_store
 
-pytestmark = pytest.mark.server_only
-
 PASSWORD = "clerk-pw"
 
 
@@ -71,6 +69,7 @@ def _base_data(store):
         return save(s, Unit(name="共用学校", unit_type="公办中小学")).id
 
 
+@pytest.mark.server_only
 def test_a_read_only_users_write_is_refused_by_the_server(store, users):
     _base_data(store)
     wang = users("wang")
@@ -83,6 +82,7 @@ def test_a_read_only_users_write_is_refused_by_the_server(store, users):
         assert s.query(Unit).filter_by(name="王局长的学校").count() == 0
 
 
+@pytest.mark.server_only
 def test_a_clerk_edits_only_the_records_of_their_own_department(store, users):
     unit_id = _base_data(store)
     zhang, li, zhao = users("zhang"), users("li"), users("zhao")
@@ -126,6 +126,7 @@ def test_a_clerk_edits_only_the_records_of_their_own_department(store, users):
         save(s, Unit(name="冒名学校", unit_type="公办中小学", owner_department="安全科"))
 
 
+@pytest.mark.server_only
 def test_report_texts_are_the_reviewers(store, users):
     _base_data(store)
     zhang, zhao = users("zhang"), users("zhao")
@@ -135,6 +136,7 @@ def test_report_texts_are_the_reviewers(store, users):
         save(s, NarrativeText(year=2025, block="主要工作措施", text="法制科写的"))
 
 
+@pytest.mark.server_only
 def test_the_audit_log_is_append_only_on_the_server(store, users):
     _base_data(store)
     zhang = users("zhang")
@@ -153,6 +155,7 @@ def test_the_audit_log_is_append_only_on_the_server(store, users):
         assert [r.action for r in rows] == ["create"]
 
 
+@pytest.mark.server_only
 def test_server_setup_and_user_from_the_command_line(ledger_location, store, capsys):
     login = f"zt_cli_{os.getpid()}"
     try:
@@ -172,7 +175,6 @@ def test_server_setup_and_user_from_the_command_line(ledger_location, store, cap
         admin.dispose()
 
 
-@pytest.mark.filterwarnings("ignore")
 def test_roles_are_for_a_server_only(tmp_path):
     local = open_store(str(tmp_path / "本机.db"))
     try:

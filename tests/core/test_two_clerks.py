@@ -200,3 +200,62 @@ def test_a_caller_cannot_set_the_version_or_who_entered_a_record(two_clerks):
     with li.session() as s:
         rec = s.get(Inspection, rid)
         assert (rec.version, rec.created_by) == (2, "张三（zhang）")
+
+
+def test_an_import_is_one_entry_of_the_log(demo_store, new_ledger, tmp_path):
+    from core.ledger_io.exporter import export_ledger
+    from core.ledger_io.importer import plan_import
+    from core.models import RECORD_KINDS
+
+    with demo_store.session() as s:
+        path, counted = export_ledger(s, 2025, tmp_path / "台账2025.xlsx")
+    other = open_store(new_ledger("另一台电脑.db"))
+    try:
+        audit.act_as(other.engine, "wang", "王五", "法制科")
+        with other.session() as s:
+            plan = plan_import(s, path)
+        with other.session() as s:
+            plan.commit(s)
+        with other.session() as s:
+            [row] = s.scalars(select(AuditLog)).all()
+            assert (row.action, row.login, row.record_label) == ("import", "wang",
+                                                                "导入「台账2025.xlsx」")
+            added = json.loads(row.changes)["新增"]
+            for kind in RECORD_KINDS:
+                n = s.query(kind).count()
+                assert added.get(kind.KIND, 0) == n, kind.KIND
+            assert added["行政检查"] == counted["行政检查"]
+            [entry] = audit.year_entries(s, row.at.year)
+            assert (entry.action, entry.who) == ("导入", "王五（wang）")
+            assert ("行政检查", "", f"新增 {added['行政检查']} 条") in entry.changes
+            assert {i.created_by for i in s.query(Inspection)} == {"王五（wang）"}
+    finally:
+        other.close()
+
+
+def test_zhifa_cli_log_writes_the_years_log(ledger_location, tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    from core.cli import main
+
+    store = open_store(ledger_location)
+    try:
+        audit.act_as(store.engine, "zhang", "张三", "安全科")
+        with store.session() as s:
+            rid = _inspection(s).id
+        with store.session() as s:
+            rec = s.get(Inspection, rid)
+            rec.personnel = 3
+            save(s, rec)
+    finally:
+        store.close()
+    year = dt.date.today().year
+    target = tmp_path / "操作日志.xlsx"
+    assert main(["--db", ledger_location, "log", "--year", str(year), "-o", str(target)]) == 0
+    assert "5 条操作" in capsys.readouterr().out      # unit, two staff, inspection, its edit
+    ws = load_workbook(target).active
+    rows = [tuple(c.value for c in r) for r in ws.iter_rows()]
+    assert rows[0] == ("时间", "操作人", "操作", "记录", "修改的项目", "原内容", "新内容")
+    edit = [r for r in rows if r[2] == "修改"]
+    assert [r[4:] for r in edit] == [("出动人次", "2", "3")]
+    assert main(["--db", ledger_location, "log", "--year", "abc"]) == 2
