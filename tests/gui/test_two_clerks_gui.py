@@ -88,3 +88,30 @@ def test_the_record_log_shows_who_did_what(qtbot, window, demo_store, answers):
     assert "罚款金额：" in rows[1][3] and "→" in rows[1][3]
     assert "最后修改人：李四（li）" in dialog.summary.text()
     dialog.close()
+
+
+def test_the_lists_pick_up_another_clerks_change(qtbot, window, demo_store, answers):
+    view = window.show_view("penalty")
+    shown = view.model.rowCount()
+    heard: list[frozenset] = []
+    window.shared.records_changed.connect(heard.append)
+    assert window.change_watch.check() == frozenset()          # nothing new yet
+    other = _other_clerk(demo_store)
+    try:
+        with other.session() as s:
+            first = s.get(PenaltyCase, view.model.id_at(0))
+            save(s, PenaltyCase(decision_no="李四罚〔2025〕1号", party="某培训学校",
+                                party_type="法人或其他组织", procedure="简易程序", kinds="警告",
+                                decided_on=first.decided_on))
+    finally:
+        other.close()
+    assert window.change_watch.check() == frozenset({"PenaltyCase"})
+    assert heard == [frozenset({"PenaltyCase"})]
+    assert view.model.rowCount() == shown + 1
+    assert window.change_watch.check() == frozenset()          # told once
+    # The window's own save is announced by gui.operations, not again by the watcher.
+    view.table.selectRow(0)
+    form = view.edit_selected()
+    form.widgets["facts"].setPlainText("本窗口的修改")
+    assert form.save()
+    assert window.change_watch.check() == frozenset()
