@@ -304,7 +304,29 @@ def _label(model, key: str) -> str:
     return {"inspectors": "执法人员", "participants": "参加人员"}.get(key, key)
 
 
-def entry_of(row) -> Entry:
+def _named(session, model, key: str, value):
+    """A foreign key's value as the record it names (「检查对象「某校」」), where it can be read."""
+    if session is None or model is None or value is None or key not in model.__table__.c:
+        return value
+    keys = list(model.__table__.c[key].foreign_keys)
+    if not keys:
+        return value
+    target = _model_by_table(keys[0].column.table.name)
+    cache = session.info.setdefault("audit.names", {})
+    if (target, value) not in cache:
+        record = session.get(target, value) if target is not None else None
+        cache[(target, value)] = record.describe() if record is not None else f"#{value}"
+    return cache[(target, value)]
+
+
+def _model_by_table(name: str):
+    for mapper in Base.registry.mappers:
+        if getattr(mapper.class_, "__tablename__", None) == name:
+            return mapper.class_
+    return None
+
+
+def entry_of(row, session=None) -> Entry:
     model = _model_named(row.model) if row.model else None
     try:
         raw = json.loads(row.changes or "{}")
@@ -315,7 +337,9 @@ def entry_of(row) -> Entry:
         if isinstance(value, list) and len(value) == 2:
             if key.endswith("_cents"):          # money is kept in 分, told in 元
                 value = [None if v is None else f"{cents_to_yuan(v)}元" for v in value]
-            changes.append((_label(model, key), _shown_value(value[0]), _shown_value(value[1])))
+            value = [_named(session, model, key, v) for v in value]
+            old = "" if row.action == "create" else _shown_value(value[0])
+            changes.append((_label(model, key), old, _shown_value(value[1])))
         elif isinstance(value, dict):      # an import's summary: {kind: count}
             changes.extend((kind, "", f"{key} {n} 条") for kind, n in value.items())
         else:
@@ -329,7 +353,7 @@ def record_history(session: Session, model: type, record_id: int) -> list[Entry]
     rows = session.execute(select(AuditLog).where(
         AuditLog.model == model.__name__, AuditLog.record_id == record_id)
         .order_by(AuditLog.id)).scalars()
-    return [entry_of(r) for r in rows]
+    return [entry_of(r, session) for r in rows]
 
 
 def year_entries(session: Session, year: int) -> list[Entry]:
@@ -337,7 +361,7 @@ def year_entries(session: Session, year: int) -> list[Entry]:
     start, end = dt.datetime(year, 1, 1), dt.datetime(year + 1, 1, 1)
     rows = session.execute(select(AuditLog).where(AuditLog.at >= start, AuditLog.at < end)
                            .order_by(AuditLog.id)).scalars()
-    return [entry_of(r) for r in rows]
+    return [entry_of(r, session) for r in rows]
 
 
 def change_stamp(session: Session) -> int:

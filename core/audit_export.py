@@ -26,11 +26,16 @@ WIDTHS = (20, 18, 8, 40, 16, 30, 30)
 
 
 def log_rows(entries) -> list[tuple]:
-    """One row per changed field (an entry without fields: one row)."""
+    """One row per changed field of an edit, so a column filter finds every change of one
+    field; a new record (or an import) in one row, its fields in 新内容."""
     rows = []
     for e in entries:
         at = f"{e.at:%Y-%m-%d %H:%M:%S}"
-        for i, (field, old, new) in enumerate(e.changes or [("", "", "")]):
+        if e.action in ("新增", "导入") or not e.changes:
+            given = "\n".join(f"{field}：{new}" for field, _old, new in e.changes)
+            rows.append((at, e.who, e.action, e.record, "", "", given))
+            continue
+        for field, old, new in e.changes:
             rows.append((at, e.who, e.action, e.record, field, old, new))
     return rows
 
@@ -45,6 +50,9 @@ def write_log(store, year: int, target: Path) -> int:
         wb = Workbook(write_only=True)
         ws = wb.create_sheet(f"{year}年操作日志")
         ws.freeze_panes = "A2"
+        ws.page_setup.orientation = "landscape"         # seven columns: printed across
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
         for i, width in enumerate(WIDTHS):
             ws.column_dimensions[chr(ord("A") + i)].width = width
         header = []

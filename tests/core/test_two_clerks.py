@@ -258,4 +258,7 @@ def test_zhifa_cli_log_writes_the_years_log(ledger_location, tmp_path, capsys):
     assert rows[0] == ("时间", "操作人", "操作", "记录", "修改的项目", "原内容", "新内容")
     edit = [r for r in rows if r[2] == "修改"]
     assert [r[4:] for r in edit] == [("出动人次", "2", "3")]
+    [made] = [r for r in rows if r[2] == "新增" and r[3].startswith("行政检查")]
+    assert "出动人次：2" in made[6] and "检查对象：检查对象「两人学校」" in made[6]
+    assert len(rows) == 1 + 5
     assert main(["--db", ledger_location, "log", "--year", "abc"]) == 2
