@@ -141,11 +141,11 @@ def setup(store) -> list[str]:
 def add_user(store, login: str, role_name: str, department: str = "", name: str = "",
              password: str | None = None) -> None:
     """Make `login` a user of the ledger with one 角色 (its other roles revoked), and record
-    the name and 科室 the ledger shows and files its records under. Idempotent."""
+    the name and 科室 the ledger shows and files its records under. Idempotent. On a SQLite
+    file only the name and 科室 of the Windows login are recorded."""
     from core import audit
     from core.models import LedgerUser
 
-    _need_server(store)
     if role_name not in ROLES:
         raise StoreError(f"角色「{role_name}」无法识别，应为 {'、'.join(ROLES)} 之一。")
     if not login.strip():
@@ -153,12 +153,15 @@ def add_user(store, login: str, role_name: str, department: str = "", name: str 
     if role_name == "录入" and not department.strip():
         raise StoreError("「录入」角色的用户须填写科室（--department），其录入的记录归入该科室。")
     with store.engine.begin() as conn:
-        _create_role(conn, login, login=True, password=password)
-        user = _quote(conn, login)
-        for other_name, other in ROLES.items():
-            if other_name != role_name:
-                conn.execute(text(f"REVOKE {other} FROM {user}"))
-        conn.execute(text(f"GRANT {ROLES[role_name]} TO {user}"))
+        # On a SQLite file only the name and 科室 are kept (the Windows login is the user;
+        # a file has no grants): 「张三（zhang）」 in the 操作日志, new records filed under 科室.
+        if conn.dialect.name == "postgresql":
+            _create_role(conn, login, login=True, password=password)
+            user = _quote(conn, login)
+            for other_name, other in ROLES.items():
+                if other_name != role_name:
+                    conn.execute(text(f"REVOKE {other} FROM {user}"))
+            conn.execute(text(f"GRANT {ROLES[role_name]} TO {user}"))
         table = Base.metadata.tables[LedgerUser.__tablename__]
         conn.execute(table.delete().where(table.c.login == login))
         conn.execute(table.insert().values(login=login, name=name, department=department,
@@ -212,7 +215,7 @@ def run_server(args, store) -> int:
         print("再用 `zhifa-cli server user 登录名 --role 录入 --department 科室 --name 姓名` 添加用户。")
         return 0
     password = args.password
-    if password is None:
+    if password is None and store.engine.dialect.name == "postgresql":
         with store.engine.connect() as conn:
             exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"),
                                   {"r": args.login}).first()

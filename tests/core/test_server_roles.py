@@ -182,3 +182,21 @@ def test_roles_are_for_a_server_only(tmp_path):
             server_roles.setup(local)
     finally:
         local.close()
+
+
+def test_on_a_file_a_login_gets_its_name_and_department(tmp_path, capsys):
+    from core import audit
+    from core.records import save as save_record
+
+    location = str(tmp_path / "本机.db")
+    assert main(["--db", location, "init"]) == 0
+    login = audit.os_login()
+    assert main(["--db", location, "server", "user", login, "--role", "录入",
+                 "--department", "安全科", "--name", "张三"]) == 0
+    local = open_store(location)
+    try:
+        with local.session() as s:
+            unit = save_record(s, Unit(name="本机学校", unit_type="公办中小学"))
+            assert (unit.created_by, unit.owner_department) == (f"张三（{login}）", "安全科")
+    finally:
+        local.close()
