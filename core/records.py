@@ -13,6 +13,7 @@ change is never overwritten. Who saves is stamped and logged by core.audit.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 from sqlalchemy import extract, func, select
@@ -45,15 +46,18 @@ def check_unchanged(session: Session, record: Record, seen_version: int | None,
                               record.describe(), doing)
 
 
-def flush(session: Session, record, doing: str = "保存") -> None:
-    """Write what `session` holds, telling a lost race over `record` (another clerk's UPDATE
-    committed between reading and writing it) and a change the server's grants refuse in
-    words, as typed errors."""
+@contextlib.contextmanager
+def _written(session: Session, record, doing: str = "保存"):
+    """Tell, as typed errors, a lost race over `record` (another clerk's UPDATE committed
+    between reading and writing it: StaleDataError) and a change the server's grants refuse,
+    wherever in the block the session flushes (a query's autoflush included)."""
     # Read before: a failed flush expires the record, and its transaction can load nothing.
-    known = (None if record is None or record.id is None else
-             (session.get_bind(), record.KIND, type(record).__name__, record.id, record.describe()))
+    with session.no_autoflush:
+        known = (None if record is None or record.id is None else
+                 (session.get_bind(), record.KIND, type(record).__name__, record.id,
+                  record.describe()))
     try:
-        session.flush()
+        yield
     except StaleDataError as exc:
         if known is None:
             raise
@@ -66,14 +70,21 @@ def flush(session: Session, record, doing: str = "保存") -> None:
         raise refused from exc
 
 
+def flush(session: Session, record, doing: str = "保存") -> None:
+    """Write what `session` holds, a lost race or a refused grant told in words."""
+    with _written(session, record, doing):
+        session.flush()
+
+
 def save(session: Session, record: Record, seen_version: int | None = None) -> Record:
     """Validate and stage `record`; the caller's session commits. Raises ValidationError, and
     RecordChangedError when it changed since the clerk saw `seen_version` of it."""
-    check_unchanged(session, record, seen_version)
-    validate(record)
-    _check_unique(session, record)
-    session.add(record)
-    flush(session, record)
+    with _written(session, record):
+        check_unchanged(session, record, seen_version)
+        validate(record)
+        _check_unique(session, record)
+        session.add(record)
+        session.flush()
     return record
 
 
@@ -109,20 +120,22 @@ def _check_unique(session: Session, record: Record) -> None:
 def delete(session: Session, record: Record, seen_version: int | None = None) -> None:
     """Move a record to the recycle bin. Staff and units still in use are refused, and so is
     a record another clerk changed since `seen_version` of it was shown."""
-    check_unchanged(session, record, seen_version, "删除")
-    in_use = _uses(session, record)
-    if in_use:
-        raise ValidationError(type(record).KIND, f"{record.describe()}仍被{in_use}使用，不能删除。")
-    record.deleted_at = dt.datetime.now()
-    flush(session, record, "删除")
+    with _written(session, record, "删除"):
+        check_unchanged(session, record, seen_version, "删除")
+        in_use = _uses(session, record)
+        if in_use:
+            raise ValidationError(type(record).KIND, f"{record.describe()}仍被{in_use}使用，不能删除。")
+        record.deleted_at = dt.datetime.now()
+        session.flush()
 
 
 def restore(session: Session, record: Record, seen_version: int | None = None) -> None:
     """Take a record out of the recycle bin, re-checking what may have changed meanwhile."""
-    check_unchanged(session, record, seen_version, "恢复")
-    record.deleted_at = None
-    _check_unique(session, record)
-    flush(session, record, "恢复")
+    with _written(session, record, "恢复"):
+        check_unchanged(session, record, seen_version, "恢复")
+        record.deleted_at = None
+        _check_unique(session, record)
+        session.flush()
 
 
 def _uses(session: Session, record: Record) -> str:

@@ -165,7 +165,7 @@ class Store:
             session.commit()
         except (OperationalError, DatabaseError) as exc:
             session.rollback()
-            refused = refusal(exc)      # the server's grants (issue 22, core.server_roles)
+            refused = refusal(exc, session)     # the server's grants (issue 22, core.server_roles)
             if refused is not None:
                 raise refused from exc
             if isinstance(exc, (IntegrityError, ProgrammingError)):

@@ -77,7 +77,12 @@ def test_a_read_only_users_write_is_refused_by_the_server(store, users):
         assert annual_figures(s, 2025)["inspection.total"] == 0      # reads and counts
     with pytest.raises(PermissionDeniedError, match="只读") as refused, wang.session() as s:
         save(s, Unit(name="王局长的学校", unit_type="公办中小学"))
-    assert "王局长" in str(refused.value) and "台账未改动" in str(refused.value)
+    assert f"王局长（{users.logins['wang']}）" in str(refused.value)
+    assert "台账未改动" in str(refused.value)
+    with pytest.raises(PermissionDeniedError, match="只读"), wang.session() as s:
+        unit = s.query(Unit).first()
+        unit.street = "改一改"          # flushed by the save's own name check
+        save(s, unit)
     with store.read_session() as s:
         assert s.query(Unit).filter_by(name="王局长的学校").count() == 0
 

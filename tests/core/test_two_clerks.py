@@ -110,6 +110,27 @@ def test_a_race_lost_at_the_database_is_refused_too(two_clerks):
         assert s.get(Inspection, rid).personnel == 5
 
 
+def test_a_race_lost_while_checking_a_unique_name_is_refused_too(two_clerks):
+    """A unit's save first looks for another of the same name: that query flushes the
+    change, so the lost race surfaces there, and is told the same way."""
+    from sqlalchemy.orm import attributes
+
+    zhang, li = two_clerks
+    with zhang.session() as s:
+        uid = save(s, Unit(name="竞争学校", unit_type="公办中小学")).id
+    with li.session() as s:
+        unit = s.get(Unit, uid)
+        unit.street = "李四街道"
+        save(s, unit)
+    with pytest.raises(RecordChangedError, match="李四"), zhang.session() as s:
+        unit = s.get(Unit, uid)
+        attributes.set_committed_value(unit, "version", 1)
+        unit.street = "张三街道"
+        save(s, unit)
+    with zhang.session() as s:
+        assert s.get(Unit, uid).street == "李四街道"
+
+
 def test_undo_does_not_write_over_another_clerks_change(two_clerks):
     zhang, li = two_clerks
     history = UndoHistory()
