@@ -27,6 +27,8 @@ COMMAND_MODULES = [
     "core.annex.commands",
     "core.ledger_io.commands",
     "core.ledger_copy",            # copy --from A --to B (SQLite <-> server, issue 22)
+    "core.server_roles",           # server setup / server user: roles and grants (issue 22)
+    "core.audit_export",           # log --year: the 操作日志 as .xlsx (issue 22)
 ]
 
 EXIT_USER_ERROR = 2

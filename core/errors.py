@@ -50,6 +50,21 @@ class DatabaseInUseError(StoreError):
     """Another instance (maybe on another PC) holds the database."""
 
 
+class RecordChangedError(ZhifaError):
+    """Another user changed (or deleted) the record since it was opened or shown (issue 22):
+    the save or delete is refused, and the other change kept. `who` and `when` are those of
+    the other change, as far as the ledger knows them."""
+
+    def __init__(self, message: str, who: str = "", when=None):
+        super().__init__(message)
+        self.who, self.when = who, when
+
+
+class PermissionDeniedError(StoreError):
+    """The database server refused a change the user's role does not allow (issue 22): a 只读
+    user's write, a 录入 user's edit of another 科室's record."""
+
+
 class OutputError(ZhifaError):
     """A report, annex, export or backup file cannot be written."""
 

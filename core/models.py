@@ -5,6 +5,14 @@ import template, the annex ledgers and the GUI forms all read it from here.
 
 Deleting is soft: ``deleted_at`` is set and the record stops counting anywhere, but it can
 be restored from the recycle bin.
+
+Several clerks on one ledger (issue 22, schema 7): every record carries a version, counted
+up by SQLAlchemy at each UPDATE (``version_id_col``: ``UPDATE … WHERE id = ? AND version = ?``),
+so a save or delete of a record someone else changed meanwhile is refused
+(core.records.RecordChangedError), never written over it; who entered it and who last
+changed it (录入人, 最后修改人, stamped by core.audit) and the 科室 that entered it (录入科室:
+what a 录入 user may change on a server, core.server_roles). ``AuditLog`` is the append-only
+操作日志 and ``LedgerUser`` the names and 科室 of the ledger's users.
 """
 
 from __future__ import annotations
@@ -13,10 +21,12 @@ import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy import (
-    Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, String, Table, Text,
-    UniqueConstraint, func,
+    DDL, Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, String, Table, Text,
+    UniqueConstraint, event, func,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
+from sqlalchemy.orm import (
+    DeclarativeBase, Mapped, declared_attr, mapped_column, relationship, validates,
+)
 from sqlalchemy.orm.decl_base import _declarative_constructor
 
 from core.dialects import partial, server_bool, server_index, sqlite_only
@@ -52,6 +62,21 @@ class Record:
                                                     onupdate=func.now(), info=label("修改时间"))
     deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None,
                                                            info=label("删除时间"))
+    # Schema 7 (issue 22). The version is the database's counter alone: SQLAlchemy sets it
+    # to 1 at INSERT and adds 1 at each UPDATE, and core.audit puts back any other value a
+    # caller assigns. Existing records got version 1 and empty names (shown as 「未知」).
+    version: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1",
+                                         info=label("版本"))
+    created_by: Mapped[str] = mapped_column(String(100), default="", server_default="",
+                                            info=label("录入人"))
+    updated_by: Mapped[str] = mapped_column(String(100), default="", server_default="",
+                                            info=label("最后修改人"))
+    owner_department: Mapped[str] = mapped_column(String(100), default="", server_default="",
+                                                  info=label("录入科室"))
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        return {"version_id_col": cls.__table__.c.version}
 
     @property
     def is_deleted(self) -> bool:
@@ -310,7 +335,10 @@ class Inspection(Record, Base):
     # inspection): derived, kept current by core.inspection_days (schema 4). Not mapped, so
     # the ORM never holds a stale copy of it; queries use `FIRST_OF_DAY` below.
     first_of_day = Column(Boolean, nullable=False, server_default=server_bool(False))
-    __mapper_args__ = {"exclude_properties": ["first_of_day"]}
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        return {"exclude_properties": ["first_of_day"], "version_id_col": cls.__table__.c.version}
 
     unit: Mapped[Unit] = relationship(lazy="joined")
     campaign: Mapped[Campaign | None] = relationship()
@@ -541,6 +569,71 @@ class NarrativeText(Record, Base):
 
     def describe(self) -> str:
         return f"报告文字 {self.year}年「{self.block}」"
+
+
+# Columns that are the ledger's bookkeeping, not what a clerk entered: never copied from one
+# record onto another, written back by undo, or listed as a changed field in the 操作日志.
+BOOKKEEPING = frozenset({"id", "created_at", "updated_at", "deleted_at", "version", "created_by",
+                         "updated_by", "owner_department"})
+
+
+class LedgerUser(Base):
+    """A user of the ledger (schema 7): the display name and 科室 of a login — the server's
+    login on PostgreSQL, the Windows login on a SQLite file (core.audit). The 科室 is what a
+    录入 user's new records are filed under; the role is told for the 操作日志 and the
+    README's 「服务器台账的角色」 (on a server the grants decide, core.server_roles)."""
+
+    __tablename__ = "ledger_user"
+    KIND = "台账用户"
+    login: Mapped[str] = mapped_column(String(100), primary_key=True, info=label("登录名"))
+    name: Mapped[str] = mapped_column(String(100), default="", server_default="",
+                                      info=label("姓名"))
+    department: Mapped[str] = mapped_column(String(100), default="", server_default="",
+                                            info=label("科室"))
+    role: Mapped[str] = mapped_column(String(10), default="", server_default="",
+                                      info=label("角色"))
+
+
+class AuditLog(Base):
+    """操作日志 (schema 7): one row per create, edit, delete, restore, undo or redo of a record,
+    and one per import, written by core.audit in the transaction of the change. Append-only:
+    nothing in the program updates or deletes a row, and on a server a trigger refuses it
+    (core.server_roles)."""
+
+    __tablename__ = "audit_log"
+    KIND = "操作日志"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, info=label("时间"))
+    login: Mapped[str] = mapped_column(String(100), info=label("登录名"))
+    user_name: Mapped[str] = mapped_column(String(100), default="", info=label("操作人"))
+    action: Mapped[str] = mapped_column(String(10), info=label("操作"))
+    model: Mapped[str] = mapped_column(String(40), default="", info=label("记录类型"))
+    record_id: Mapped[int | None] = mapped_column(Integer, info=label("记录编号"))
+    record_label: Mapped[str] = mapped_column(Text, default="", info=label("记录"))
+    # JSON: {attribute: [old, new]} for a record, a summary for an import.
+    changes: Mapped[str] = mapped_column(Text, default="", info=label("修改内容"))
+
+    __table_args__ = (Index("ix_audit_log_record", "model", "record_id", "id"),
+                      Index("ix_audit_log_at", "at"))
+
+
+# On a server the 操作日志 is append-only for real: a trigger refuses any UPDATE, DELETE or
+# TRUNCATE of it, whoever asks (SQLSTATE 42501, as a missing grant). Made with the table and
+# by the upgrade to schema 7; SQLite's file has no users to refuse.
+AUDIT_APPEND_ONLY = (
+    "CREATE OR REPLACE FUNCTION zhifa_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+    "BEGIN RAISE EXCEPTION USING ERRCODE = '42501', "
+    "MESSAGE = 'zhifa: 操作日志只能追加，不能修改或删除'; END $$",
+    "DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log",
+    "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
+    "FOR EACH ROW EXECUTE FUNCTION zhifa_audit_append_only()",
+    "DROP TRIGGER IF EXISTS audit_log_no_truncate ON audit_log",
+    "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log "
+    "FOR EACH STATEMENT EXECUTE FUNCTION zhifa_audit_append_only()",
+)
+for _statement in AUDIT_APPEND_ONLY:
+    event.listen(AuditLog.__table__, "after_create",
+                 DDL(_statement).execute_if(dialect="postgresql"))
 
 
 RECORD_KINDS: tuple[type[Record], ...] = (

@@ -2,15 +2,26 @@
 
 Forms, the import, the demo year and the CLI all save through `save()`, so every record in
 the database has passed core.validation and the uniqueness rules below.
+
+Several clerks on one ledger (issue 22): a form remembers the version of the record it
+opened, a list the version of each row it shows, and pass it as `seen_version`; a save,
+delete or restore of a record whose version has moved on since is refused with
+RecordChangedError (who changed it, and when), and so is one that loses the race at the
+database (the UPDATE's `WHERE version = ?` finds no row: StaleDataError). The other
+change is never overwritten. Who saves is stamped and logged by core.audit.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 from sqlalchemy import extract, func, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
+from core import audit
 from core.errors import ValidationError
 from core.models import (
     BureauProfile, Inspection, InspectionCap, InspectionPlanTask, NarrativeText, PenaltyCase,
@@ -24,12 +35,56 @@ def live(model):
     return select(model).where(model.deleted_at.is_(None))
 
 
-def save(session: Session, record: Record) -> Record:
-    """Validate and stage `record`; the caller's session commits. Raises ValidationError."""
-    validate(record)
-    _check_unique(session, record)
-    session.add(record)
-    session.flush()
+def check_unchanged(session: Session, record: Record, seen_version: int | None,
+                    doing: str = "保存") -> None:
+    """Refuse (RecordChangedError) to change `record` when its stored version is no longer
+    `seen_version`, the one the clerk's form or list was showing. None: nothing was shown
+    (a new record, a change made by the program itself)."""
+    if seen_version is None or record.id is None or record.version == seen_version:
+        return
+    raise audit.changed_error(session.get_bind(), record.KIND, type(record).__name__, record.id,
+                              record.describe(), doing)
+
+
+@contextlib.contextmanager
+def _written(session: Session, record, doing: str = "保存"):
+    """Tell, as typed errors, a lost race over `record` (another clerk's UPDATE committed
+    between reading and writing it: StaleDataError) and a change the server's grants refuse,
+    wherever in the block the session flushes (a query's autoflush included)."""
+    # Read before: a failed flush expires the record, and its transaction can load nothing.
+    with session.no_autoflush:
+        known = (None if record is None or record.id is None else
+                 (session.get_bind(), record.KIND, type(record).__name__, record.id,
+                  record.describe()))
+    try:
+        yield
+    except StaleDataError as exc:
+        if known is None:
+            raise
+        raise audit.changed_error(*known, doing) from exc
+    except DBAPIError as exc:
+        from core.server_roles import refusal
+        refused = refusal(exc, session)
+        if refused is None:
+            raise
+        raise refused from exc
+
+
+def flush(session: Session, record, doing: str = "保存") -> None:
+    """Write what `session` holds, a lost race or a refused grant told in words."""
+    with _written(session, record, doing):
+        session.flush()
+
+
+def save(session: Session, record: Record, seen_version: int | None = None) -> Record:
+    """Validate and stage `record`; the caller's session commits. Raises ValidationError, and
+    RecordChangedError when it changed since the clerk saw `seen_version` of it."""
+    with _written(session, record):
+        check_unchanged(session, record, seen_version)
+        validate(record)
+        _check_unique(session, record)
+        session.add(record)
+        session.flush()
     return record
 
 
@@ -62,20 +117,25 @@ def _check_unique(session: Session, record: Record) -> None:
                               record=record.KIND)
 
 
-def delete(session: Session, record: Record) -> None:
-    """Move a record to the recycle bin. Staff and units still in use are refused."""
-    in_use = _uses(session, record)
-    if in_use:
-        raise ValidationError(type(record).KIND, f"{record.describe()}仍被{in_use}使用，不能删除。")
-    record.deleted_at = dt.datetime.now()
-    session.flush()
+def delete(session: Session, record: Record, seen_version: int | None = None) -> None:
+    """Move a record to the recycle bin. Staff and units still in use are refused, and so is
+    a record another clerk changed since `seen_version` of it was shown."""
+    with _written(session, record, "删除"):
+        check_unchanged(session, record, seen_version, "删除")
+        in_use = _uses(session, record)
+        if in_use:
+            raise ValidationError(type(record).KIND, f"{record.describe()}仍被{in_use}使用，不能删除。")
+        record.deleted_at = dt.datetime.now()
+        session.flush()
 
 
-def restore(session: Session, record: Record) -> None:
+def restore(session: Session, record: Record, seen_version: int | None = None) -> None:
     """Take a record out of the recycle bin, re-checking what may have changed meanwhile."""
-    record.deleted_at = None
-    _check_unique(session, record)
-    session.flush()
+    with _written(session, record, "恢复"):
+        check_unchanged(session, record, seen_version, "恢复")
+        record.deleted_at = None
+        _check_unique(session, record)
+        session.flush()
 
 
 def _uses(session: Session, record: Record) -> str:
@@ -111,7 +171,7 @@ def set_profile(session: Session, **fields) -> BureauProfile:
     if not (current.full_name or "").strip():
         raise ValidationError("单位全称", "不能为空。", record="单位信息")
     session.add(current)
-    session.flush()
+    flush(session, None)
     return current
 
 

@@ -35,6 +35,7 @@ from core.schema.versioning import (
     VERSION_TABLE, create_schema, probe_ledger_file, read_version, refuse_unopenable, stored_version,
     upgrade,
 )
+from core.server_roles import refusal
 
 log = logging.getLogger(__name__)
 
@@ -189,6 +190,9 @@ class Store:
             session.commit()
         except (OperationalError, DatabaseError) as exc:
             session.rollback()
+            refused = refusal(exc, session)     # the server's grants (issue 22, core.server_roles)
+            if refused is not None:
+                raise refused from exc
             if isinstance(exc, (IntegrityError, ProgrammingError)):
                 raise       # a bug (validation should have refused it), not the disk
             raise _explain(exc, self.location) from exc

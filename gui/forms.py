@@ -72,6 +72,7 @@ class RecordForm(QDialog):
         self.key = key
         self.kind: Kind = KINDS[key]
         self.record_id = record_id
+        self.seen_version: int | None = None     # the version opened (issue 22: core.records)
         self.dirty = False
         self.saved_count = 0
         self._focused = False
@@ -296,8 +297,15 @@ class RecordForm(QDialog):
     def _load(self) -> None:
         with self.shared.store.read_session() as s:
             r = s.get(self.kind.model, self.record_id)
+            self.seen_version = r.version
             for f in self.kind.fields:
                 self._set(f, getattr(r, f.attr) if f.widget != "unit" else r.unit)
+
+    def reload_record(self) -> None:
+        """Show the record as it is now: another clerk changed it (gui.operations)."""
+        if self.record_id is not None:
+            self._load()
+            self.dirty = False
 
     def _set(self, f: Field, value) -> None:
         form_values.set_value(self.widgets[f.attr], f, value, self.shared.year)
@@ -394,7 +402,7 @@ class RecordForm(QDialog):
                 setattr(record, attr, value)
             if model is Inspection:
                 record.unit = s.get(Unit, record.unit_id)
-            self.shared.history.save(s, record, before)
+            self.shared.history.save(s, record, before, seen_version=self.seen_version)
             return record.id
 
         # A unit may be created in place (the 检查对象 field), so units are touched too.

@@ -356,6 +356,7 @@ class RecordListView(QWidget):
             menu.addAction("编辑", self.edit_selected)
             menu.addAction("新增", self.new_record)
             menu.addAction("删除（移入回收站）", self.delete_selected)
+        menu.addAction("操作记录", self.show_log)       # issue 22: gui.auditview
         menu.addSeparator()
         menu.addAction("复制选中行（可粘贴到Excel）", self.copy_selected)
         menu.popup(self.table.viewport().mapToGlobal(pos))
@@ -376,6 +377,13 @@ class RecordListView(QWidget):
     def selected_ids(self) -> list[int]:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
         return [self.model.id_at(r) for r in rows]
+
+    def show_log(self):
+        ids = self.selected_ids()
+        if ids:
+            from gui.auditview import show_record_log
+            return show_record_log(self.shared, self.kind.model, ids[0], parent=self)
+        return None
 
     def new_record(self):
         from gui.forms import open_form
@@ -404,8 +412,8 @@ class RecordListView(QWidget):
 
     def _apply(self, ids, action, verb: str, done: str) -> bool:
         def change(s):
-            for i in ids:
-                action(s, s.get(self.kind.model, i))
+            for i in ids:       # refused if changed since shown (issue 22)
+                action(s, s.get(self.kind.model, i), self.model.versions.get(i))
 
         return Operation(self.shared, self, change, touches=models_of(self.kind.model),
                          status=done.format(n=len(ids)), failure_title=f"无法{verb}").run()

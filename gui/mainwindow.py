@@ -154,6 +154,8 @@ class MainWindow(QMainWindow):
         self.update_title()
         self.statusBar().showMessage("就绪")
         self.backup_timer.start()
+        from gui.changewatch import ChangeWatcher     # other clerks' changes (issue 22)
+        self.change_watch = ChangeWatcher(shared, self)
         self.ready.emit()
 
     def _make_view(self, key: str) -> QWidget:

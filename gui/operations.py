@@ -10,6 +10,11 @@ There is one writer: a long operation (an import) runs on the writer thread, and
 asked for meanwhile is refused in words rather than left to fail on SQLite's busy timeout
 after the clerk has waited for it.
 
+Several clerks on one ledger (issue 22): a change refused because another clerk changed
+the record since it was opened (core.errors.RecordChangedError: who, and when) is shown in
+a box offering 「重新载入」, which shows the record as it now is (the form's
+`reload_record`, or the lists reading again); the other clerk's change is never written over.
+
     Operation(shared, form, lambda s: shared.history.save(s, record),
               touches={"Inspection"}, status="已保存行政检查。").on_success(close).run()
 """
@@ -23,7 +28,7 @@ from typing import Any, Callable, Iterable
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from sqlalchemy.orm import Session
 
-from core.errors import ZhifaError
+from core.errors import RecordChangedError, ZhifaError
 from core.models import Base
 
 log = logging.getLogger(__name__)
@@ -197,11 +202,24 @@ class Operation:
             self._success(result)
 
     def _refused(self, exc: ZhifaError) -> None:
+        if isinstance(exc, RecordChangedError):
+            self._changed_meanwhile(exc)
+            return
         if self._failure is not None:
             self._failure(exc)
         else:
             from gui import messages
             messages.warn(self.parent, self.failure_title, str(exc))
+
+    def _changed_meanwhile(self, exc: RecordChangedError) -> None:
+        """Another clerk's change came first: say whose, and offer to show it."""
+        from gui import messages
+        reload = getattr(self.parent, "reload_record", None)
+        if messages.ask(self.parent, "记录已被他人修改", str(exc), yes="重新载入", no="取消"):
+            if callable(reload):
+                reload()
+            touched = EVERYTHING if callable(self.touches) else frozenset(self.touches)
+            self.shared.records_changed.emit(touched)     # lists show the record as it is now
 
     def _bug(self, exc: Exception, details: str) -> None:
         from gui.crash import show_bug

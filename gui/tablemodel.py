@@ -55,6 +55,9 @@ class RecordTableModel(QAbstractTableModel):
         self.kind = kind
         self.ids: list[int] = []
         self._pages: dict[int, list[tuple]] = {}
+        # The version of each row as last shown: a delete of a row another clerk changed
+        # since is refused (issue 22, core.records.delete).
+        self.versions: dict[int, int] = {}
         # Numbers right-aligned, as in Excel.
         self._right = [c.number or _is_number(c.sort) for c in kind.columns]
 
@@ -89,6 +92,7 @@ class RecordTableModel(QAbstractTableModel):
             with self.store.read_session() as s:
                 found = load_records(s, self.kind, ids)
                 page = [row_texts(self.kind, found.get(i)) for i in ids]
+                self.versions.update((i, r.version) for i, r in found.items())
             if len(self._pages) >= CACHE_PAGES:
                 self._pages.pop(next(iter(self._pages)))
             self._pages[n] = page

@@ -201,7 +201,9 @@ class ImportPlan:
         """Save exactly what this plan showed, in `session` (the caller commits it)."""
         if _digest(self.source) != self.digest:
             raise ImportFileError(f"「{self.source.name}」在预览后被修改过，请重新预览后再导入。")
-        done = _run(session, self.source, apply=True, say=say)
+        from core import audit      # one 操作日志 row for the whole import (issue 22)
+        with audit.summarized(session, f"导入「{self.source.name}」"):
+            done = _run(session, self.source, apply=True, say=say)
         changed = _changed_rows(self, done)
         if changed or any(getattr(done, name) != getattr(self, name) for name in (
                 "completed_staff", "created_staff", "created_units")):

@@ -84,8 +84,10 @@ def test_a_newer_database_is_refused_in_words(capsys, tmp_path):
 
     db = tmp_path / "new.db"
     run(capsys, "--db", str(db), "init")
+    from core.schema import CURRENT_VERSION
+
     with sqlite3.connect(db) as conn:
-        conn.execute("UPDATE schema_info SET version = 7")
+        conn.execute("UPDATE schema_info SET version = ?", (CURRENT_VERSION + 1,))
     code, _, err = run(capsys, "--db", str(db), "figures", "--year", "2025")
     assert code == 2 and "更新版本" in err
 

@@ -13,10 +13,23 @@ from core.cli import build_parser, main
 NAMES = re.compile(r"zhifa-cli|ZHIFA_DB|--?[a-z][a-z-]*|\.(docx|xlsx)|SQLAlchemy|Excel|JSON")
 
 
+def _command_names(parser) -> set[str]:
+    """The commands' names, those of a command's own sub-commands (server setup) included."""
+    import argparse
+
+    names = set()
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                names |= {name} | _command_names(sub)
+    return names
+
+
 def english_words(text: str) -> list[str]:
     """What is left once names are taken out; the commands' names (init, report…) are
     typed as they are, like options."""
-    _parser, commands = build_parser()
+    parser, _commands = build_parser()
+    commands = _command_names(parser)
     text = NAMES.sub("", text)
     for name in sorted(commands, key=len, reverse=True):
         text = re.sub(rf"\b{name}\b", "", text)

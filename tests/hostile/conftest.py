@@ -67,10 +67,13 @@ def valid_records(session) -> dict[type, object]:
 
 
 def text_fields(model) -> list[str]:
-    """Every free-text column of a record kind (not keys, not the derived counted_kind)."""
+    """Every free-text column of a record kind (not keys, not the derived counted_kind, not
+    the ledger's bookkeeping: who entered it and their 科室 are stamped, never typed)."""
+    from core.models import BOOKKEEPING
+
     return [c.key for c in model.__table__.columns
             if isinstance(c.type, (String, Text)) and not c.foreign_keys
-            and c.key != "counted_kind"]
+            and c.key != "counted_kind" and c.key not in BOOKKEEPING]
 
 
 TEXT_FIELDS = [(model, field) for model in (Staff, Unit, Campaign, Inspection, PenaltyCase,

@@ -1,0 +1,117 @@
+"""Two clerks on one ledger, as the window shows it (issue 22): a save of a record another
+clerk changed after the form opened is refused with that clerk's name and offers
+「重新载入」; a delete of a row changed since it was listed is refused; 「操作记录」 shows who
+did what to one record."""
+
+from __future__ import annotations
+
+from core import audit
+from core.models import PenaltyCase
+from core.records import save
+from core.store import open_store
+
+
+def _other_clerk(demo_store):
+    other = open_store(demo_store.location)
+    audit.act_as(other.engine, "li", "李四", "民办教育科")
+    return other
+
+
+def test_a_save_over_another_clerks_change_is_refused_and_reloads(qtbot, window, demo_store,
+                                                                   answers):
+    view = window.show_view("penalty")
+    view.table.selectRow(0)
+    rid = view.selected_ids()[0]
+    form = view.edit_selected()
+    other = _other_clerk(demo_store)
+    try:
+        with other.session() as s:
+            case = s.get(PenaltyCase, rid)
+            case.facts = "李四补充的违法事实"
+            save(s, case)
+    finally:
+        other.close()
+    form.widgets["facts"].setPlainText("我的修改")
+    answers.replies = [True]                    # 「重新载入」
+    assert not form.save()
+    assert answers.asked[-1].startswith("记录已被他人修改：")
+    assert "李四（li）" in answers.asked[-1]
+    with demo_store.read_session() as s:
+        assert s.get(PenaltyCase, rid).facts == "李四补充的违法事实"
+    # Reloaded: the form shows the other clerk's words, and saves over them now.
+    assert form.widgets["facts"].toPlainText() == "李四补充的违法事实"
+    assert not form.dirty
+    form.widgets["facts"].setPlainText("看过后再改")
+    assert form.save()
+    with demo_store.read_session() as s:
+        assert s.get(PenaltyCase, rid).facts == "看过后再改"
+
+
+def test_a_delete_of_a_row_changed_since_it_was_listed_is_refused(qtbot, window, demo_store,
+                                                                  answers):
+    view = window.show_view("penalty")
+    view.table.selectRow(1)
+    rid = view.selected_ids()[0]
+    assert view.model.versions[rid] == 1
+    other = _other_clerk(demo_store)
+    try:
+        with other.session() as s:
+            case = s.get(PenaltyCase, rid)
+            case.legal_basis = "《教育法》"
+            save(s, case)
+    finally:
+        other.close()
+    answers.replies = [True, False]              # yes, delete; then 「取消」 (no reload)
+    view.delete_selected()
+    assert "李四" in answers.asked[-1] and "删除" in answers.asked[-1]
+    with demo_store.read_session() as s:
+        assert s.get(PenaltyCase, rid).deleted_at is None
+
+
+def test_the_record_log_shows_who_did_what(qtbot, window, demo_store, answers):
+    view = window.show_view("penalty")
+    view.table.selectRow(0)
+    rid = view.selected_ids()[0]
+    other = _other_clerk(demo_store)
+    try:
+        with other.session() as s:
+            case = s.get(PenaltyCase, rid)
+            case.fine_cents = (case.fine_cents or 0) + 10000
+            save(s, case)
+    finally:
+        other.close()
+    dialog = view.show_log()
+    qtbot.addWidget(dialog)
+    rows = dialog.rows()
+    assert [r[2] for r in rows] == ["新增", "修改"]
+    assert rows[1][1] == "李四（li）"
+    assert "罚款金额：" in rows[1][3] and "→" in rows[1][3]
+    assert "最后修改人：李四（li）" in dialog.summary.text()
+    dialog.close()
+
+
+def test_the_lists_pick_up_another_clerks_change(qtbot, window, demo_store, answers):
+    view = window.show_view("penalty")
+    shown = view.model.rowCount()
+    heard: list[frozenset] = []
+    window.shared.records_changed.connect(heard.append)
+    assert window.change_watch.check() == frozenset()          # nothing new yet
+    other = _other_clerk(demo_store)
+    try:
+        with other.session() as s:
+            first = s.get(PenaltyCase, view.model.id_at(0))
+            save(s, PenaltyCase(decision_no="李四罚〔2025〕1号", party="某培训学校",
+                                party_type="法人或其他组织", procedure="简易程序", kinds="警告",
+                                decided_on=first.decided_on))
+    finally:
+        other.close()
+    assert window.change_watch.check() == frozenset({"PenaltyCase"})
+    assert heard == [frozenset({"PenaltyCase"})]
+    assert view.model.rowCount() == shown + 1
+    assert window.change_watch.check() == frozenset()          # told once
+    # The window's own save is announced by gui.operations, not again by the watcher.
+    view.table.selectRow(0)
+    form = view.edit_selected()
+    form.widgets["facts"].setPlainText("本窗口的修改")
+    assert form.save()
+    assert window.change_watch.check() == frozenset()
