@@ -34,7 +34,9 @@ def open_ledger(location: str, parent=None, fallback: str | None = None):
     from core.lock import DatabaseLock
     from core.store import open_store, shown_location
     from gui import messages
+    from gui.locations import ask_password
 
+    ask_password(location, parent)      # a server ledger without a kept password (issue 22)
     try:
         store = open_store(location)
     except ZhifaError as exc:
@@ -167,14 +169,15 @@ def launch(location: str, show_requested=None, fallback: str | None = None):
             window.close()
             return
         shared = make_shared(store)
+        shared.lock = lock              # swapped with the ledger (gui.locations.switch_ledger)
 
         def on_close():                 # after the window's backup on close
             watch = getattr(window, "lock_watch", None)
             if watch is not None:
                 watch.stop()                # else it would take our own release for a takeover
             shared.store.close()
-            if lock is not None:
-                lock.release()
+            if shared.lock is not None:
+                shared.lock.release()
 
         window.on_close = on_close
         window.attach(shared)
