@@ -27,6 +27,7 @@ COMMAND_MODULES = [
     "core.annex.commands",
     "core.ledger_io.commands",
     "core.ledger_copy",            # copy --from A --to B (SQLite <-> server, issue 22)
+    "core.connect_command",        # connect [--save-password] (a server ledger, issue 22)
 ]
 
 EXIT_USER_ERROR = 2

@@ -56,7 +56,8 @@ def without_password(location: str) -> str:
     url = _url(location)
     if url is None or url.password is None:
         return location
-    return url.set(password=None).render_as_string(hide_password=False)
+    # URL.set() takes None as "unchanged"; the URL is a named tuple.
+    return url._replace(password=None).render_as_string(hide_password=False)
 
 
 DEFAULT_PORT = 5432

@@ -124,7 +124,17 @@ def build_window(store, year: int | None = None):
     window = MainWindow()
     shared = make_shared(store, year)
     window.attach(shared)
+    follow_ledger_choice(window, shared)
     return window, shared
+
+
+def follow_ledger_choice(window, shared) -> None:
+    """文件 → 数据文件与备份位置 chose another ledger: opened here (lock, messages) and swapped
+    under every pane by gui.locations.switch_ledger (issue 22)."""
+    from gui.locations import switch_ledger
+
+    shared.ledger_chosen.connect(
+        lambda where: switch_ledger(window, shared, where, open_ledger, watch_lock))
 
 
 def make_shared(store, year: int | None = None):
@@ -181,6 +191,7 @@ def launch(location: str, show_requested=None, fallback: str | None = None):
 
         window.on_close = on_close
         window.attach(shared)
+        follow_ledger_choice(window, shared)
         window.daily_backup()
         if lock is not None:
             window.lock_watch = watch_lock(window, lock)

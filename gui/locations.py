@@ -298,15 +298,14 @@ class LocationsDialog(QDialog):
         super().accept()
         now = location or default_db_location()
         if now != before and now != getattr(self.shared.store, "location", None):
-            switch_ledger(self.window_, self.shared, now)
+            self.shared.ledger_chosen.emit(now)      # gui.app: switch_ledger
 
 
-def switch_ledger(window, shared, location: str) -> bool:
-    """Work on the ledger at `location` from now on: opened (and locked, for a file) first,
-    so one that cannot be leaves the open ledger as it was; then swapped under every pane
-    through Shared.replace_store (as a restore is)."""
-    from gui.app import open_ledger, watch_lock
-
+def switch_ledger(window, shared, location: str, open_ledger, watch_lock) -> bool:
+    """Work on the ledger at `location` from now on: opened (and locked, for a file) first
+    by gui.app's `open_ledger`, so one that cannot be leaves the open ledger as it was; then
+    swapped under every pane through Shared.replace_store (as a restore is), and the new
+    lock watched by `watch_lock`. (Given by gui.app, which imports this module.)"""
     store, lock = open_ledger(location, window)      # tells the clerk why if it cannot be
     if store is None:
         return False

@@ -79,6 +79,7 @@ class Shared(QObject):
     status = Signal(str)               # a short message for the status bar
     store_closing = Signal()           # the ledger file is about to be replaced: stop reading it
     store_replaced = Signal(object)    # the new core.store.Store (after a restore)
+    ledger_chosen = Signal(str)        # another ledger chosen (gui.locations): gui.app opens it
 
     def __init__(self, store, year: int):
         # Here, not at the top: the window's shell imports app_settings before the ledger

@@ -106,12 +106,12 @@ def test_the_server_is_logged_into_with_the_kept_password_and_it_is_never_logged
     location = new_ledger()
     url = make_url(location)
     password = url.password
-    bare = url.set(password=None).render_as_string(hide_password=False)
+    bare = connection.without_password(location)
     log_file = setup_logging()
     logging.getLogger("core").info("start of the test")
 
     assert main(["--db", bare, "init"]) == 2                     # kept nowhere: refused in words
-    assert "用户名或密码不正确" in capsys.readouterr().err
+    assert "要求密码，但没有提供" in capsys.readouterr().err
     connection.remember(bare, password, keep=True)
     connection._given.clear()                                    # from the keyring, not memory
     assert main(["--db", bare, "demo", "--year", "2025"]) == 0
@@ -126,7 +126,7 @@ def test_the_server_is_logged_into_with_the_kept_password_and_it_is_never_logged
 
 @pytest.mark.server_only
 def test_pgpassword_logs_the_command_line_in(no_keyring, new_ledger, capsys, monkeypatch):
-    url = make_url(new_ledger())
-    bare = url.set(password=None).render_as_string(hide_password=False)
+    server = new_ledger()
+    url, bare = make_url(server), connection.without_password(server)
     monkeypatch.setenv("PGPASSWORD", url.password)
     assert main(["--db", bare, "init"]) == 0
