@@ -89,3 +89,27 @@ def os_reason(exc: OSError) -> str:
     if getattr(exc, "winerror", None) in WINDOWS_SHARING_ERRORS:
         return "文件正被其他程序打开"
     return _OS_REASONS.get(exc.errno) or exc.strerror or str(exc)
+
+
+def driver_says(exc: Exception) -> str:
+    """The database driver's own first line, without SQLAlchemy's statement and web link."""
+    text_ = str(getattr(exc, "orig", None) or exc).strip()
+    return text_.splitlines()[0] if text_ else type(exc).__name__
+
+
+def sqlite_reason(exc: Exception) -> str:
+    """What SQLite said, in words a clerk reads (the driver's own text is English)."""
+    msg = str(exc).lower()
+    if "full" in msg:
+        return "磁盘空间已满"
+    if "disk i/o error" in msg:
+        return "磁盘读写出错（磁盘已满、移动硬盘被拔出或磁盘故障）"
+    if "readonly" in msg or "read-only" in msg:
+        return "所在位置只读"
+    if "locked" in msg or "busy" in msg:
+        return "文件正被其他程序使用"
+    if "malformed" in msg or "not a database" in msg:
+        return "文件已损坏"
+    if "unable to open" in msg:
+        return "无法打开文件（路径不存在或没有访问权限）"
+    return "数据库读写失败"

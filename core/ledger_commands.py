@@ -15,7 +15,7 @@ from core.lock import writing
 from core.paths import default_backup_dir
 from core.records import profile, set_profile
 from core.report.readiness import readiness_flags
-from core.store import backup_sqlite, restore_sqlite
+from core.backups import backup_sqlite, restore_sqlite
 from core.years import statistical_year
 
 

@@ -69,6 +69,17 @@ class Task(QRunnable):
             self._emit("done", result)
 
 
+# How long replacing the ledger waits for the counts still reading the old one: a city
+# year's figures take a few seconds; a restore must not be refused because one is running.
+READERS_WAIT_MS = 60_000
+
+
+def wait_for_readers() -> bool:
+    """Block until every background read has finished (before the ledger file is replaced:
+    a read still open keeps the file busy). False if one was still running at the limit."""
+    return QThreadPool.globalInstance().waitForDone(READERS_WAIT_MS)
+
+
 def run_task(fn: Callable, owner: QObject, on_done: Callable,
              on_failed: Callable[[str, str], None],
              on_progress: Callable[[str], None] | None = None) -> TaskSignals:

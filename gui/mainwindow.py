@@ -376,7 +376,8 @@ class MainWindow(QMainWindow):
         return target
 
     def restore_backup(self, backup: Path | None = None) -> bool:
-        from core.store import open_store, refuse_the_ledger_itself, restore_sqlite, verify_backup
+        from core.backups import refuse_the_ledger_itself, restore_sqlite, verify_backup
+        from core.store import open_store
         if backup is None:
             name = filedialogs.open_file(self, "选择备份文件", str(self.backup_folder()),
                                          "台账备份 (*.db)")
@@ -416,7 +417,7 @@ class MainWindow(QMainWindow):
         return True
 
     def check_database(self) -> bool:
-        from core.store import verify_backup
+        from core.backups import verify_backup
         try:
             verify_backup(self.shared.store.path)
         except ZhifaError as exc:

@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSettings, QStandardPaths, Signal
 
 from core.paths import data_dir
+from gui.background import wait_for_readers
 
 
 def app_settings() -> QSettings:
@@ -109,6 +110,7 @@ class Shared(QObject):
 
         self.writer.wait()
         self.store_closing.emit()
+        wait_for_readers()      # a count still reading the old file would keep it busy
         try:
             self.store = reopen()
         finally:

@@ -1,4 +1,4 @@
-"""Numbered schema upgrades, applied in order by core.store with Alembic's operations API.
+"""Numbered schema upgrades, applied in order by core.schema.versioning with Alembic's operations API.
 
 To change the schema: bump CURRENT_VERSION, add `UPGRADES[n] = upgrade_to_n` taking an
 `alembic.operations.Operations`, change core/models.py to match, and add a test that

@@ -1,14 +1,19 @@
-"""Automatic backups: made on close, thinned to daily/weekly/monthly, hand-made ones kept."""
+"""Backups: a copy written, verified and restored; automatic ones made on close and thinned to
+daily/weekly/monthly, hand-made ones kept."""
 
 import datetime as dt
 
 import pytest
 
 from core.backups import (
-    auto_backup, backup_time, backups_to_keep, daily_backup_due, list_backups,
-    thin_backups,
+    auto_backup, backup_sqlite, backup_time, backups_to_keep, daily_backup_due, list_backups,
+    restore_sqlite, thin_backups, verify_backup,
 )
-from core.store import verify_backup
+from core.errors import NotADatabaseError, OutputError
+from core.models import Unit
+from core.records import save
+from core.schema import CURRENT_VERSION
+from core.store import open_store
 
 
 def _fake(folder, when: dt.datetime, tag="自动"):
@@ -53,3 +58,44 @@ def test_keeping_never_drops_the_newest(tmp_path):
     only = _fake(tmp_path, dt.datetime(2020, 1, 1))
     assert backups_to_keep([only]) == {only}
 
+
+@pytest.mark.sqlite_only("a copy of the SQLite file")
+def test_backup_and_restore_round_trip(store, tmp_path):
+    with store.session() as s:
+        save(s, Unit(name="一中", unit_type="公办中小学"))
+    backup = backup_sqlite(store.path, tmp_path / "backups")
+    assert verify_backup(backup) == CURRENT_VERSION
+    with store.session() as s:
+        save(s, Unit(name="二中", unit_type="公办中小学"))
+    live = store.path
+    store.close()
+    safety = restore_sqlite(backup, live)
+    assert backup.exists() and safety.exists()        # neither copy is consumed
+    restored = open_store(str(live))
+    with restored.session() as s:
+        assert [u.name for u in s.query(Unit)] == ["一中"]
+    restored.close()
+    kept = open_store(str(safety))
+    with kept.session() as s:
+        assert sorted(u.name for u in s.query(Unit)) == ["一中", "二中"]
+    kept.close()
+
+
+@pytest.mark.sqlite_only("a damaged SQLite file")
+def test_a_damaged_backup_is_refused_and_the_live_file_kept(store, tmp_path):
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"\0" * 4096)
+    live_before = store.path.read_bytes()
+    with pytest.raises(NotADatabaseError):
+        restore_sqlite(bad, store.path)
+    assert store.path.read_bytes() == live_before
+
+
+@pytest.mark.sqlite_only("restoring a SQLite file")
+def test_the_ledger_itself_chosen_as_the_backup_is_refused_in_words(store, tmp_path):
+    """The file chooser opened where the ledger is, and the clerk picked it: told so, and
+    no safety copy of an unchanged ledger made beside it."""
+    store.close()
+    with pytest.raises(OutputError, match="就是正在使用的台账本身，不是备份"):
+        restore_sqlite(store.path, store.path)
+    assert not (store.path.parent / "恢复前副本").exists()

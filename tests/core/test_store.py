@@ -1,4 +1,4 @@
-"""The local store: safe pragmas, schema version, refusal of foreign or newer files, backups."""
+"""The store: safe pragmas, schema version, refusal of foreign or newer files, server addresses."""
 
 import datetime as dt
 import shutil
@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from core.errors import NotADatabaseError, OutputError, SchemaTooNewError, StoreError
+from core.errors import NotADatabaseError, SchemaTooNewError, StoreError
 from core.models import Unit
 from core.records import save
 from core.schema import CURRENT_VERSION
-from core.store import (
-    SQLITE_HEADER, _explain, backup_sqlite, open_store, probe_location, restore_sqlite, verify_backup)
+from core.sqlite_files import SQLITE_HEADER
+from core.store import _explain, open_store, probe_location
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 
@@ -99,48 +99,6 @@ def test_an_old_ledger_gets_the_report_basis_and_figure_section_empty(tmp_path):
         assert s.query(BureauProfile).one().legal_basis == "根据《行政执法监督条例》"
         assert s.query(CustomFigure).filter_by(name="执法记录仪").one().report_section == "全过程记录"
     store.close()
-
-
-@pytest.mark.sqlite_only("a copy of the SQLite file")
-def test_backup_and_restore_round_trip(store, tmp_path):
-    with store.session() as s:
-        save(s, Unit(name="一中", unit_type="公办中小学"))
-    backup = backup_sqlite(store.path, tmp_path / "backups")
-    assert verify_backup(backup) == CURRENT_VERSION
-    with store.session() as s:
-        save(s, Unit(name="二中", unit_type="公办中小学"))
-    live = store.path
-    store.close()
-    safety = restore_sqlite(backup, live)
-    assert backup.exists() and safety.exists()        # neither copy is consumed
-    restored = open_store(str(live))
-    with restored.session() as s:
-        assert [u.name for u in s.query(Unit)] == ["一中"]
-    restored.close()
-    kept = open_store(str(safety))
-    with kept.session() as s:
-        assert sorted(u.name for u in s.query(Unit)) == ["一中", "二中"]
-    kept.close()
-
-
-@pytest.mark.sqlite_only("a damaged SQLite file")
-def test_a_damaged_backup_is_refused_and_the_live_file_kept(store, tmp_path):
-    bad = tmp_path / "bad.db"
-    bad.write_bytes(b"\0" * 4096)
-    live_before = store.path.read_bytes()
-    with pytest.raises(NotADatabaseError):
-        restore_sqlite(bad, store.path)
-    assert store.path.read_bytes() == live_before
-
-
-@pytest.mark.sqlite_only("restoring a SQLite file")
-def test_the_ledger_itself_chosen_as_the_backup_is_refused_in_words(store, tmp_path):
-    """The file chooser opened where the ledger is, and the clerk picked it: told so, and
-    no safety copy of an unchanged ledger made beside it."""
-    store.close()
-    with pytest.raises(OutputError, match="就是正在使用的台账本身，不是备份"):
-        restore_sqlite(store.path, store.path)
-    assert not (store.path.parent / "恢复前副本").exists()
 
 
 def _columns(path):
@@ -318,13 +276,17 @@ def test_a_long_note_and_a_long_name_are_saved_on_a_server_as_in_a_file(store):
 
 def test_a_ledger_older_than_any_upgrade_is_refused_as_too_old(tmp_path, monkeypatch):
     """Once the oldest upgrade step is dropped (here: as if schema 1 could no longer be
-    upgraded), a schema-1 file is refused as too old, in words; never told it comes from a
-    newer program."""
-    import core.store
+    upgraded), a schema-1 file is refused as too old, in words, and left as it was; never
+    told it comes from a newer program."""
+    import core.schema.versioning
     from core.errors import SchemaTooOldError
 
     copy = tmp_path / "很旧的台账.db"
     shutil.copy(RESOURCES / "schema_v1.db", copy)
-    monkeypatch.setattr(core.store, "MIN_UPGRADABLE_VERSION", 2)
+    monkeypatch.setattr(core.schema.versioning, "MIN_UPGRADABLE_VERSION", 2)
+    before = copy.read_bytes()
     with pytest.raises(SchemaTooOldError, match="过旧"):
         open_store(str(copy))
+    # Refused before it was opened for writing: not switched to WAL, no upgrade copy beside it.
+    assert copy.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["很旧的台账.db"]

@@ -28,7 +28,8 @@ from core.ledger_io.exporter import export_ledger
 from core.ledger_io.importer import plan_import
 from core.models import Unit
 from core.records import save
-from core.store import _explain, backup_sqlite, open_store
+from core.backups import backup_sqlite
+from core.store import _explain, open_store
 
 from ..ledger_io.conftest import write_workbook
 
@@ -109,7 +110,7 @@ def ledger_on_a_cd(tmp_path, monkeypatch):
     with store.session() as s:
         save(s, Unit(name="示例一中", unit_type="公办中小学"))
     store.close()
-    monkeypatch.setattr("core.store._writable", lambda p: False)
+    monkeypatch.setattr("core.sqlite_files.writable", lambda p: False)
     return path
 
 
@@ -138,7 +139,7 @@ def test_an_old_ledger_on_read_only_media_says_it_must_be_copied_to_upgrade(tmp_
     path = tmp_path / "执法台账2019.db"
     shutil.copyfile(V1, path)
     before = _digest(path)
-    monkeypatch.setattr("core.store._writable", lambda p: False)
+    monkeypatch.setattr("core.sqlite_files.writable", lambda p: False)
     with pytest.raises(StoreError, match="只读的位置.*需要升级.*复制到本机硬盘"):
         open_store(str(path))
     assert _digest(path) == before

@@ -18,7 +18,8 @@ from sqlalchemy import func, select
 from core.errors import NotADatabaseError, SchemaTooNewError
 from core.models import Unit
 from core.records import save
-from core.store import backup_sqlite, open_store, restore_sqlite, verify_backup
+from core.backups import backup_sqlite, restore_sqlite, verify_backup
+from core.store import open_store
 
 DAMAGE = {
     "截断到一半": lambda data: data[: len(data) // 2],

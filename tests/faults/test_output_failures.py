@@ -20,7 +20,7 @@ from core.errors import OutputError
 from core.models import Unit
 from core.outfiles import atomic_write
 from core.records import save
-from core.store import backup_sqlite
+from core.backups import backup_sqlite
 
 from .conftest import python
 
@@ -68,7 +68,7 @@ signal.signal(signal.SIGXFSZ, signal.SIG_IGN)       # get EFBIG instead of being
 resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
 from core.errors import OutputError
 from core.outfiles import atomic_write
-from core.store import backup_sqlite
+from core.backups import backup_sqlite
 what, src, out = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
 try:
     if what == "report":

@@ -29,7 +29,8 @@ from core.errors import StoreError, ZhifaError
 from core.ledger_io.importer import plan_import
 from core.models import Unit
 from core.records import save
-from core.store import backup_sqlite, open_store, restore_sqlite
+from core.backups import backup_sqlite, restore_sqlite
+from core.store import open_store
 
 from ..ledger_io.conftest import write_workbook
 from .conftest import python
@@ -118,7 +119,7 @@ ROUNDS = 10
 def test_a_restore_racing_a_saver_and_an_importer_loses_no_committed_row(
         ledger, tmp_path, monkeypatch):
     path, backup = ledger
-    monkeypatch.setattr("core.store.RESTORE_WAIT", 0.5)
+    monkeypatch.setattr("core.backups.RESTORE_WAIT", 0.5)
     committed: list[str] = []
     errors: list[BaseException] = []
     stop = threading.Event()

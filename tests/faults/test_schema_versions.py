@@ -20,7 +20,8 @@ from core.figures import annual_figures
 from core.models import Inspection, Unit
 from core.records import save
 from core.schema import CURRENT_VERSION
-from core.store import open_store, restore_sqlite
+from core.backups import restore_sqlite
+from core.store import open_store
 
 V1 = Path(__file__).resolve().parents[1] / "resources" / "schema_v1.db"
 

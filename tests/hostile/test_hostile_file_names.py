@@ -20,8 +20,9 @@ from hypothesis import strategies as st
 from core.outfiles import MAX_NAME, atomic_write, safe_filename
 from core.records import profile, set_profile
 from core.schema import CURRENT_VERSION
-from core.store import (
-    backup_sqlite, open_store, probe_location, read_only_uri, restore_sqlite, verify_backup)
+from core.backups import backup_sqlite, restore_sqlite, verify_backup
+from core.sqlite_files import read_only_uri
+from core.store import open_store, probe_location
 
 HOSTILE_NAMES = [
     "../../etc/passwd", "..", ".", "...", "/", "\\", "C:\\Windows\\system32\\区教育局",
