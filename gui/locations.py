@@ -14,8 +14,8 @@ import logging
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup, QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QInputDialog,
-    QLabel, QLineEdit, QPushButton, QRadioButton, QSpinBox, QStackedWidget, QVBoxLayout,
-    QWidget,
+    QLabel, QLineEdit, QPushButton, QRadioButton, QSizePolicy, QSpinBox, QStackedWidget,
+    QVBoxLayout, QWidget,
 )
 
 from core import connection
@@ -124,8 +124,9 @@ class LocationsDialog(QDialog):
         self.backups = QLineEdit(text_setting(st, BACKUP_FOLDER_KEY, str(default_backup_dir())))
         common = QFormLayout()
         common.addRow("备份文件夹(&B)：", self._with_browse(self.backups, file=False))
-        note = QLabel("备份文件夹可以是共享盘。程序在每天第一次打开和每次关闭时自动备份；"
-                      "服务器台账备份为数据库转储文件（本机装有 pg_dump 时）或完整的台账 Excel。")
+        note = QLabel("备份文件夹可以是共享盘。本机台账在每天第一次打开和每次关闭时自动备份；"
+                      "服务器台账每天自动备份一次，为数据库转储文件（本机装有 pg_dump 时）"
+                      "或完整的台账 Excel。")
         note.setWordWrap(True)
 
         self.buttons = QDialogButtonBox()
@@ -150,6 +151,12 @@ class LocationsDialog(QDialog):
         if not checked:
             return
         self.pages.setCurrentIndex(which)
+        # Sized to the page shown, not the taller one hidden (the file page is two lines).
+        for i in range(self.pages.count()):
+            policy = QSizePolicy.Policy.Preferred if i == which else QSizePolicy.Policy.Ignored
+            self.pages.widget(i).setSizePolicy(policy, policy)
+        self.pages.adjustSize()
+        self.adjustSize()
         (self.db if which == LOCAL else (self.host if not self.host.text() else
                                          self.password)).setFocus()
 
