@@ -109,6 +109,10 @@ def _explain_server(exc: Exception, location: str) -> StoreError | None:
         name = make_url(location).database if "://" in location else ""
         return StoreError(f"数据库服务器上没有数据库「{name}」（{shown}）。请检查数据库名，"
                           f"或请信息中心先在服务器上建立它。")
+    if "invalid response to SSL negotiation" in msg or "expected authentication request" in msg:
+        # Something answers on that port, but not PostgreSQL (a web server, say).
+        return StoreError(f"「{shown}」的地址和端口上回应的不是 PostgreSQL 数据库服务器。请检查服务器"
+                          f"地址和端口（PostgreSQL 默认为 5432），或联系信息中心（{driver_says(exc)}）。")
     if any(words in msg for words in (
             "Connection refused", "could not translate host name", "failed to resolve host",
             "timeout expired", "No route to host", "Network is unreachable",

@@ -100,6 +100,32 @@ def test_the_command_line_asks_at_the_terminal_and_only_there(memory_keyring, mo
     assert memory_keyring.entries == {}                          # asked: not stored
 
 
+def test_a_port_where_something_else_answers_is_told_as_not_a_database_server(no_keyring):
+    """A web server where the database was expected (a mistyped port): told as such. The
+    stand-in listens on this machine only and answers one connection."""
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    port = listener.getsockname()[1]
+
+    def answer():
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(1024)
+            conn.sendall(b"HTTP/1.1 400 Bad Request\r\n\r\n")
+        listener.close()
+
+    threading.Thread(target=answer, daemon=True).start()
+    location = connection.server_location("127.0.0.1", port, "zhifa", "zhang")
+    with pytest.raises(StoreError) as caught:
+        open_store(make_url(location).set(password="x").render_as_string(hide_password=False))
+    assert "回应的不是 PostgreSQL 数据库服务器" in str(caught.value)
+    assert "x@" not in str(caught.value)
+
+
 @pytest.mark.server_only
 def test_the_server_is_logged_into_with_the_kept_password_and_it_is_never_logged(
         memory_keyring, new_ledger, capsys, tmp_path):
