@@ -8,7 +8,6 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSettings, QStandardPaths, Signal
 
 from core.paths import data_dir
-from gui.background import wait_for_readers
 
 
 def app_settings() -> QSettings:
@@ -110,6 +109,10 @@ class Shared(QObject):
 
         self.writer.wait()
         self.store_closing.emit()
+        # Here, not at the top: gui.background loads SQLAlchemy, which the window's shell
+        # must not import before its first paint (tests/gui/test_start.py).
+        from gui.background import wait_for_readers
+
         wait_for_readers()      # a count still reading the old file would keep it busy
         try:
             self.store = reopen()
