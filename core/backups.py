@@ -3,7 +3,9 @@ monthly copies so a backup folder (maybe on a shared drive) never fills up.
 
 Only automatic copies (tag 自动) are thinned; backups the clerk made by hand are kept.
 Copies are made with `backup_sqlite` (SQLite's online backup, written atomically); the same
-module verifies a backup and restores one.
+module verifies a backup and restores one. A ledger on a server is copied by
+core.server_backup (a pg_dump dump, `….dump`, or the full ledger workbook, `….xlsx`): the
+same names, the same folder, the same thinning (issue 22).
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ KEEP_DAILY = 7      # the newest copy of each of the last 7 days that have one
 KEEP_WEEKLY = 4     # … of each of the last 4 weeks
 KEEP_MONTHLY = 12   # … of each of the last 12 months
 
-_NAME = re.compile(r"执法台账备份-(\d{8}-\d{6})(?:-(.+?))?(?:-\d+)?\.db$")
+# .db: a file's copy; .dump / .xlsx: a server ledger's (core.server_backup).
+_NAME = re.compile(r"执法台账备份-(\d{8}-\d{6})(?:-(.+?))?(?:-\d+)?\.(?:db|dump|xlsx)$")
 
 
 def backup_time(path: Path) -> dt.datetime | None:
@@ -46,7 +49,7 @@ def list_backups(backup_dir: Path) -> list[Path]:
     folder = Path(backup_dir)
     if not folder.is_dir():
         return []
-    found = [p for p in folder.glob("执法台账备份-*.db") if backup_time(p)]
+    found = [p for p in folder.glob("执法台账备份-*") if p.is_file() and backup_time(p)]
     return sorted(found, key=lambda p: (backup_time(p), p.name), reverse=True)
 
 
@@ -86,16 +89,28 @@ def thin_backups(backup_dir: Path) -> list[Path]:
     return removed
 
 
-def auto_backup(db_path: Path, backup_dir: Path) -> Path:
+def _copy(source, backup_dir: Path, tag: str) -> Path:
+    """`source`: a ledger file's path, or an open core.store.Store (a server ledger's is
+    dumped or exported by core.server_backup, a file's copied)."""
+    if getattr(source, "engine", None) is not None:
+        if source.path is None:
+            from core.server_backup import backup_server
+            return backup_server(source, Path(backup_dir), tag=tag)
+        source = source.path
+    return backup_sqlite(Path(source), Path(backup_dir), tag=tag)
+
+
+def auto_backup(source, backup_dir: Path) -> Path:
     """An automatic copy now (on close, or the day's first start), then thin the folder.
-    Raises OutputError (in words) when the folder cannot be written."""
-    target = backup_sqlite(Path(db_path), Path(backup_dir), tag=AUTO_TAG)
+    `source`: the ledger file's path or the open Store. Raises OutputError (in words) when
+    the folder cannot be written."""
+    target = _copy(source, backup_dir, AUTO_TAG)
     thin_backups(backup_dir)
     return target
 
 
-def manual_backup(db_path: Path, backup_dir: Path) -> Path:
-    return backup_sqlite(Path(db_path), Path(backup_dir), tag=MANUAL_TAG)
+def manual_backup(source, backup_dir: Path) -> Path:
+    return _copy(source, backup_dir, MANUAL_TAG)
 
 
 # --- Writing, verifying and restoring a copy ------------------------------------------------

@@ -11,7 +11,7 @@ import importlib
 import logging
 import sys
 
-from core import __version__
+from core import __version__, connection
 from core.cli_text import ChineseHelpFormatter, name_positionals, speak_chinese
 from core.errors import ZhifaError
 from core.logs import setup_logging
@@ -29,6 +29,7 @@ COMMAND_MODULES = [
     "core.ledger_copy",            # copy --from A --to B (SQLite <-> server, issue 22)
     "core.server_roles",           # server setup / server user: roles and grants (issue 22)
     "core.audit_export",           # log --year: the 操作日志 as .xlsx (issue 22)
+    "core.connect_command",        # connect [--save-password] (a server ledger, issue 22)
 ]
 
 EXIT_USER_ERROR = 2
@@ -87,7 +88,10 @@ def main(argv: list[str] | None = None) -> int:
     store = None
     try:
         if command.needs_store:
-            store = open_store(args.db or default_db_location())
+            location = args.db or default_db_location()
+            # A server ledger's password: the keyring, PGPASSWORD, or asked here (issue 22).
+            connection.ask_on_terminal(location)
+            store = open_store(location)
             return command.run(args, store) or 0
         return command.run(args) or 0
     except ZhifaError as exc:

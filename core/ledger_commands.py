@@ -82,12 +82,19 @@ def _sqlite_path(store) -> Path:
 
 
 def run_backup(args, store) -> int:
-    target = backup_sqlite(_sqlite_path(store), Path(args.to) if args.to else default_backup_dir())
+    folder = Path(args.to) if args.to else default_backup_dir()
+    if not store.is_sqlite:     # a pg_dump dump, or the ledger workbook (issue 22)
+        from core.server_backup import backup_server
+        target = backup_server(store, folder)
+    else:
+        target = backup_sqlite(_sqlite_path(store), folder)
     print(f"已备份到：{target}")
     return 0
 
 
 def run_restore(args, store) -> int:
+    if not store.is_sqlite:
+        return _restore_server(args, store)
     live = _sqlite_path(store)
     with writing(store):    # refused while the window (or an import) has the ledger
         store.close()
@@ -95,6 +102,41 @@ def run_restore(args, store) -> int:
     print(f"已从「{args.file}」恢复。")
     if safety:
         print(f"恢复前的数据已另存为：{safety}")
+    return 0
+
+
+def _restore_server(args, store) -> int:
+    """Restoring a server ledger replaces what every clerk sees: an administrator's action,
+    asked twice at the terminal (yes, then the database's name typed), or confirmed at once
+    with --confirm 数据库名 (a script)."""
+    import sys
+
+    from core import connection
+    from core.server_backup import restore_server
+
+    database = (connection.server_parts(store.location) or {}).get("database", "")
+    backup = Path(args.file)
+    if args.confirm is not None:
+        if args.confirm.strip() != database:
+            raise StoreError(f"--confirm 给出的数据库名「{args.confirm}」与要恢复的服务器台账"
+                             f"「{database}」不符，未做任何改动。")
+    elif sys.stdin is not None and sys.stdin.isatty():
+        print(f"将用备份「{backup.name}」替换服务器台账「{database}」中的全部数据：各科室在备份之后"
+              f"录入的记录都将被替换（当前数据会先另存一份）。这是管理员的操作，请先通知其他科室关闭程序。")
+        if input("确定恢复吗？输入“是”继续：").strip() not in ("是", "y", "yes"):
+            print("已取消，未做任何改动。")
+            return 1
+        if input(f"请再输入数据库名「{database}」确认：").strip() != database:
+            print("数据库名不符，已取消，未做任何改动。")
+            return 1
+    else:
+        raise StoreError(f"恢复服务器台账须确认两次：请在终端中运行，或加 --confirm {database}。"
+                         f"未做任何改动。")
+    location = store.location
+    store.close()
+    safety = restore_server(location, backup, backup.parent / "恢复前副本")
+    print(f"已从「{backup}」恢复服务器台账「{database}」。")
+    print(f"恢复前的数据已另存为：{safety}")
     return 0
 
 
@@ -110,5 +152,8 @@ COMMANDS = [
         run_check),
     Command("backup", "备份数据库", lambda p: p.add_argument("--to", help="备份文件夹"), run_backup),
     Command("restore", "从备份文件恢复数据库（恢复前自动另存当前数据）",
-            lambda p: p.add_argument("file", help="备份文件"), run_restore),
+            lambda p: (p.add_argument("file", help="备份文件"),
+                       p.add_argument("--confirm", metavar="数据库名",
+                                      help="服务器台账：不经询问直接恢复（须给出该数据库名）")),
+            run_restore),
 ]

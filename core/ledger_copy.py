@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select, text
 
+from core import connection
 from core.commands import Command
 from core.errors import StoreError
 from core.models import Base
@@ -66,6 +67,8 @@ def run_copy(args) -> int:
     if "://" not in args.source and not Path(args.source).expanduser().is_file():
         # Checked here: SQLite would make an empty file of a mistyped name.
         raise StoreError(f"来源台账文件「{args.source}」不存在。")
+    for location in (args.source, args.target):
+        connection.ask_on_terminal(location)        # a server's password, if kept nowhere
     source = open_store(args.source, create=False)
     try:
         target = open_store(args.target)

@@ -25,7 +25,7 @@ from sqlalchemy.exc import (
     ProgrammingError)
 from sqlalchemy.orm import Session, sessionmaker
 
-from core import inspection_days, sqlite_files
+from core import connection, inspection_days, sqlite_files
 from core.backups import backup_sqlite
 from core.errors import (
     NotADatabaseError, SchemaTooNewError, StoreError, driver_says, os_reason, sqlite_reason,
@@ -100,13 +100,21 @@ def _explain_server(exc: Exception, location: str) -> StoreError | None:
         return None
     msg = str(getattr(exc, "orig", None) or exc)
     shown = shown_location(location)
-    if "password authentication failed" in msg or "no password supplied" in msg or (
+    if "no password supplied" in msg:
+        return StoreError(f"数据库服务器「{shown}」要求密码，但没有提供：请在「文件 → 数据文件与备份位置」"
+                          f"中填写密码（或用 zhifa-cli connect --save-password 保存在系统密码保管中，"
+                          f"或设置环境变量 PGPASSWORD）。")
+    if "password authentication failed" in msg or (
             "role " in msg and "does not exist" in msg):
         return StoreError(f"无法登录数据库服务器「{shown}」：用户名或密码不正确。")
     if "database " in msg and "does not exist" in msg:
         name = make_url(location).database if "://" in location else ""
         return StoreError(f"数据库服务器上没有数据库「{name}」（{shown}）。请检查数据库名，"
                           f"或请信息中心先在服务器上建立它。")
+    if "invalid response to SSL negotiation" in msg or "expected authentication request" in msg:
+        # Something answers on that port, but not PostgreSQL (a web server, say).
+        return StoreError(f"「{shown}」的地址和端口上回应的不是 PostgreSQL 数据库服务器。请检查服务器"
+                          f"地址和端口（PostgreSQL 默认为 5432），或联系信息中心（{driver_says(exc)}）。")
     if any(words in msg for words in (
             "Connection refused", "could not translate host name", "failed to resolve host",
             "timeout expired", "No route to host", "Network is unreachable",
@@ -280,7 +288,9 @@ def _missing_folder(folder: Path) -> StoreError:
     return StoreError(f"数据库所在文件夹「{folder}」不存在（移动硬盘或共享盘是否已连接？）。")
 
 
-def make_engine(location: str, *, read_only: bool = False) -> Engine:
+def make_engine(location: str, *, read_only: bool = False, password: str | None = None) -> Engine:
+    """`password`: a server ledger's, when the clerk has just typed it (测试连接); otherwise
+    the address's own, or the one core.connection keeps (this run, or the keyring)."""
     url = database_url(location)
     if url.get_backend_name() == "sqlite":
         path = Path(url.database or "")
@@ -302,8 +312,14 @@ def make_engine(location: str, *, read_only: bool = False) -> Engine:
         return engine
     try:
         if url.get_driver_name() in ("psycopg", "psycopg2"):
-            return create_engine(url, pool_pre_ping=True,
-                                 connect_args={"connect_timeout": SERVER_CONNECT_TIMEOUT_S})
+            connect_args = {"connect_timeout": SERVER_CONNECT_TIMEOUT_S}
+            # Given to the driver at each connection, never put into the URL: the address
+            # stays as saved and shown (without a password), and nothing logs it.
+            if url.password is None:
+                password = password if password is not None else connection.password_for(location)
+                if password is not None:
+                    connect_args["password"] = password
+            return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
         return create_engine(url, pool_pre_ping=True)
     except NoSuchModuleError as exc:
         raise StoreError(f"数据库地址「{shown_location(location)}」的类型"
@@ -368,16 +384,40 @@ def open_store(location: str, *, create: bool = True, check: bool = True) -> Sto
     return Store(engine, location, read_only=read_only, checked=checked)
 
 
-def probe_location(location: str) -> bool:
+def probe_server(location: str, *, password: str | None = None) -> tuple[tuple, int | None]:
+    """Log into a server ledger's database as open_store would, nothing written: its
+    PostgreSQL version, and the ledger's schema version there (None: an empty database, where
+    the first open makes the ledger). Raises StoreError in the clerk's words for a wrong
+    password, an unreachable server, a missing database, a server too old, a ledger made by a
+    newer program."""
+    engine = make_engine(location, password=password)
+    try:
+        _check_server(engine, location)
+        server_version = engine.dialect.server_version_info or ()
+        version = read_version(engine)
+    except DBAPIError as exc:
+        raise _explain(exc, location) from exc
+    finally:
+        engine.dispose()
+    if version is not None and version > CURRENT_VERSION:
+        raise SchemaTooNewError(f"服务器上的台账「{shown_location(location)}」由更新版本的程序创建"
+                                f"（数据版本 {version}，本程序支持到 {CURRENT_VERSION}），请先安装最新版本。")
+    return server_version, version
+
+
+def probe_location(location: str, *, password: str | None = None) -> bool:
     """Whether a ledger already exists at `location` (True) or an empty one would be made
     there (False), told before the clerk makes it the data file for the next start. Raises
     StoreError in words where neither can be: an empty entry, a folder, a folder that does
     not exist, a file that is no ledger, one from a newer program. Only reads: nothing is
-    created, upgraded or locked."""
+    created, upgraded or locked. A server ledger is logged into (with `password`, if given):
+    that takes up to SERVER_CONNECT_TIMEOUT_S for an unreachable one."""
     location = location.strip()
     if not location:
         raise StoreError("请填写台账数据文件的路径。")
     if "://" in location:
+        if connection.is_server(location):
+            return probe_server(location, password=password)[1] is not None
         make_engine(location).dispose()      # an unknown kind or a missing driver, in words
         return True
     path = Path(location).expanduser()

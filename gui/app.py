@@ -35,7 +35,9 @@ def open_ledger(location: str, parent=None, fallback: str | None = None, check: 
     from core.lock import DatabaseLock
     from core.store import open_store, shown_location
     from gui import messages
+    from gui.locations import ask_password
 
+    ask_password(location, parent)      # a server ledger without a kept password (issue 22)
     try:
         store = open_store(location, check=check)
     except ZhifaError as exc:
@@ -148,7 +150,17 @@ def build_window(store, year: int | None = None):
     shared = make_shared(store, year)
     window.attach(shared)
     window.fill_years()         # at once, not on the thread pool: a test chooses a year next
+    follow_ledger_choice(window, shared)
     return window, shared
+
+
+def follow_ledger_choice(window, shared) -> None:
+    """文件 → 数据文件与备份位置 chose another ledger: opened here (lock, messages) and swapped
+    under every pane by gui.locations.switch_ledger (issue 22)."""
+    from gui.locations import switch_ledger
+
+    shared.ledger_chosen.connect(
+        lambda where: switch_ledger(window, shared, where, open_ledger, watch_lock))
 
 
 def make_shared(store, year: int | None = None):
@@ -193,17 +205,19 @@ def launch(location: str, show_requested=None, fallback: str | None = None):
             window.close()
             return
         shared = make_shared(store)
+        shared.lock = lock              # swapped with the ledger (gui.locations.switch_ledger)
 
         def on_close():                 # after the window's backup on close
             watch = getattr(window, "lock_watch", None)
             if watch is not None:
                 watch.stop()                # else it would take our own release for a takeover
             shared.store.close()
-            if lock is not None:
-                lock.release()
+            if shared.lock is not None:
+                shared.lock.release()
 
         window.on_close = on_close
         window.attach(shared)
+        follow_ledger_choice(window, shared)
         check_in_background(window, shared)     # then the day's backup
         if lock is not None:
             window.lock_watch = watch_lock(window, lock)

@@ -95,7 +95,7 @@ class LedgerActions:
         self._say("正在导入…")
 
         def backup():
-            return manual_backup(store.path, folder) if store.path is not None else None
+            return manual_backup(store, folder)      # a file's copy, or a server's (issue 22)
 
         def run(s, say, backup_path):
             return plan.commit(s, say=say), backup_path

@@ -367,6 +367,10 @@ class MainWindow(QMainWindow):
         """The day's first automatic copy, thinned to daily/weekly/monthly by core.backups.
         A failure goes to the status bar and the log: it is tried again within the hour."""
         from core.backups import auto_backup, daily_backup_due
+        if not self.shared.store.is_sqlite:       # a server's: dumped in the background
+            from gui.server_backups import daily_backup_in_background
+            daily_backup_in_background(self, self.shared, self.backup_folder())
+            return None
         path = self.shared.store.path
         if path is None or not path.exists() or not self._intact():
             return None
@@ -407,7 +411,7 @@ class MainWindow(QMainWindow):
     def backup_now(self) -> Path | None:
         from core.backups import manual_backup
         try:
-            target = manual_backup(self.shared.store.path, self.backup_folder())
+            target = manual_backup(self.shared.store, self.backup_folder())
         except ZhifaError as exc:
             messages.warn(self, "备份失败", str(exc))
             return None
@@ -417,6 +421,9 @@ class MainWindow(QMainWindow):
     def restore_backup(self, backup: Path | None = None) -> bool:
         from core.backups import refuse_the_ledger_itself, restore_sqlite, verify_backup
         from core.store import open_store
+        if not self.shared.store.is_sqlite:       # an administrator's action, asked twice
+            from gui.server_backups import restore_server_backup
+            return restore_server_backup(self, self.shared, self.backup_folder(), backup)
         if backup is None:
             name = filedialogs.open_file(self, "选择备份文件", str(self.backup_folder()),
                                          "台账备份 (*.db)")

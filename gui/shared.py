@@ -23,6 +23,27 @@ def text_setting(settings: QSettings, key: str, default: str = "") -> str:
     return value if isinstance(value, str) else default
 
 
+# Where the ledger is (文件 → 数据文件与备份位置, gui/locations.py). LOCATION_KEY holds a file
+# path or a server ledger's address without its password: the password is kept in the
+# system's password store (core.connection), never in this file. FILE_KEY keeps the file
+# chosen before while a server ledger is used; SERVER_KEYS the server's fields for the next
+# time 服务器台账 is chosen.
+LOCATION_KEY = "data/location"
+FILE_KEY = "data/file"
+BACKUP_FOLDER_KEY = "backup/folder"
+SERVER_KEYS = {"host": "server/host", "port": "server/port", "database": "server/database",
+               "user": "server/user"}
+
+
+def server_settings(settings: QSettings) -> dict[str, str]:
+    return {field: text_setting(settings, key) for field, key in SERVER_KEYS.items()}
+
+
+def set_server_settings(settings: QSettings, parts: dict | None) -> None:
+    for field, key in SERVER_KEYS.items():
+        settings.setValue(key, str((parts or {}).get(field, "")))
+
+
 OUTPUT_FOLDER = "教育行政执法台账"
 
 
@@ -58,6 +79,7 @@ class Shared(QObject):
     status = Signal(str)               # a short message for the status bar
     store_closing = Signal()           # the ledger file is about to be replaced: stop reading it
     store_replaced = Signal(object)    # the new core.store.Store (after a restore)
+    ledger_chosen = Signal(str)        # another ledger chosen (gui.locations): gui.app opens it
 
     def __init__(self, store, year: int):
         # Here, not at the top: the window's shell imports app_settings before the ledger
@@ -67,6 +89,7 @@ class Shared(QObject):
 
         super().__init__()
         self.store = store
+        self.lock = None                # the file's core.lock.DatabaseLock (gui.app), if any
         self.year = year
         self.history = UndoHistory()
         self.settings = app_settings()
@@ -87,6 +110,10 @@ class Shared(QObject):
 
         self.writer.wait()
         self.store_closing.emit()
+        # Here, not at the top: gui.background loads SQLAlchemy, which the window's shell
+        # must not import before its first paint (tests/gui/test_start.py).
+        from gui.background import wait_for_readers
+
         wait_for_readers()      # a count still reading the old file would keep it busy
         try:
             self.store = reopen()

@@ -257,3 +257,56 @@ def hongqiao_2022_store(store):
         save(s, CustomFigure(year=2022, name="依法治校示范校推选", value=2, unit="所",
                              sentence="推选天津市第五中学、天津市红桥区实验小学参加{year}年度依法治校示范校评比。"))
     return store
+
+
+# --- A server ledger's password (issue 22, core/passwords.py) ------------------------------
+# Tests never read or write the machine's own password store: `memory_keyring` stands in for
+# Windows Credential Manager, `no_keyring` is a machine without one (as Linux CI).
+
+@pytest.fixture
+def memory_keyring(monkeypatch):
+    import keyring
+    from keyring.backend import KeyringBackend
+    from keyring.errors import PasswordDeleteError
+
+    import core.connection
+
+    class MemoryKeyring(KeyringBackend):
+        priority = 1
+
+        def __init__(self):
+            super().__init__()
+            self.entries: dict[tuple[str, str], str] = {}
+
+        def get_password(self, service, username):
+            return self.entries.get((service, username))
+
+        def set_password(self, service, username, password):
+            self.entries[(service, username)] = password
+
+        def delete_password(self, service, username):
+            if self.entries.pop((service, username), None) is None:
+                raise PasswordDeleteError("not stored")
+
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    monkeypatch.setattr(core.connection, "_given", {})
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def no_keyring(monkeypatch):
+    import keyring
+    from keyring.backends.fail import Keyring as NoBackend
+
+    import core.connection
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(NoBackend())
+    monkeypatch.setattr(core.connection, "_given", {})
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    yield
+    keyring.set_keyring(previous)

@@ -265,7 +265,9 @@ def test_a_data_file_that_cannot_be_opened_is_refused_when_chosen(qtbot, window,
     dialog.accept()
     assert not dialog.isVisible()
     assert window.shared.settings.value("data/location") == str(tmp_path / "新台账.db")
-    assert not (tmp_path / "新台账.db").exists()   # made at the next start, not now
+    # Switched to now, under every pane (gui.locations, through Shared.replace_store).
+    assert window.shared.store.location == str(tmp_path / "新台账.db")
+    assert (tmp_path / "新台账.db").exists()
 
 
 def test_a_data_file_typed_without_its_folder_is_saved_with_it(qtbot, window, answers, tmp_path,
