@@ -32,7 +32,8 @@ TEMPLATE_FIELDS: dict[str, set[str]] = {
     "title.date": {"year", "month", "day"},
     **{f"heading.{name}": set() for name in (
         "basic", "powers", "staff", "cases", "inspections", "penalties", "licenses", "plan",
-        "reviews", "measures", "organisation", "three_systems", "joint", "schools", "other",
+        "reviews", "measures", "organisation", "three_systems", "joint", "joint_random",
+        "joint_random_campaigns", "joint_campaigns", "campaigns", "schools", "other",
         "problems", "next_steps")},
     "basis.national": set(), "basis.national_before_2026": set(), "basis.tianjin": set(),
     "intro.basis": {"basis", "year", "bureau"},
@@ -123,17 +124,19 @@ TEMPLATE_FIELDS: dict[str, set[str]] = {
     "results.reviewed_rate": {"rate"},
     "results.training_rate": {"rate"},
     "results.certified_rate_up": {"points"},
+    "results.recorded_rate_up": {"points"},
+    "results.recorded_rate_improved": {"rate", "points"},
     "results.problems_rectified": {"problems", "rectified"},
     "results.campaign": {"total", "rectified"},
     "joint.units": {"partners", "units", "personnel"},
     "joint.units_no_partners": {"units", "personnel"},
     "joint.unit_list": {"names", "count"},
-    "joint.none": set(),
+    "joint.random_share": {"random", "share"},
+    "joint.internal": {"internal"},
     "joint.campaigns_summary": {"total", "personnel", "institutions"},
     **{f"joint.campaign_{n}": {"name", "partners", "details"} for n in (1, 2, 3)},
     "joint.campaign_partners": {"partners"},
     "joint.campaign_alone": set(),
-    "joint.no_campaign": set(),
     **{f"joint.details.{name}": {"n"} for name in (
         "personnel", "institutions", "hazards", "closed", "rectified", "cases")},
     "custom.default": {"year", "name", "value", "unit"},
@@ -144,11 +147,13 @@ TEMPLATE_FIELDS: dict[str, set[str]] = {
         ("intro", set()), ("procedure", {"items"}), ("publication", {"items"}),
         ("recording", {"missing"}), ("training", {"short", "expected"}),
         ("review", {"missing"}), ("enterprise", {"over"}), ("capacity", set()),
-        ("coordination", set()), ("data", set()))},
+        ("coordination", set()), ("data", set()), ("certificates", {"missing"}),
+        ("reviewers", set()), ("supervision", set()))},
     **{f"next_steps.{name}": fields for name, fields in (
         ("intro", {"next_year"}), ("procedure", set()), ("publication", set()),
         ("recording", set()), ("training", {"expected"}), ("review", set()),
-        ("enterprise", set()), ("capacity", set()), ("coordination", set()), ("data", set()))},
+        ("enterprise", set()), ("capacity", set()), ("coordination", set()), ("data", set()),
+        ("certificates", set()), ("supervision", set()), ("closing", set()))},
 }
 
 # How many named units a sentence lists before "等N家单位".
@@ -243,6 +248,7 @@ _HEADING_LINE = (
     (re.compile(r"^[0-9０-９]+[.．、]"), "h3"),
 )
 HEADING_MAX_CHARS = 40
+_H2_NUMBER = re.compile(r"^（[一二三四五六七八九十]+）")
 
 
 def custom_section(name: str, chosen: str = "") -> str:
@@ -278,6 +284,7 @@ class _Writer:
     def __init__(self, templates, figs: AnnualFigures, content: ReportContent,
                  findings: dict[str, int]):
         self.t, self.figs, self.content, self.findings = templates, figs, content, findings
+        self.h2_count = 0        # second-level headings printed so far under this 一、二…
 
     def say(self, template: str, /, **fields) -> str:
         return self.t.render(template, **fields)
@@ -290,7 +297,18 @@ class _Writer:
             self.content.paragraphs.append(Paragraph(role, text, unconfirmed, tuple(figures)))
 
     def heading(self, role: str, name: str) -> None:
-        self.add(role, self.say(f"heading.{name}"))
+        """A heading from the templates. A section left out (二、(三) in a year with no
+        双随机 and no campaign) must not leave a gap in 「（一）（二）（四）」, so a second-level
+        heading takes its number from its place, whatever the template numbered it."""
+        text = self.say(f"heading.{name}")
+        if role == "h1":
+            self.h2_count = 0
+        elif role == "h2":
+            self.h2_count += 1
+            ordinal = ORDINALS[self.h2_count - 1] if self.h2_count <= len(ORDINALS) \
+                else str(self.h2_count)
+            text = _H2_NUMBER.sub(f"（{ordinal}）", text, count=1)
+        self.add(role, text)
 
     def listed(self, items: list[str], *, unconfirmed: bool = False) -> None:
         """「一是……。二是……。」 as one paragraph."""
@@ -397,9 +415,8 @@ def compose(templates, figs: AnnualFigures, narratives: dict[NarrativeBlock, Nar
     narrative(NarrativeBlock.MEASURES)
     _three_systems(w)
     custom("three_systems")
-    w.heading("h2", "joint")
-    _joint(w)
-    custom("joint")
+    if _joint(w, bool(placed.get("joint"))):
+        custom("joint")
     w.heading("h2", "schools")
     narrative(NarrativeBlock.RULE_OF_LAW_SCHOOLS)
     custom("schools")
@@ -700,14 +717,29 @@ def _results(w: _Writer) -> None:
     people = figs.tables.get("training.per_person", [])
     if people and figs["training.sessions"]:
         rates.append(("results.training_rate", figs["training.reached_60"], len(people)))
+    recorded, inspections = figs.figure("inspection.recorded"), figs.figure("inspection.total")
+    points = 0.0                   # how far the 全过程记录 rate rose over last year's
+    if total and recorded.previous is not None and inspections.previous:
+        points = round(round(recorded.value / total * 100, 1) - round(
+            recorded.previous / inspections.previous * 100, 1), 1)
+    items = []
     # A rate is a result to report only when it is high; a low one is a problem (三、).
-    items = [say(name, rate=_rate(part, whole)) for name, part, whole in rates
-             if part * 100 >= RESULT_RATE * whole]
+    for name, part, whole in rates:
+        if part * 100 < RESULT_RATE * whole:
+            continue
+        if name == "results.recorded_rate" and points > 0:
+            items.append(say("results.recorded_rate_improved", rate=_rate(part, whole),
+                             points=number(points)))
+            points = 0.0
+        else:
+            items.append(say(name, rate=_rate(part, whole)))
     rate = figs.figure("staff.certified_rate")
     if isinstance(rate.value, (int, float)) and isinstance(rate.previous, (int, float)) \
             and rate.value > rate.previous:
         items.append(say("results.certified_rate_up",
                          points=number(round(float(rate.value - rate.previous), 1))))
+    if points > 0:                         # improved, though not yet high enough to boast of
+        items.append(say("results.recorded_rate_up", points=number(points)))
     if figs["campaign.total"] and figs["campaign.rectified"]:
         items.append(say("results.campaign", total=figs["campaign.total"],
                          rectified=figs["campaign.rectified"]))
@@ -754,10 +786,32 @@ def _three_systems(w: _Writer) -> None:
           "penalty.legal_review_corrected")
 
 
-def _joint(w: _Writer) -> None:
+def _joint(w: _Writer, has_customs: bool = False) -> bool:
+    """二、(三) as the ledger holds it: the heading names only the work that was done (双随机
+    抽查, 联合检查, 专项治理), and a year with none of them has no such section at all (unless
+    the clerk placed a custom figure there); never a heading followed by 「本年度未…」 lines.
+    Returns whether the section was printed."""
     figs, say, add = w.figs, w.say, w.add
+    joint = figs["inspection.method.joint_random"]
+    internal = figs["inspection.method.internal_random"]
+    campaigns = figs.tables.get("campaign.list", [])
+    partnered = any(split_list(row["联合部门"] or "") for row in campaigns)
+    random = joint + internal
+    if random and (joint or partnered):
+        w.heading("h2", "joint")
+    elif random and campaigns:
+        w.heading("h2", "joint_random_campaigns")
+    elif random:
+        w.heading("h2", "joint_random")
+    elif campaigns:
+        w.heading("h2", "joint_campaigns" if partnered else "campaigns")
+    elif has_customs:
+        w.heading("h2", "joint")
+        return True
+    else:
+        return False
     names = figs["inspection.joint_units"]
-    if figs["inspection.method.joint_random"] and names:
+    if joint and names:
         shown = names[:MAX_NAMED_UNITS]
         count = figs["inspection.joint_unit_count"]
         units = say("joint.unit_list", names=joined(shown), count=count)
@@ -767,12 +821,14 @@ def _joint(w: _Writer) -> None:
                 if partners else say("joint.units_no_partners", units=units, personnel=personnel))
         add("body", text, "inspection.joint_units", "inspection.joint_unit_count",
             "inspection.joint_partners", "inspection.joint_personnel")
-    else:
-        add("body", say("joint.none"), "inspection.method.joint_random")
-    campaigns = figs.tables.get("campaign.list", [])
+    if random:
+        # The counts by kind are in 一、; here what they add up to, and how they are chosen.
+        parts = [say("joint.internal", internal=internal) if internal else "",
+                 say("joint.random_share", random=random,
+                     share=_rate(random, figs["inspection.total"]))]
+        add("body", "".join(parts))
     if not campaigns:
-        add("body", say("joint.no_campaign"), "campaign.total")
-        return
+        return True
     parts = [say("joint.campaigns_summary", total=figs["campaign.total"],
                  personnel=figs["campaign.personnel"],
                  institutions=figs["campaign.institutions"])] if len(campaigns) > 1 else []
@@ -785,9 +841,12 @@ def _joint(w: _Writer) -> None:
         partners = split_list(row["联合部门"] or "")
         who = (say("joint.campaign_partners", partners=_and(partners)) if partners
                else say("joint.campaign_alone"))
+        # 「会同A和B，出动…」 but 「我局出动…」: no comma after the bureau alone.
+        details = ("，" + details if partners else details) if details else ""
         parts.append(say(f"joint.campaign_{i % 3 + 1}", name=row["名称"], partners=who,
-                         details=("，" + details) if details else ""))
+                         details=details))
     add("body", "".join(parts), "campaign.total", "campaign.personnel", "campaign.institutions")
+    return True
 
 
 def _and(names: list[str]) -> str:
@@ -823,11 +882,15 @@ def _problems(w: _Writer) -> None:
         items.append(say("problems.training", short=short, expected=TRAINING_HOURS_EXPECTED))
     if w.found("penalty.legal_review"):
         items.append(say("problems.review", missing=w.found("penalty.legal_review")))
+    if _uncertified(figs):
+        items.append(say("problems.certificates", missing=_uncertified(figs)))
+    if _no_reviewers(figs):
+        items.append(say("problems.reviewers"))
     over = w.found("enterprise.cap") or figs.get("inspection.enterprise_over_cap") or 0
     if over:
         items.append(say("problems.enterprise", over=over))
-    items += [say("problems.capacity"), say("problems.coordination")]
-    if len(items) < 4:
+    items += [say("problems.capacity"), say("problems.coordination"), say("problems.supervision")]
+    if len(items) < 5:
         items.append(say("problems.data"))
     w.add("body", say("problems.intro"), unconfirmed=True)
     w.listed(items, unconfirmed=True)
@@ -847,11 +910,27 @@ def _next_steps(w: _Writer) -> None:
         items.append(say("next_steps.recording"))
     if w.found("penalty.legal_review"):
         items.append(say("next_steps.review"))
+    if _uncertified(figs):
+        items.append(say("next_steps.certificates"))
     items.append(say("next_steps.training", expected=TRAINING_HOURS_EXPECTED))
+    if _no_reviewers(figs):
+        items.append(say("next_steps.capacity"))
     if figs["inspection.enterprise"]:
         items.append(say("next_steps.enterprise"))
-    items.append(say("next_steps.coordination"))
-    if len(items) < 4:
+    items += [say("next_steps.coordination"), say("next_steps.supervision")]
+    if len(items) < 5:
         items.append(say("next_steps.data"))
     w.add("body", say("next_steps.intro", next_year=figs.year + 1), unconfirmed=True)
     w.listed(items, unconfirmed=True)
+    w.add("body", say("next_steps.closing"), unconfirmed=True)
+
+
+def _uncertified(figs: AnnualFigures) -> int:
+    """在编执法岗位人员 without a valid certificate on 31 December (0 when none is recorded)."""
+    established = figs.get("staff.established") or 0
+    return max(established - (figs.get("staff.established_certified") or 0), 0)
+
+
+def _no_reviewers(figs: AnnualFigures) -> bool:
+    """Ordinary-procedure cases decided in a year whose ledger names no 法制审核人员."""
+    return bool(figs["penalty.procedure.ordinary"]) and not figs.get("staff.legal_reviewers")
