@@ -447,6 +447,24 @@ def compose(templates, figs: AnnualFigures, narratives: dict[NarrativeBlock, Nar
     return content
 
 
+def generated_paragraphs(templates, figs: AnnualFigures,
+                         findings: dict[str, int] | None = None) -> dict[NarrativeBlock, list[str]]:
+    """What the report writes from the year's records for the blocks it generates
+    (GENERATED_WHEN_EMPTY) when the clerk has written nothing: the 报告文字 page shows these
+    words, so the clerk sees what will be printed. The same writers as `compose`."""
+    scratch = ReportContent(bureau="", title="", annex_title="")
+    w = _Writer(templates, figs, scratch, dict(findings or {}))
+    out: dict[NarrativeBlock, list[str]] = {}
+    for block, write in ((NarrativeBlock.PLAN, lambda: _plan(
+                              w, Narrative(NarrativeBlock.PLAN, [], TEMPLATE), lambda _b: False)),
+                         (NarrativeBlock.PROBLEMS, lambda: _problems(w)),
+                         (NarrativeBlock.NEXT_STEPS, lambda: _next_steps(w))):
+        scratch.paragraphs = []
+        write()
+        out[block] = [p.text for p in scratch.paragraphs]
+    return out
+
+
 def _generated_warning(year: int, block: NarrativeBlock) -> str:
     return (f"{year}年报告文字「{block.value}」未填写，已按本年度台账情况生成并用黄色标出，"
             f"请确认或改写。")
