@@ -27,7 +27,9 @@ from core.narrative import load_narratives
 from core.outfiles import atomic_write_set, report_paths
 from core.records import profile
 from core.report import readiness
-from core.report.content import ReportContent, compose, generated_paragraphs, load_templates
+from core.report.content import (
+    GeneratedBlock, ReportContent, compose, generated_paragraphs, load_templates,
+)
 from core.report.legal_basis import legal_basis
 from core.text import clean_text
 from core.vocab import NarrativeBlock
@@ -80,7 +82,7 @@ def build_content(session: Session, year: int, *, today: dt.date | None = None,
 
 
 def generated_text(session: Session, year: int, *,
-                   today: dt.date | None = None) -> dict[NarrativeBlock, list[str]]:
+                   today: dt.date | None = None) -> dict[NarrativeBlock, GeneratedBlock]:
     """The paragraphs the report would write from the records of `year` for 年度执法计划完成情况,
     存在的问题 and 下一步工作打算 when the clerk has written nothing (the 报告文字 page shows
     them). Counts the year once, as `build_content` does."""

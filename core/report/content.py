@@ -447,21 +447,35 @@ def compose(templates, figs: AnnualFigures, narratives: dict[NarrativeBlock, Nar
     return content
 
 
+@dataclass
+class GeneratedBlock:
+    """A block of 报告文字 the report writes from the records (GENERATED_WHEN_EMPTY)."""
+    paragraphs: list[str]
+    # Printed whatever the clerk writes (the plan, from its records), the clerk's confirmed
+    # words following it; otherwise printed only while the clerk has written nothing.
+    always: bool = False
+
+    def printed(self, origin: str) -> bool:
+        """Whether the report prints these words, given where the block's own text is from."""
+        return self.always or origin == TEMPLATE
+
+
 def generated_paragraphs(templates, figs: AnnualFigures,
-                         findings: dict[str, int] | None = None) -> dict[NarrativeBlock, list[str]]:
-    """What the report writes from the year's records for the blocks it generates
-    (GENERATED_WHEN_EMPTY) when the clerk has written nothing: the 报告文字 page shows these
-    words, so the clerk sees what will be printed. The same writers as `compose`."""
+                         findings: dict[str, int] | None = None) -> dict[NarrativeBlock, GeneratedBlock]:
+    """What the report writes from the year's records for the blocks it generates, by the
+    same writers as `compose`: the 报告文字 page shows these words, so the clerk sees what
+    will be printed."""
     scratch = ReportContent(bureau="", title="", annex_title="")
     w = _Writer(templates, figs, scratch, dict(findings or {}))
-    out: dict[NarrativeBlock, list[str]] = {}
+    out: dict[NarrativeBlock, GeneratedBlock] = {}
     for block, write in ((NarrativeBlock.PLAN, lambda: _plan(
                               w, Narrative(NarrativeBlock.PLAN, [], TEMPLATE), lambda _b: False)),
                          (NarrativeBlock.PROBLEMS, lambda: _problems(w)),
                          (NarrativeBlock.NEXT_STEPS, lambda: _next_steps(w))):
         scratch.paragraphs = []
         write()
-        out[block] = [p.text for p in scratch.paragraphs]
+        out[block] = GeneratedBlock([p.text for p in scratch.paragraphs],
+                                    always=block is NarrativeBlock.PLAN and bool(figs.get("plan.tasks")))
     return out
 
 
