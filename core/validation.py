@@ -20,8 +20,8 @@ from core.models import (
 from core.vocab import (
     CaseSource, InspectionMode, PlanCategory,
     InspectionCategory, InspectionMethod, InspectionResult, NarrativeBlock, OtherActCategory,
-    PartyType, PenaltyKind, PowerCategory, Procedure, ReviewKind, ReviewResult, StaffStatus,
-    TrainingForm, UnitType,
+    PartyType, PenaltyKind, PowerCategory, Procedure, ReportSection, ReviewKind, ReviewResult,
+    StaffStatus, TrainingForm, UnitType,
 )
 from core.years import FIRST_YEAR, LAST_YEAR, is_valid_year
 
@@ -236,6 +236,8 @@ def validate_custom_figure(f: CustomFigure):
     c = _Checker(f)
     c.year()
     c.required("name", "value")
+    if f.report_section:                # empty: placed by its name
+        c.choice("report_section", ReportSection)
 
 
 def validate_narrative(n: NarrativeText):

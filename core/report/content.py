@@ -21,7 +21,7 @@ from core.report.templates import TemplateSet, templates_dir
 from core.text import clean_text
 from core.vocab import (
     InspectionCategory, InspectionResult, NarrativeBlock, OtherActCategory,
-    PenaltyKind, PowerCategory, ReviewKind, ReviewResult, UnitType,
+    PenaltyKind, PowerCategory, ReportSection, ReviewKind, ReviewResult, UnitType,
 )
 
 # Which placeholders each template may use: the file is checked against this when loaded.
@@ -232,11 +232,11 @@ ORDINALS = "一二三四五六七八九十"
 # The 成效 paragraph states a compliance rate only from this share up (per cent).
 RESULT_RATE = 95
 
-# Where a custom figure (其他指标) goes: the clerk's 报告位置, or else a word in its name.
-SECTIONS = {"执法人员": "staff", "学法培训": "staff", "三项制度": "three_systems",
-            "全过程记录": "three_systems", "执法公示": "three_systems",
-            "双随机": "joint", "联合执法": "joint", "专项治理": "joint",
-            "依法治校": "schools", "法律顾问": "schools", "其他": "other"}
+# Where a custom figure (其他指标) goes: the clerk's 报告位置 (core.vocab.ReportSection, or one
+# of its synonyms as an older ledger may hold it), or else a word in its name.
+SECTIONS = {ReportSection.STAFF: "staff", ReportSection.THREE_SYSTEMS: "three_systems",
+            ReportSection.JOINT: "joint", ReportSection.SCHOOLS: "schools",
+            ReportSection.OTHER: "other"}
 _SECTION_WORDS = (("staff", ("执法证", "学法", "培训", "执法人员")),
                   ("three_systems", ("记录仪", "全过程", "公示", "法制审核")),
                   ("joint", ("双随机", "联合", "专项")),
@@ -252,10 +252,15 @@ _H2_NUMBER = re.compile(r"^（[一二三四五六七八九十]+）")
 
 
 def custom_section(name: str, chosen: str = "") -> str:
-    """The report section of a custom figure: the clerk's choice where it names one."""
-    chosen = (chosen or "").strip()
-    if chosen in SECTIONS:
-        return SECTIONS[chosen]
+    """The report section of a custom figure: the clerk's 报告位置 where it names one (a
+    ReportSection or a synonym), else by a word in its name; 'other' when nothing fits."""
+    try:
+        return SECTIONS[ReportSection.parse(chosen)] if (chosen or "").strip() else _by_name(name)
+    except ValueError:                  # not a section: placed by its name, as if empty
+        return _by_name(name)
+
+
+def _by_name(name: str) -> str:
     for section, words in _SECTION_WORDS:
         if any(word in name for word in words):
             return section

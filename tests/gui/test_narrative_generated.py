@@ -126,3 +126,25 @@ def test_closing_without_saving_leaves_no_draft(qtbot, window, answers):
     window.on_close = None
     window.close()
     assert drafts.pending(window.shared.store.location) == []
+
+
+def test_the_clerk_chooses_where_a_custom_figure_goes(window, demo_store):
+    """报告位置 in the 其他指标 form: a figure whose name says nothing goes where it is put."""
+    from core.report import build_content
+    form = window.show_view("custom").new_record()
+    choices = [form.widgets["report_section"].itemText(i)
+               for i in range(form.widgets["report_section"].count())]
+    assert choices == ["", "行政执法人员", "三项制度", "双随机与联合执法", "依法治校", "其他工作情况"]
+    form.widgets["name"].setText("家长学校覆盖率")
+    form.widgets["value"].setText("98")
+    form.widgets["unit"].setText("%")
+    form.widgets["report_section"].setCurrentText("依法治校")
+    assert form.save()
+    with demo_store.read_session() as s:
+        content, _ = build_content(s, 2025)
+    texts = [p.text for p in content.paragraphs]
+    schools = texts.index("（四）推进依法治校，健全法律顾问制度")
+    placed = texts[schools:texts.index("（五）其他工作情况")]
+    assert any(t.endswith("2025年家长学校覆盖率98%。") for t in placed)
+    assert "（五）其他工作情况" in texts               # 转学 is still there, alone
+    assert texts[texts.index("（五）其他工作情况") + 1] == "2025年中、小学累计转学674人。"

@@ -136,3 +136,20 @@ def test_template_paragraphs_claim_no_plan_or_random_list_a_year_lacks(store):
     assert "年初制定" not in text and "随机抽查事项清单" not in text and "公开权责清单" not in text
     # A year with ordinary cases and nobody named as 法制审核人员 says so in 三、 and 四、.
     assert "法制审核力量不足" not in text
+
+
+def test_a_custom_figures_section_is_a_closed_choice(store):
+    """报告位置 is one of the report's sections (or empty); the import and the form reject
+    anything else by name."""
+    import pytest
+
+    from core.errors import ValidationError
+    from core.models import CustomFigure
+    from core.report.content import custom_section
+    with store.session() as s:
+        _year(s)
+        with pytest.raises(ValidationError, match="报告位置"):
+            save(s, CustomFigure(year=2025, name="家长学校", value=3, report_section="第三章"))
+    assert custom_section("家长学校", "依法治校") == "schools"
+    assert custom_section("家长学校", "执法公示") == "three_systems"     # an older ledger's word
+    assert custom_section("家长学校") == "other"
