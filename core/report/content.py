@@ -91,7 +91,11 @@ TEMPLATE_FIELDS: dict[str, set[str]] = {
     "license.none": set(),
     "license.other": {"items"},
     "plan.summary": {"year", "tasks", "tasks_done"},
+    "plan.none_done": {"year", "tasks"},
     "plan.objects": {"planned", "inspected", "rate"},
+    "plan.objects_over": {"planned", "inspected", "rate"},
+    "plan.short": {"items"},
+    "plan.short_item": {"name", "planned", "inspected"},
     "plan.not_started": {"names"},
     "plan.split": {"planned", "unplanned"},
     "plan.unplanned_sources": {"items"},
@@ -148,12 +152,12 @@ TEMPLATE_FIELDS: dict[str, set[str]] = {
         ("recording", {"missing"}), ("training", {"short", "expected"}),
         ("review", {"missing"}), ("enterprise", {"over"}), ("capacity", set()),
         ("coordination", set()), ("data", set()), ("certificates", {"missing"}),
-        ("reviewers", set()), ("supervision", set()))},
+        ("reviewers", set()), ("supervision", set()), ("plan", {"idle"}))},
     **{f"next_steps.{name}": fields for name, fields in (
         ("intro", {"next_year"}), ("procedure", set()), ("publication", set()),
         ("recording", set()), ("training", {"expected"}), ("review", set()),
         ("enterprise", set()), ("capacity", set()), ("coordination", set()), ("data", set()),
-        ("certificates", set()), ("supervision", set()), ("closing", set()))},
+        ("certificates", set()), ("supervision", set()), ("closing", set()), ("plan", set()))},
 }
 
 # How many named units a sentence lists before "等N家单位".
@@ -673,18 +677,34 @@ def _plan(w: _Writer, own: Narrative, narrative) -> None:
     them; else the clerk's own words; else an honest sentence, highlighted for the clerk."""
     figs, say, add, year = w.figs, w.say, w.add, w.figs.year
     tasks = figs.get("plan.tasks")
+    if tasks and not figs.get("plan.tasks_done"):
+        # Not one task carried out: said once, without a row of zeros or the whole list.
+        add("body", say("plan.none_done", year=year, tasks=tasks), "plan.tasks")
+        if own.confirmed:
+            narrative(NarrativeBlock.PLAN)
+        return
     if tasks:
         parts = [say("plan.summary", year=year, tasks=tasks,
                      tasks_done=figs.get("plan.tasks_done", 0))]
-        if figs.get("plan.objects_planned"):
-            parts.append(say("plan.objects", planned=figs.get("plan.objects_planned"),
-                             inspected=figs.get("plan.objects_inspected", 0),
-                             rate=number(figs.get("plan.completion_rate") or 0)))
-        idle = [row.get("name", "") for row in figs.tables.get("plan.tasks", [])
-                if not row.get("inspected")]
-        idle = [f"「{name}」" for name in idle if name]
+        planned_objects = figs.get("plan.objects_planned")
+        if planned_objects:
+            inspected = figs.get("plan.objects_inspected", 0)
+            rate = figs.get("plan.completion_rate") or 0
+            # 41 inspected against 30 planned is 93.3%, not 137%: objects beyond a task's own
+            # number do not count (core.figures); the sentence says so when the two differ.
+            over = abs(inspected / planned_objects * 100 - rate) > 0.05
+            parts.append(say("plan.objects_over" if over else "plan.objects",
+                             planned=planned_objects, inspected=inspected, rate=number(rate)))
+        rows = figs.tables.get("plan.tasks", [])
+        idle = [f"「{row['name']}」" for row in rows if row.get("name") and not row.get("inspected")]
         if idle:
             parts.append(say("plan.not_started", names=joined(idle)))
+        short = [say("plan.short_item", name=row["name"], planned=row["planned"],
+                     inspected=row["inspected"]) for row in rows
+                 if row.get("name") and row.get("planned")
+                 and 0 < (row.get("inspected") or 0) < row["planned"]]
+        if short:
+            parts.append(say("plan.short", items=joined(short)))
         planned, unplanned = figs.get("inspection.planned"), figs.get("inspection.unplanned")
         if planned is not None and unplanned is not None:
             parts.append(say("plan.split", planned=planned, unplanned=unplanned))
@@ -919,6 +939,8 @@ def _problems(w: _Writer) -> None:
         items.append(say("problems.training", short=short, expected=TRAINING_HOURS_EXPECTED))
     if w.found("penalty.legal_review"):
         items.append(say("problems.review", missing=w.found("penalty.legal_review")))
+    if _idle_tasks(figs):
+        items.append(say("problems.plan", idle=_idle_tasks(figs)))
     if _uncertified(figs):
         items.append(say("problems.certificates", missing=_uncertified(figs)))
     if _no_reviewers(figs):
@@ -947,6 +969,8 @@ def _next_steps(w: _Writer) -> None:
         items.append(say("next_steps.recording"))
     if w.found("penalty.legal_review"):
         items.append(say("next_steps.review"))
+    if _idle_tasks(figs):
+        items.append(say("next_steps.plan"))
     if _uncertified(figs):
         items.append(say("next_steps.certificates"))
     items.append(say("next_steps.training", expected=TRAINING_HOURS_EXPECTED))
@@ -960,6 +984,11 @@ def _next_steps(w: _Writer) -> None:
     w.add("body", say("next_steps.intro", next_year=figs.year + 1), unconfirmed=True)
     w.listed(items, unconfirmed=True)
     w.add("body", say("next_steps.closing"), unconfirmed=True)
+
+
+def _idle_tasks(figs: AnnualFigures) -> int:
+    """Tasks of the year's 检查计划 with no inspection done under them."""
+    return max((figs.get("plan.tasks") or 0) - (figs.get("plan.tasks_done") or 0), 0)
 
 
 def _uncertified(figs: AnnualFigures) -> int:

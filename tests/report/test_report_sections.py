@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core.models import Campaign, Inspection, Staff, Unit
+from core.models import Campaign, Inspection, NarrativeText, Staff, Unit
 from core.records import save, set_profile
 from core.report import build_content
 
@@ -153,3 +153,38 @@ def test_a_custom_figures_section_is_a_closed_choice(store):
     assert custom_section("家长学校", "依法治校") == "schools"
     assert custom_section("家长学校", "执法公示") == "three_systems"     # an older ledger's word
     assert custom_section("家长学校") == "other"
+
+
+# --- the plan, read by a reviewer beside the plan's table ------------------------------------
+
+def test_the_plan_explains_a_rate_below_inspected_over_planned(demo_store):
+    with demo_store.session() as s:
+        content, _ = build_content(s, 2025, today=TODAY)
+    texts = [p.text for p in content.paragraphs]
+    plan = texts[texts.index("（四）年度执法计划完成情况") + 1]
+    # Hand-counted from the demo plan: tasks (planned, inspected) 7/12, 3/5, 3/2, 2/3, 5/7,
+    # 7/6, 3/6: 30 planned, 41 inspected, capped 7+3+2+2+5+6+3 = 28, 28/30 = 93.3%.
+    assert ("计划检查对象30家，实际检查41家；超出各任务计划数的不计入完成数，计划完成率93.3%。"
+            in plan)
+    assert ("未达到计划检查对象数的任务有「民办学校办学行为日常检查」（计划3家、已检查2家）、"
+            "「春季开学校园安全专项检查」（计划7家、已检查6家）。") in plan
+
+
+def test_a_plan_not_carried_out_is_said_once_and_is_a_problem(demo_store):
+    from core.records import delete
+    with demo_store.session() as s:
+        for row in s.query(Inspection).all():
+            if row.date.year == 2025:
+                delete(s, row)
+        for row in s.query(NarrativeText).filter(NarrativeText.block.in_(
+                ("存在的问题", "下一步工作打算"))).all():
+            delete(s, row)
+    with demo_store.session() as s:
+        content, _ = build_content(s, 2025, today=TODAY)
+    texts = [p.text for p in content.paragraphs]
+    assert texts[texts.index("（四）年度执法计划完成情况") + 1] == (
+        "2025年，我局制定年度行政检查计划，列入检查任务7项，全年均未实施。")
+    assert not any("计划内检查0次" in t or "已检查0家" in t for t in texts)
+    problems = texts[texts.index("三、存在的问题") + 2]
+    assert problems.startswith("一是年度行政检查计划执行不到位，计划中有7项检查任务全年未实施。")
+    assert texts[texts.index("四、下一步工作打算") + 2].startswith("一是严格执行年度行政检查计划")
