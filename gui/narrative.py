@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 STATUS = {OWN: "已确认", UNCONFIRMED: "待确认", LAST_YEAR: "未填写·沿用上年",
           TEMPLATE: "未填写·模板文字"}
+STATUS_GENERATED = "未填写·按台账生成"     # a block in GENERATED with nothing written
 EXPLAIN = {
     OWN: "已确认，报告按此文字印出。",
     UNCONFIRMED: "待确认：这段文字来自模板或上年，请核对修改后点“保存并确认此段”。",
@@ -54,6 +55,8 @@ PLAN_STATE = {OWN: "已确认，接在其后印出", UNCONFIRMED: "待确认，�
               LAST_YEAR: "是上年的，确认后才接在其后印出", TEMPLATE: "可用来补充说明，确认后接在其后印出"}
 PREVIEW_GENERATED = "报告将印出（按本年度台账生成，只读；在下面写了自己的文字后不再使用）："
 PREVIEW_PLAN = "报告将印出（按本年度检查计划记录生成，只读）："
+EDITOR_OWN = "自己写的文字（可不填）："
+EDITOR_PLAN = "补充说明（确认后接在上面的文字之后印出）："
 PLACEHOLDER = "在这里填写本段文字，一行一段。"
 PLACEHOLDER_GENERATED = "如需自己写，在这里填写，一行一段；保存后报告印出你的文字，代替上方按台账生成的文字。"
 PLACEHOLDER_PLAN = "可在这里补充计划执行情况，一行一段；确认后接在上方按计划记录生成的文字之后印出。"
@@ -93,6 +96,9 @@ class NarrativeView(QWidget):
         self.preview = QPlainTextEdit()
         self.preview.setObjectName("generatedPreview")
         self.preview.setReadOnly(True)
+        self.preview.setStyleSheet("QPlainTextEdit { background: #f2f2f2; }")   # not a box to type in
+        self.editor_label = QLabel()
+        self.editor_label.setObjectName("hint")
         self.save_button = QPushButton("保存")
         self.confirm_button = QPushButton("保存并确认此段")
         self.confirm_button.setObjectName("primary")
@@ -107,6 +113,7 @@ class NarrativeView(QWidget):
         right.addWidget(self.state)
         right.addWidget(self.preview_label)
         right.addWidget(self.preview, 1)
+        right.addWidget(self.editor_label)
         right.addWidget(self.editor, 1)
         right.addLayout(buttons)
         body = QHBoxLayout()
@@ -232,7 +239,9 @@ class NarrativeView(QWidget):
         self.blocks.clear()
         for block in NarrativeBlock.values():
             origin = self.origins.get(block, TEMPLATE)
-            item = QListWidgetItem(f"{block}（{STATUS[origin]}）")
+            status = (STATUS_GENERATED if origin == TEMPLATE and block in GENERATED
+                      else STATUS[origin])
+            item = QListWidgetItem(f"{block}（{status}）")
             if origin != OWN:
                 item.setForeground(Qt.GlobalColor.darkRed)
             self.blocks.addItem(item)
@@ -283,11 +292,12 @@ class NarrativeView(QWidget):
                 preview = (PREVIEW_GENERATED, "\n".join(generated.paragraphs))
         self.state.setText(f"「{block}」：{explain}")
         self.editor.setPlaceholderText(placeholder)
-        self.preview_label.setVisible(preview is not None)
-        self.preview.setVisible(preview is not None)
+        for widget in (self.preview_label, self.preview, self.editor_label):
+            widget.setVisible(preview is not None)
         if preview is not None:
             self.preview_label.setText(preview[0])
             self.preview.setPlainText(preview[1])
+            self.editor_label.setText(EDITOR_PLAN if preview[0] == PREVIEW_PLAN else EDITOR_OWN)
         ok = origin == OWN and (preview is None or self.generated is None
                                 or self.generated[block].always)
         self.state.setObjectName("hint" if ok else "fieldWarning")

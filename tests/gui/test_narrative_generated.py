@@ -43,6 +43,7 @@ def test_a_block_the_report_generates_shows_the_words_it_will_print(qtbot, windo
     assert view.preview.toPlainText() == "\n".join(expected)
     assert expected[1].startswith("一是执法程序还不够规范，1次检查执法人员少于两人")
     assert view.preview.isReadOnly()
+    assert view.blocks.item(5).text() == "存在的问题（未填写·按台账生成）"
     assert view.editor.toPlainText() == ""           # not a template the report will not use
     assert "代替" in view.editor.placeholderText() and "改印你的文字" in view.state.text()
     # The clerk writes their own: saved, the report prints those words, the preview goes.
