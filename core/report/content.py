@@ -136,6 +136,7 @@ TEMPLATE_FIELDS: dict[str, set[str]] = {
     "joint.units_no_partners": {"units", "personnel"},
     "joint.unit_list": {"names", "count"},
     "joint.random_share": {"random", "share"},
+    "joint.random_share_only": {"share"},
     "joint.internal": {"internal"},
     "joint.campaigns_summary": {"total", "personnel", "institutions"},
     **{f"joint.campaign_{n}": {"name", "partners", "details"} for n in (1, 2, 3)},
@@ -880,9 +881,11 @@ def _joint(w: _Writer, has_customs: bool = False) -> bool:
             "inspection.joint_partners", "inspection.joint_personnel")
     if random:
         # The counts by kind are in 一、; here what they add up to, and how they are chosen.
+        # The sum only when it is new: with one kind, 一、 has stated that count already.
+        share = _rate(random, figs["inspection.total"])
         parts = [say("joint.internal", internal=internal) if internal else "",
-                 say("joint.random_share", random=random,
-                     share=_rate(random, figs["inspection.total"]))]
+                 say("joint.random_share", random=random, share=share) if joint and internal
+                 else say("joint.random_share_only", share=share)]
         add("body", "".join(parts))
     if not campaigns:
         return True

@@ -59,9 +59,10 @@ def test_internal_random_checks_only_name_the_section_for_them(store):
     heading = "（三）推进“双随机、一公开”监管"
     assert heading in texts
     body = texts[texts.index(heading) + 1]
-    # 2 of 4 inspections, hand-counted; no sentence about a joint check that was not made.
+    # 2 of 4 inspections, hand-counted (the count itself is in 一、); no sentence about a
+    # joint check that was not made.
     assert body == ("内部“双随机、一公开”抽查由我局随机抽取检查对象、随机选派执法检查人员实施。"
-                    "全年“双随机、一公开”抽查共2次，占行政检查总数的50%。")
+                    "“双随机、一公开”抽查占全年行政检查总数的50%。")
     measures = "\n".join(texts[texts.index("二、主要工作措施及成效"):texts.index("三、存在的问题")])
     assert "未开展" not in measures and "未组织" not in measures and "联合执法" not in measures
     assert _measures(texts)[3] == "（四）推进依法治校，健全法律顾问制度"
@@ -89,7 +90,8 @@ def test_joint_random_checks_keep_the_full_heading(store):
         _year(s, methods=("双随机一公开·部门联合", "其他"))
     texts = _texts(store)
     assert "（三）推进“双随机、一公开”监管和联合执法" in texts
-    assert "全年“双随机、一公开”抽查共1次，占行政检查总数的50%。" in texts
+    # The count is in 一、 already: here only the share (1 of 2, hand-counted).
+    assert "“双随机、一公开”抽查占全年行政检查总数的50%。" in texts
 
 
 # --- 二–四 of seed-like length when the clerk has written nothing ----------------------------
@@ -188,3 +190,11 @@ def test_a_plan_not_carried_out_is_said_once_and_is_a_problem(demo_store):
     problems = texts[texts.index("三、存在的问题") + 2]
     assert problems.startswith("一是年度行政检查计划执行不到位，计划中有7项检查任务全年未实施。")
     assert texts[texts.index("四、下一步工作打算") + 2].startswith("一是严格执行年度行政检查计划")
+
+
+def test_both_kinds_of_random_checks_add_up(store):
+    with store.session() as s:
+        _year(s, methods=("双随机一公开·部门联合", "双随机一公开·内部", "双随机一公开·内部", "其他"))
+    texts = _texts(store)
+    assert ("内部“双随机、一公开”抽查由我局随机抽取检查对象、随机选派执法检查人员实施。"
+            "全年“双随机、一公开”抽查共3次，占行政检查总数的75%。") in texts
