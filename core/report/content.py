@@ -132,6 +132,10 @@ TEMPLATE_FIELDS: dict[str, set[str]] = {
     "results.recorded_rate_improved": {"rate", "points"},
     "results.problems_rectified": {"problems", "rectified"},
     "results.campaign": {"total", "rectified"},
+    "enterprise.rules": {"items"},
+    "enterprise.uncapped": {"uncapped"},
+    "enterprise.approved_all": set(),
+    "enterprise.approval_some": {"n"},
     "joint.units": {"partners", "units", "personnel"},
     "joint.units_no_partners": {"units", "personnel"},
     "joint.unit_list": {"names", "count"},
@@ -424,6 +428,7 @@ def compose(templates, figs: AnnualFigures, narratives: dict[NarrativeBlock, Nar
     w.heading("h2", "three_systems")
     narrative(NarrativeBlock.MEASURES)
     _three_systems(w)
+    _enterprise_rules(w)
     custom("three_systems")
     if _joint(w, bool(placed.get("joint"))):
         custom("joint")
@@ -842,6 +847,26 @@ def _three_systems(w: _Writer) -> None:
         clauses.append(text)
     w.add("body", sentence(clauses, "；"), "inspection.recorded", "penalty.procedure.ordinary",
           "penalty.legal_review_corrected")
+
+
+# 国办发〔2024〕54号 (严格规范涉企行政检查) dates from the end of 2024: said from 2025 on.
+ENTERPRISE_RULES_FROM = 2025
+
+
+def _enterprise_rules(w: _Writer) -> None:
+    """How the year's 涉企 inspections kept to 54号: prior approval (core.compliance's
+    inspection.approval findings) and the 上级部署 ones left outside the frequency count."""
+    figs, say = w.figs, w.say
+    if figs.year < ENTERPRISE_RULES_FROM or not figs["inspection.enterprise"]:
+        return
+    # Not the mean per enterprise: it leaves the 上级部署 checks out of both sides, so beside
+    # 一、's 「26次，涉及市场主体15家」 it would read as a wrong division.
+    late = w.found("inspection.approval")
+    uncapped = figs.get("inspection.enterprise_uncapped")
+    items = say("enterprise.approval_some", n=late) if late else say("enterprise.approved_all")
+    if uncapped:
+        items += "；" + say("enterprise.uncapped", uncapped=uncapped)
+    w.add("body", say("enterprise.rules", items=items), "inspection.enterprise_uncapped")
 
 
 def _joint(w: _Writer, has_customs: bool = False) -> bool:

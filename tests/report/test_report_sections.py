@@ -198,3 +198,38 @@ def test_both_kinds_of_random_checks_add_up(store):
     texts = _texts(store)
     assert ("内部“双随机、一公开”抽查由我局随机抽取检查对象、随机选派执法检查人员实施。"
             "全年“双随机、一公开”抽查共3次，占行政检查总数的75%。") in texts
+
+
+def test_enterprise_checks_say_what_the_approvals_show(store):
+    with store.session() as s:
+        _year(s)
+        people = s.query(Staff).all()
+        school = save(s, Unit(name="测试培训学校", unit_type="校外培训机构"))
+        for k, approved in enumerate((True, False)):
+            day = D(2025, 5, 5) + dt.timedelta(days=7 * k)
+            save(s, Inspection(date=day, unit=school, unit_id=school.id, category="日常检查",
+                               method="其他", result="合格", recorded=True, inspectors=people,
+                               published_on=day, approver="局长" if approved else "",
+                               approved_on=day if approved else None))
+    texts = _texts(store)
+    assert ("落实国办发〔2024〕54号关于严格规范涉企行政检查的要求，1次涉企行政检查未在检查当日及以前"
+            "经负责人批准。") in texts
+    with store.session() as s:
+        school = s.query(Unit).filter_by(name="测试培训学校").one()
+        inspection = s.query(Inspection).filter_by(unit_id=school.id, approver="").one()
+        inspection.approver, inspection.approved_on = "局长", inspection.date
+        save(s, inspection)
+    assert ("落实国办发〔2024〕54号关于严格规范涉企行政检查的要求，涉企行政检查均在实施前经负责人"
+            "批准。") in _texts(store)
+
+
+def test_no_enterprise_rules_before_2025(demo_store):
+    with demo_store.session() as s:
+        content, _ = build_content(s, 2024, today=TODAY)
+    assert not any("54号" in p.text for p in content.paragraphs)
+
+
+def test_no_enterprise_rules_without_enterprise_checks(store):
+    with store.session() as s:
+        _year(s)                         # a 公办中小学 only: not 涉企
+    assert not any("54号" in t for t in _texts(store))
