@@ -325,10 +325,12 @@ class _Writer:
         self.add(role, text)
 
     def listed(self, items: list[str], *, unconfirmed: bool = False) -> None:
-        """「一是……。二是……。」 as one paragraph."""
-        text = "".join(self.say("list.item", ordinal=ORDINALS[i] if i < len(ORDINALS) else str(i + 1),
-                                text=item) for i, item in enumerate(items))
-        self.add("body", text, unconfirmed=unconfirmed)
+        """「一是……。」「二是……。」, one paragraph each, as the seeds set them out (a run of
+        eight in one paragraph is a wall of text)."""
+        for i, item in enumerate(items):
+            self.add("body", self.say("list.item", text=item,
+                                      ordinal=ORDINALS[i] if i < len(ORDINALS) else str(i + 1)),
+                     unconfirmed=unconfirmed)
 
     def change(self, key: str) -> str:
         """"，较上年增长28.6%" or "，较上年减少1人" where the previous year has the figure."""
