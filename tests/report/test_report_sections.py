@@ -136,8 +136,27 @@ def test_template_paragraphs_claim_no_plan_or_random_list_a_year_lacks(store):
     texts = _texts(store)
     text = "\n".join(texts)
     assert "年初制定" not in text and "随机抽查事项清单" not in text and "公开权责清单" not in text
-    # A year with ordinary cases and nobody named as 法制审核人员 says so in 三、 and 四、.
-    assert "法制审核力量不足" not in text
+    assert "法制审核力量不足" not in text and "在执法检查中" not in text
+
+
+def test_ordinary_cases_with_nobody_named_to_review_them(store):
+    """A year with ordinary-procedure cases and no 法制审核人员 in the ledger says so in 三、
+    and answers it in 四、; one with a reviewer says neither."""
+    from core.models import PenaltyCase
+    with store.session() as s:
+        _year(s)
+        save(s, PenaltyCase(decision_no="测教罚〔2025〕1号", party="某培训学校",
+                            party_type="法人或其他组织", procedure="普通程序", kinds="警告",
+                            decided_on=D(2025, 6, 2), legal_review=True,
+                            published_on=D(2025, 6, 3)))
+    texts = _texts(store)
+    assert any("法制审核力量不足，台账中尚未确定法制审核人员" in t for t in texts)
+    assert any("充实教育行政执法力量，加强法制审核人员配备" in t for t in texts)
+    with store.session() as s:
+        officer = s.query(Staff).filter_by(name="甲").one()
+        officer.is_legal_reviewer = True
+        save(s, officer)
+    assert not any("法制审核力量不足" in t or "法制审核人员配备" in t for t in _texts(store))
 
 
 def test_a_custom_figures_section_is_a_closed_choice(store):
