@@ -236,8 +236,12 @@ def validate_custom_figure(f: CustomFigure):
     c = _Checker(f)
     c.year()
     c.required("name", "value")
-    if f.report_section:                # empty: placed by its name
-        c.choice("report_section", ReportSection)
+    if f.report_section:                # empty: placed by its name; older words are synonyms
+        try:
+            ReportSection.parse(f.report_section)
+        except ValueError:
+            c.fail("report_section", f"「{f.report_section}」不是可选值，可选："
+                                     f"{'、'.join(ReportSection.values())}。")
 
 
 def validate_narrative(n: NarrativeText):
