@@ -22,8 +22,8 @@ from core.figures import (
 from core.models import (
     Inspection, InspectionPlanTask, PenaltyCase, ReviewCase, Staff, Unit, inspection_staff,
 )
-from core.narrative import LAST_YEAR, UNCONFIRMED, load_narratives
-from core.vocab import OtherActCategory, PowerCategory, Procedure, ReviewKind
+from core.narrative import GENERATED_WHEN_EMPTY, LAST_YEAR, UNCONFIRMED, load_narratives
+from core.vocab import NarrativeBlock, OtherActCategory, PowerCategory, Procedure, ReviewKind
 from core.workdays import (
     OTHER_PUBLICATION_DAYS, PENALTY_PUBLICATION_DAYS, calendar_knows, deadline,
 )
@@ -113,7 +113,7 @@ def check_year(session: Session, year: int, today: dt.date | None = None, *,
     flags += _training_flags(session, year, figures)
     flags += _enterprise_cap_flags(session, year, figures.enterprise_counts)
     flags += reviewer_flags(session, year, figures)
-    flags += _narrative_flags(session, year)
+    flags += _narrative_flags(session, year, figures)
     if not calendar_knows(year) or not calendar_knows(year + 1):
         unknown = year if not calendar_knows(year) else year + 1
         flags.append(Flag("calendar.unknown", "", None, f"{unknown}年节假日",
@@ -242,18 +242,32 @@ def _enterprise_cap_flags(session: Session, year: int, counts=None) -> list[Flag
     return flags
 
 
-def _narrative_flags(session: Session, year: int) -> list[Flag]:
-    """The report's paragraphs a person has not confirmed: marked 待确认, or not written
-    this year (the report would fall back on last year's text or a template paragraph)."""
+def _narrative_flags(session: Session, year: int, figures: AnnualFigures) -> list[Flag]:
+    """The report's paragraphs a person has not confirmed, each saying truly what the report
+    will print instead: the clerk's text marked 待确认, last year's words, a template
+    paragraph, or words generated from the records (core.report.content writes 计划 from the
+    plan records whenever the ledger has them, and 问题/打算 from the year's findings when
+    nobody has written them)."""
     flags = []
+    planned = bool(figures.get("plan.tasks"))
     for block, narrative in load_narratives(session, year).items():
         if narrative.confirmed:
             continue
         record = f"报告文字 {year}年「{block.value}」"
+        plan = block is NarrativeBlock.PLAN
         if narrative.origin == UNCONFIRMED:
-            message = "仍是模板或上年文字，需经办人确认后再印发。"
+            message = ("标记为待确认：报告先按本年度检查计划记录写出计划完成情况，这段文字确认后才接在"
+                       "其后印出。" if plan and planned else
+                       "仍是模板或上年文字，需经办人确认后再印发。")
+        elif plan and planned:
+            continue    # the plan's figures are written from its records: nothing to confirm
         elif narrative.origin == LAST_YEAR:
             message = f"未填写，报告将沿用{year - 1}年的文字并用黄色标出，需经办人确认或改写。"
+        elif plan:
+            message = ("未填写，台账中也没有本年度检查计划：报告将写明计划完成情况未作统计并用黄色"
+                       "标出；请录入检查计划，或填写该段。")
+        elif block in GENERATED_WHEN_EMPTY:
+            message = "未填写，报告将按本年度台账记录生成这一段并用黄色标出，需经办人确认或改写。"
         else:
             message = "未填写，报告将使用模板段落并用黄色标出，需经办人确认或改写。"
         flags.append(Flag("narrative.unconfirmed", "NarrativeText", narrative.record_id,

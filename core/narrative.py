@@ -143,6 +143,13 @@ def carried_numbers(paragraphs: list[str]) -> list[str]:
 
 # --- saving ------------------------------------------------------------------------------
 
+def _any_row(session: Session, year: int, block: str) -> NarrativeText | None:
+    """The year's row of `block`, in the 回收站 or not: there is one row per year and block
+    (uq_narrative_year_block), so writing a deleted block again brings its row back."""
+    return session.scalar(select(NarrativeText).where(NarrativeText.year == year,
+                                                      NarrativeText.block == block))
+
+
 def _plain_save(session: Session, record, before=None):
     return save_record(session, record)
 
@@ -153,10 +160,11 @@ def save_block(session: Session, year: int, block: str, text: str, *, confirm: b
     the template or last year as checked; until then they stay 待确认. `save(session,
     record, before)` records the change (the GUI passes its undo history's save)."""
     save = save or _plain_save
-    row = _stored(session, year).get(block)
+    row = _any_row(session, year, block)
     before = snapshot(row) if row is not None else None
     if row is None:
         row = NarrativeText(year=year, block=block)
+    row.deleted_at = None
     row.text = text
     row.needs_review = not confirm and origin != OWN
     return save(session, row, before)
@@ -172,10 +180,11 @@ def copy_last_year(session: Session, year: int, save: Callable | None = None) ->
         if not old.text.strip() or (block in mine and mine[block].text.strip()):
             continue
         text = carry_over(old.text, year - 1, year)
-        if block in mine:
-            before = snapshot(mine[block])
-            mine[block].text, mine[block].needs_review = text, True
-            save(session, mine[block], before)
+        row = mine.get(block) or _any_row(session, year, block)
+        if row is not None:
+            before = snapshot(row)
+            row.text, row.needs_review, row.deleted_at = text, True, None
+            save(session, row, before)
         else:
             save(session, NarrativeText(year=year, block=block, text=text, needs_review=True),
                  None)

@@ -21,8 +21,8 @@ from core.models import (
 from core.vocab import (
     CaseSource, InspectionMode, PlanCategory,
     InspectionCategory, InspectionMethod, InspectionResult, NarrativeBlock, OtherActCategory,
-    PartyType, PenaltyKind, PowerCategory, Procedure, ReviewKind, ReviewResult, StaffStatus,
-    TrainingForm, UnitType,
+    PartyType, PenaltyKind, PowerCategory, Procedure, ReportSection, ReviewKind, ReviewResult,
+    StaffStatus, TrainingForm, UnitType,
 )
 from core.years import FIRST_YEAR, LAST_YEAR, is_valid_year
 
@@ -236,6 +236,12 @@ def validate_custom_figure(f: CustomFigure):
     c = _Checker(f)
     c.year()
     c.required("name", "value")
+    if f.report_section:                # empty: placed by its name; older words are synonyms
+        try:
+            ReportSection.parse(f.report_section)
+        except ValueError:
+            c.fail("report_section", f"「{f.report_section}」不是可选值，可选："
+                                     f"{'、'.join(ReportSection.values())}。")
 
 
 def validate_narrative(n: NarrativeText):

@@ -205,7 +205,24 @@ class NarrativeBlock(Vocab):
     NEXT_STEPS = "下一步工作打算"
 
 
+class ReportSection(Vocab):
+    """报告位置 of a custom figure (其他指标): the section of the report it is written in;
+    empty means placed by its name (core.report.content.custom_section)."""
+
+    STAFF = "行政执法人员"
+    THREE_SYSTEMS = "三项制度"
+    JOINT = "双随机与联合执法"
+    SCHOOLS = "依法治校"
+    OTHER = "其他工作情况"
+
+
 SYNONYMS: dict[str, dict[str, Vocab]] = {
+    "ReportSection": {"执法人员": ReportSection.STAFF, "学法培训": ReportSection.STAFF,
+                      "全过程记录": ReportSection.THREE_SYSTEMS,
+                      "执法公示": ReportSection.THREE_SYSTEMS,
+                      "双随机": ReportSection.JOINT, "联合执法": ReportSection.JOINT,
+                      "专项治理": ReportSection.JOINT, "法律顾问": ReportSection.SCHOOLS,
+                      "其他": ReportSection.OTHER},
     "Procedure": {"简易": Procedure.SIMPLE, "普通": Procedure.ORDINARY,
                   "一般程序": Procedure.ORDINARY, "一般": Procedure.ORDINARY},
     "InspectionMethod": {

@@ -9,6 +9,7 @@ A draft names the ledger it belongs to, so one from another data file is never o
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import logging
 import os
@@ -20,6 +21,20 @@ from core.paths import data_dir
 log = logging.getLogger(__name__)
 
 EVERY_MS = 3000          # how much typing a crash can cost at most
+
+# Pages other than the record forms that keep drafts: their kind → "module:function" that
+# reopens the page with a draft, `function(window, shared, path, fields)`. Imported only
+# when such a draft is found, so a normal start pays nothing for it.
+RESTORERS = {"narrative": "gui.narrative:restore_draft"}
+
+
+def restorer(kind):
+    """The function that reopens a page's draft of `kind`, or None for a record form's."""
+    target = RESTORERS.get(kind)
+    if target is None:
+        return None
+    module, name = target.split(":")
+    return getattr(importlib.import_module(module), name)
 
 
 def folder() -> Path:

@@ -498,7 +498,8 @@ class RecordForm(QDialog):
 
 def offer_drafts(window, shared) -> list:
     """At the start: reopen the forms whose input was not saved, if the clerk wants them."""
-    found = [(p, d) for p, d in drafts.pending(shared.store.location) if d.get("kind") in KINDS]
+    found = [(p, d) for p, d in drafts.pending(shared.store.location)
+             if d.get("kind") in KINDS or d.get("kind") in drafts.RESTORERS]
     if not found:
         return []
     lines = "\n".join(f"· {d.get('title', '')}（{str(d.get('saved_at', '')).replace('T', ' ')}）"
@@ -512,8 +513,10 @@ def offer_drafts(window, shared) -> list:
         return []
     forms = []
     for path, data in found:
-        form = open_form(shared, data["kind"], data.get("record_id"), parent=window,
-                         draft=(path, data["fields"]))
+        restore = drafts.restorer(data["kind"])          # a page's draft (报告文字), not a form's
+        form = (restore(window, shared, path, data["fields"]) if restore else
+                open_form(shared, data["kind"], data.get("record_id"), parent=window,
+                          draft=(path, data["fields"])))
         forms.append(form)
     shared.status.emit(f"已恢复 {len(forms)} 份未保存的录入，请核对后保存。")
     return forms

@@ -254,7 +254,8 @@ _add("custom", Kind(
      _c(CustomFigure, "value", lambda v: f"{v:g}"), _c(CustomFigure, "unit"),
      Column("报告中的句子", lambda r: _filled_sentence(r), CustomFigure.sentence)),
     (_f("year", "year", required=True, carry=True), _f("name", "text", required=True),
-     _f("value", "float", required=True), _f("unit", "text"), _f("sentence", "long")),
+     _f("value", "float", required=True), _f("unit", "text"), _f("sentence", "long"),
+     _f("report_section", "choice", _Optional(vocab.ReportSection))),
     CustomFigure.year, (CustomFigure.name, CustomFigure.sentence), has_dates=False))
 
 _add("plan_task", Kind(

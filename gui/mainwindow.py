@@ -536,6 +536,8 @@ class MainWindow(QMainWindow):
         for form in self._forms():
             form.dirty = False
             form.close()
+        if self.views.get("narrative") is not None:
+            self.views["narrative"].dirty = False      # its draft goes with 「不保存，退出」
         if self.shared is not None:         # closed before the ledger opened: nothing to keep
             self.state_timer.stop()
             self.save_settings()

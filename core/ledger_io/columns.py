@@ -28,8 +28,8 @@ from core.models import (
 from core.vocab import (
     CaseSource, InspectionMode, PlanCategory,
     InspectionCategory, InspectionMethod, InspectionResult, OtherActCategory, PartyType,
-    PenaltyKind, PowerCategory, Procedure, ReviewKind, ReviewResult, StaffStatus, TrainingForm,
-    UnitType,
+    PenaltyKind, PowerCategory, Procedure, ReportSection, ReviewKind, ReviewResult, StaffStatus,
+    TrainingForm, UnitType,
 )
 from core.years import belongs_to_year, in_year, year_of
 
@@ -239,6 +239,8 @@ CUSTOM = LedgerSheet("其他指标", CustomFigure, (
     Column("单位", "unit", "text", synonyms=("计量单位",), width=8),
     Column("说明", "sentence", "text", synonyms=("报告语句", "备注"), width=40,
            note="报告中的句子，可用 {year}、{value}、{unit}。"),
+    _choice("报告位置", "report_section", ReportSection, synonyms=("报告章节",), width=16,
+            note="写入报告的哪一节；留空则按名称放入相应一节。"),
 ))
 
 PLAN_TASKS = LedgerSheet("检查计划任务", InspectionPlanTask, (

@@ -27,9 +27,12 @@ from core.narrative import load_narratives
 from core.outfiles import atomic_write_set, report_paths
 from core.records import profile
 from core.report import readiness
-from core.report.content import ReportContent, compose, load_templates
+from core.report.content import (
+    GeneratedBlock, ReportContent, compose, generated_paragraphs, load_templates,
+)
 from core.report.legal_basis import legal_basis
 from core.text import clean_text
+from core.vocab import NarrativeBlock
 from core.years import statistical_year
 
 
@@ -76,6 +79,19 @@ def build_content(session: Session, year: int, *, today: dt.date | None = None,
     content.warnings += [f"{note.record}{note.message}"
                          for note in readiness.claim_notes(narratives, findings, figures, year)]
     return content, figures
+
+
+def generated_text(session: Session, year: int, *,
+                   today: dt.date | None = None) -> dict[NarrativeBlock, GeneratedBlock]:
+    """The paragraphs the report would write from the records of `year` for 年度执法计划完成情况,
+    存在的问题 and 下一步工作打算 when the clerk has written nothing (the 报告文字 page shows
+    them). Counts the year once, as `build_content` does."""
+    year = statistical_year(year)
+    report_templates, _ = load_templates()
+    figures = annual_figures(session, year)
+    findings = Counter(flag.rule for flag in check_year(session, year, today or dt.date.today(),
+                                                        figures=figures))
+    return generated_paragraphs(report_templates, figures, findings)
 
 
 def write_report(session: Session, year: int, out_dir: Path, *,

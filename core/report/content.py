@@ -22,7 +22,7 @@ from core.report.templates import TemplateSet, templates_dir
 from core.text import clean_text
 from core.vocab import (
     InspectionCategory, InspectionResult, NarrativeBlock, OtherActCategory,
-    PenaltyKind, PowerCategory, ReviewKind, ReviewResult, UnitType,
+    PenaltyKind, PowerCategory, ReportSection, ReviewKind, ReviewResult, UnitType,
 )
 
 # Which placeholders each template may use: the file is checked against this when loaded.
@@ -33,7 +33,8 @@ TEMPLATE_FIELDS: dict[str, set[str]] = {
     "title.date": {"year", "month", "day"},
     **{f"heading.{name}": set() for name in (
         "basic", "powers", "staff", "cases", "inspections", "penalties", "licenses", "plan",
-        "reviews", "measures", "organisation", "three_systems", "joint", "schools", "other",
+        "reviews", "measures", "organisation", "three_systems", "joint", "joint_random",
+        "joint_random_campaigns", "joint_campaigns", "campaigns", "schools", "other",
         "problems", "next_steps")},
     "basis.national": set(), "basis.national_before_2026": set(), "basis.tianjin": set(),
     "intro.basis": {"basis", "year", "bureau"},
@@ -91,7 +92,11 @@ TEMPLATE_FIELDS: dict[str, set[str]] = {
     "license.none": set(),
     "license.other": {"items"},
     "plan.summary": {"year", "tasks", "tasks_done"},
+    "plan.none_done": {"year", "tasks"},
     "plan.objects": {"planned", "inspected", "rate"},
+    "plan.objects_over": {"planned", "inspected", "rate"},
+    "plan.short": {"items"},
+    "plan.short_item": {"name", "planned", "inspected"},
     "plan.not_started": {"names"},
     "plan.split": {"planned", "unplanned"},
     "plan.unplanned_sources": {"items"},
@@ -124,17 +129,24 @@ TEMPLATE_FIELDS: dict[str, set[str]] = {
     "results.reviewed_rate": {"rate"},
     "results.training_rate": {"rate"},
     "results.certified_rate_up": {"points"},
+    "results.recorded_rate_up": {"points"},
+    "results.recorded_rate_improved": {"rate", "points"},
     "results.problems_rectified": {"problems", "rectified"},
     "results.campaign": {"total", "rectified"},
+    "enterprise.rules": {"items"},
+    "enterprise.uncapped": {"uncapped"},
+    "enterprise.approved_all": set(),
+    "enterprise.approval_some": {"n"},
     "joint.units": {"partners", "units", "personnel"},
     "joint.units_no_partners": {"units", "personnel"},
     "joint.unit_list": {"names", "count"},
-    "joint.none": set(),
+    "joint.random_share": {"random", "share"},
+    "joint.random_share_only": {"share"},
+    "joint.internal": {"internal"},
     "joint.campaigns_summary": {"total", "personnel", "institutions"},
     **{f"joint.campaign_{n}": {"name", "partners", "details"} for n in (1, 2, 3)},
     "joint.campaign_partners": {"partners"},
     "joint.campaign_alone": set(),
-    "joint.no_campaign": set(),
     **{f"joint.details.{name}": {"n"} for name in (
         "personnel", "institutions", "hazards", "closed", "rectified", "cases")},
     "custom.default": {"year", "name", "value", "unit"},
@@ -145,11 +157,13 @@ TEMPLATE_FIELDS: dict[str, set[str]] = {
         ("intro", set()), ("procedure", {"items"}), ("publication", {"items"}),
         ("recording", {"missing"}), ("training", {"short", "expected"}),
         ("review", {"missing"}), ("enterprise", {"over"}), ("capacity", set()),
-        ("coordination", set()), ("data", set()))},
+        ("coordination", set()), ("data", set()), ("certificates", {"missing"}),
+        ("reviewers", set()), ("supervision", set()), ("plan", {"idle"}))},
     **{f"next_steps.{name}": fields for name, fields in (
         ("intro", {"next_year"}), ("procedure", set()), ("publication", set()),
         ("recording", set()), ("training", {"expected"}), ("review", set()),
-        ("enterprise", set()), ("capacity", set()), ("coordination", set()), ("data", set()))},
+        ("enterprise", set()), ("capacity", set()), ("coordination", set()), ("data", set()),
+        ("certificates", set()), ("supervision", set()), ("closing", set()), ("plan", set()))},
 }
 
 # How many named units a sentence lists before "等N家单位".
@@ -221,11 +235,11 @@ ORDINALS = "一二三四五六七八九十"
 # The 成效 paragraph states a compliance rate only from this share up (per cent).
 RESULT_RATE = 95
 
-# Where a custom figure (其他指标) goes: the clerk's 报告位置, or else a word in its name.
-SECTIONS = {"执法人员": "staff", "学法培训": "staff", "三项制度": "three_systems",
-            "全过程记录": "three_systems", "执法公示": "three_systems",
-            "双随机": "joint", "联合执法": "joint", "专项治理": "joint",
-            "依法治校": "schools", "法律顾问": "schools", "其他": "other"}
+# Where a custom figure (其他指标) goes: the clerk's 报告位置 (core.vocab.ReportSection, or one
+# of its synonyms as an older ledger may hold it), or else a word in its name.
+SECTIONS = {ReportSection.STAFF: "staff", ReportSection.THREE_SYSTEMS: "three_systems",
+            ReportSection.JOINT: "joint", ReportSection.SCHOOLS: "schools",
+            ReportSection.OTHER: "other"}
 _SECTION_WORDS = (("staff", ("执法证", "学法", "培训", "执法人员")),
                   ("three_systems", ("记录仪", "全过程", "公示", "法制审核")),
                   ("joint", ("双随机", "联合", "专项")),
@@ -237,13 +251,19 @@ _HEADING_LINE = (
     (re.compile(r"^[0-9０-９]+[.．、]"), "h3"),
 )
 HEADING_MAX_CHARS = 40
+_H2_NUMBER = re.compile(r"^（[一二三四五六七八九十]+）")
 
 
 def custom_section(name: str, chosen: str = "") -> str:
-    """The report section of a custom figure: the clerk's choice where it names one."""
-    chosen = (chosen or "").strip()
-    if chosen in SECTIONS:
-        return SECTIONS[chosen]
+    """The report section of a custom figure: the clerk's 报告位置 where it names one (a
+    ReportSection or a synonym), else by a word in its name; 'other' when nothing fits."""
+    try:
+        return SECTIONS[ReportSection.parse(chosen)] if (chosen or "").strip() else _by_name(name)
+    except ValueError:                  # not a section: placed by its name, as if empty
+        return _by_name(name)
+
+
+def _by_name(name: str) -> str:
     for section, words in _SECTION_WORDS:
         if any(word in name for word in words):
             return section
@@ -272,6 +292,7 @@ class _Writer:
     def __init__(self, templates, figs: AnnualFigures, content: ReportContent,
                  findings: dict[str, int]):
         self.t, self.figs, self.content, self.findings = templates, figs, content, findings
+        self.h2_count = 0        # second-level headings printed so far under this 一、二…
 
     def say(self, template: str, /, **fields) -> str:
         return self.t.render(template, **fields)
@@ -284,13 +305,26 @@ class _Writer:
             self.content.paragraphs.append(Paragraph(role, text, unconfirmed, tuple(figures)))
 
     def heading(self, role: str, name: str) -> None:
-        self.add(role, self.say(f"heading.{name}"))
+        """A heading from the templates. A section left out (二、(三) in a year with no
+        双随机 and no campaign) must not leave a gap in 「（一）（二）（四）」, so a second-level
+        heading takes its number from its place, whatever the template numbered it."""
+        text = self.say(f"heading.{name}")
+        if role == "h1":
+            self.h2_count = 0
+        elif role == "h2":
+            self.h2_count += 1
+            ordinal = ORDINALS[self.h2_count - 1] if self.h2_count <= len(ORDINALS) \
+                else str(self.h2_count)
+            text = _H2_NUMBER.sub(f"（{ordinal}）", text, count=1)
+        self.add(role, text)
 
     def listed(self, items: list[str], *, unconfirmed: bool = False) -> None:
-        """「一是……。二是……。」 as one paragraph."""
-        text = "".join(self.say("list.item", ordinal=ORDINALS[i] if i < len(ORDINALS) else str(i + 1),
-                                text=item) for i, item in enumerate(items))
-        self.add("body", text, unconfirmed=unconfirmed)
+        """「一是……。」「二是……。」, one paragraph each, as the seeds set them out (a run of
+        eight in one paragraph is a wall of text)."""
+        for i, item in enumerate(items):
+            self.add("body", self.say("list.item", text=item,
+                                      ordinal=ORDINALS[i] if i < len(ORDINALS) else str(i + 1)),
+                     unconfirmed=unconfirmed)
 
     def change(self, key: str) -> str:
         """"，较上年增长28.6%" or "，较上年减少1人" where the previous year has the figure."""
@@ -390,10 +424,10 @@ def compose(templates, figs: AnnualFigures, narratives: dict[NarrativeBlock, Nar
     w.heading("h2", "three_systems")
     narrative(NarrativeBlock.MEASURES)
     _three_systems(w)
+    _enterprise_rules(w)
     custom("three_systems")
-    w.heading("h2", "joint")
-    _joint(w)
-    custom("joint")
+    if _joint(w, bool(placed.get("joint"))):
+        custom("joint")
     w.heading("h2", "schools")
     narrative(NarrativeBlock.RULE_OF_LAW_SCHOOLS)
     custom("schools")
@@ -422,6 +456,38 @@ def compose(templates, figs: AnnualFigures, narratives: dict[NarrativeBlock, Nar
     add("date", say("title.date", year=document_date.year, month=document_date.month,
                     day=document_date.day))
     return content
+
+
+@dataclass
+class GeneratedBlock:
+    """A block of 报告文字 the report writes from the records (GENERATED_WHEN_EMPTY)."""
+    paragraphs: list[str]
+    # Printed whatever the clerk writes (the plan, from its records), the clerk's confirmed
+    # words following it; otherwise printed only while the clerk has written nothing.
+    always: bool = False
+
+    def printed(self, origin: str) -> bool:
+        """Whether the report prints these words, given where the block's own text is from."""
+        return self.always or origin == TEMPLATE
+
+
+def generated_paragraphs(templates, figs: AnnualFigures,
+                         findings: dict[str, int] | None = None) -> dict[NarrativeBlock, GeneratedBlock]:
+    """What the report writes from the year's records for the blocks it generates, by the
+    same writers as `compose`: the 报告文字 page shows these words, so the clerk sees what
+    will be printed."""
+    scratch = ReportContent(bureau="", title="", annex_title="")
+    w = _Writer(templates, figs, scratch, dict(findings or {}))
+    out: dict[NarrativeBlock, GeneratedBlock] = {}
+    for block, write in ((NarrativeBlock.PLAN, lambda: _plan(
+                              w, Narrative(NarrativeBlock.PLAN, [], TEMPLATE), lambda _b: False)),
+                         (NarrativeBlock.PROBLEMS, lambda: _problems(w)),
+                         (NarrativeBlock.NEXT_STEPS, lambda: _next_steps(w))):
+        scratch.paragraphs = []
+        write()
+        out[block] = GeneratedBlock([p.text for p in scratch.paragraphs],
+                                    always=block is NarrativeBlock.PLAN and bool(figs.get("plan.tasks")))
+    return out
 
 
 def _generated_warning(year: int, block: NarrativeBlock) -> str:
@@ -613,18 +679,34 @@ def _plan(w: _Writer, own: Narrative, narrative) -> None:
     them; else the clerk's own words; else an honest sentence, highlighted for the clerk."""
     figs, say, add, year = w.figs, w.say, w.add, w.figs.year
     tasks = figs.get("plan.tasks")
+    if tasks and not figs.get("plan.tasks_done"):
+        # Not one task carried out: said once, without a row of zeros or the whole list.
+        add("body", say("plan.none_done", year=year, tasks=tasks), "plan.tasks")
+        if own.confirmed:
+            narrative(NarrativeBlock.PLAN)
+        return
     if tasks:
         parts = [say("plan.summary", year=year, tasks=tasks,
                      tasks_done=figs.get("plan.tasks_done", 0))]
-        if figs.get("plan.objects_planned"):
-            parts.append(say("plan.objects", planned=figs.get("plan.objects_planned"),
-                             inspected=figs.get("plan.objects_inspected", 0),
-                             rate=number(figs.get("plan.completion_rate") or 0)))
-        idle = [row.get("name", "") for row in figs.tables.get("plan.tasks", [])
-                if not row.get("inspected")]
-        idle = [f"「{name}」" for name in idle if name]
+        planned_objects = figs.get("plan.objects_planned")
+        if planned_objects:
+            inspected = figs.get("plan.objects_inspected", 0)
+            rate = figs.get("plan.completion_rate") or 0
+            # 41 inspected against 30 planned is 93.3%, not 137%: objects beyond a task's own
+            # number do not count (core.figures); the sentence says so when the two differ.
+            over = abs(inspected / planned_objects * 100 - rate) > 0.05
+            parts.append(say("plan.objects_over" if over else "plan.objects",
+                             planned=planned_objects, inspected=inspected, rate=number(rate)))
+        rows = figs.tables.get("plan.tasks", [])
+        idle = [f"「{row['name']}」" for row in rows if row.get("name") and not row.get("inspected")]
         if idle:
             parts.append(say("plan.not_started", names=joined(idle)))
+        short = [say("plan.short_item", name=row["name"], planned=row["planned"],
+                     inspected=row["inspected"]) for row in rows
+                 if row.get("name") and row.get("planned")
+                 and 0 < (row.get("inspected") or 0) < row["planned"]]
+        if short:
+            parts.append(say("plan.short", items=joined(short)))
         planned, unplanned = figs.get("inspection.planned"), figs.get("inspection.unplanned")
         if planned is not None and unplanned is not None:
             parts.append(say("plan.split", planned=planned, unplanned=unplanned))
@@ -694,14 +776,29 @@ def _results(w: _Writer) -> None:
     people = figs.tables.get("training.per_person", [])
     if people and figs["training.sessions"]:
         rates.append(("results.training_rate", figs["training.reached_60"], len(people)))
+    recorded, inspections = figs.figure("inspection.recorded"), figs.figure("inspection.total")
+    points = 0.0                   # how far the 全过程记录 rate rose over last year's
+    if total and recorded.previous is not None and inspections.previous:
+        points = round(round(recorded.value / total * 100, 1) - round(
+            recorded.previous / inspections.previous * 100, 1), 1)
+    items = []
     # A rate is a result to report only when it is high; a low one is a problem (三、).
-    items = [say(name, rate=_rate(part, whole)) for name, part, whole in rates
-             if part * 100 >= RESULT_RATE * whole]
+    for name, part, whole in rates:
+        if part * 100 < RESULT_RATE * whole:
+            continue
+        if name == "results.recorded_rate" and points > 0:
+            items.append(say("results.recorded_rate_improved", rate=_rate(part, whole),
+                             points=number(points)))
+            points = 0.0
+        else:
+            items.append(say(name, rate=_rate(part, whole)))
     rate = figs.figure("staff.certified_rate")
     if isinstance(rate.value, (int, float)) and isinstance(rate.previous, (int, float)) \
             and rate.value > rate.previous:
         items.append(say("results.certified_rate_up",
                          points=number(round(float(rate.value - rate.previous), 1))))
+    if points > 0:                         # improved, though not yet high enough to boast of
+        items.append(say("results.recorded_rate_up", points=number(points)))
     if figs["campaign.total"] and figs["campaign.rectified"]:
         items.append(say("results.campaign", total=figs["campaign.total"],
                          rectified=figs["campaign.rectified"]))
@@ -748,10 +845,52 @@ def _three_systems(w: _Writer) -> None:
           "penalty.legal_review_corrected")
 
 
-def _joint(w: _Writer) -> None:
+# 国办发〔2024〕54号 (严格规范涉企行政检查) dates from the end of 2024: said from 2025 on.
+ENTERPRISE_RULES_FROM = 2025
+
+
+def _enterprise_rules(w: _Writer) -> None:
+    """How the year's 涉企 inspections kept to 54号: prior approval (core.compliance's
+    inspection.approval findings) and the 上级部署 ones left outside the frequency count."""
+    figs, say = w.figs, w.say
+    if figs.year < ENTERPRISE_RULES_FROM or not figs["inspection.enterprise"]:
+        return
+    # Not the mean per enterprise: it leaves the 上级部署 checks out of both sides, so beside
+    # 一、's 「26次，涉及市场主体15家」 it would read as a wrong division.
+    late = w.found("inspection.approval")
+    uncapped = figs.get("inspection.enterprise_uncapped")
+    items = say("enterprise.approval_some", n=late) if late else say("enterprise.approved_all")
+    if uncapped:
+        items += "；" + say("enterprise.uncapped", uncapped=uncapped)
+    w.add("body", say("enterprise.rules", items=items), "inspection.enterprise_uncapped")
+
+
+def _joint(w: _Writer, has_customs: bool = False) -> bool:
+    """二、(三) as the ledger holds it: the heading names only the work that was done (双随机
+    抽查, 联合检查, 专项治理), and a year with none of them has no such section at all (unless
+    the clerk placed a custom figure there); never a heading followed by 「本年度未…」 lines.
+    Returns whether the section was printed."""
     figs, say, add = w.figs, w.say, w.add
+    joint = figs["inspection.method.joint_random"]
+    internal = figs["inspection.method.internal_random"]
+    campaigns = figs.tables.get("campaign.list", [])
+    partnered = any(split_list(row["联合部门"] or "") for row in campaigns)
+    random = joint + internal
+    if random and (joint or partnered):
+        w.heading("h2", "joint")
+    elif random and campaigns:
+        w.heading("h2", "joint_random_campaigns")
+    elif random:
+        w.heading("h2", "joint_random")
+    elif campaigns:
+        w.heading("h2", "joint_campaigns" if partnered else "campaigns")
+    elif has_customs:
+        w.heading("h2", "joint")
+        return True
+    else:
+        return False
     names = figs["inspection.joint_units"]
-    if figs["inspection.method.joint_random"] and names:
+    if joint and names:
         shown = names[:MAX_NAMED_UNITS]
         count = figs["inspection.joint_unit_count"]
         units = say("joint.unit_list", names=joined(shown), count=count)
@@ -761,12 +900,16 @@ def _joint(w: _Writer) -> None:
                 if partners else say("joint.units_no_partners", units=units, personnel=personnel))
         add("body", text, "inspection.joint_units", "inspection.joint_unit_count",
             "inspection.joint_partners", "inspection.joint_personnel")
-    else:
-        add("body", say("joint.none"), "inspection.method.joint_random")
-    campaigns = figs.tables.get("campaign.list", [])
+    if random:
+        # The counts by kind are in 一、; here what they add up to, and how they are chosen.
+        # The sum only when it is new: with one kind, 一、 has stated that count already.
+        share = _rate(random, figs["inspection.total"])
+        parts = [say("joint.internal", internal=internal) if internal else "",
+                 say("joint.random_share", random=random, share=share) if joint and internal
+                 else say("joint.random_share_only", share=share)]
+        add("body", "".join(parts))
     if not campaigns:
-        add("body", say("joint.no_campaign"), "campaign.total")
-        return
+        return True
     parts = [say("joint.campaigns_summary", total=figs["campaign.total"],
                  personnel=figs["campaign.personnel"],
                  institutions=figs["campaign.institutions"])] if len(campaigns) > 1 else []
@@ -779,9 +922,12 @@ def _joint(w: _Writer) -> None:
         partners = split_list(row["联合部门"] or "")
         who = (say("joint.campaign_partners", partners=_and(partners)) if partners
                else say("joint.campaign_alone"))
+        # 「会同A和B，出动…」 but 「我局出动…」: no comma after the bureau alone.
+        details = ("，" + details if partners else details) if details else ""
         parts.append(say(f"joint.campaign_{i % 3 + 1}", name=row["名称"], partners=who,
-                         details=("，" + details) if details else ""))
+                         details=details))
     add("body", "".join(parts), "campaign.total", "campaign.personnel", "campaign.institutions")
+    return True
 
 
 def _and(names: list[str]) -> str:
@@ -817,11 +963,17 @@ def _problems(w: _Writer) -> None:
         items.append(say("problems.training", short=short, expected=TRAINING_HOURS_EXPECTED))
     if w.found("penalty.legal_review"):
         items.append(say("problems.review", missing=w.found("penalty.legal_review")))
+    if _idle_tasks(figs):
+        items.append(say("problems.plan", idle=_idle_tasks(figs)))
+    if _uncertified(figs):
+        items.append(say("problems.certificates", missing=_uncertified(figs)))
+    if _no_reviewers(figs):
+        items.append(say("problems.reviewers"))
     over = w.found("enterprise.cap") or figs.get("inspection.enterprise_over_cap") or 0
     if over:
         items.append(say("problems.enterprise", over=over))
-    items += [say("problems.capacity"), say("problems.coordination")]
-    if len(items) < 4:
+    items += [say("problems.capacity"), say("problems.coordination"), say("problems.supervision")]
+    if len(items) < 5:
         items.append(say("problems.data"))
     w.add("body", say("problems.intro"), unconfirmed=True)
     w.listed(items, unconfirmed=True)
@@ -841,11 +993,34 @@ def _next_steps(w: _Writer) -> None:
         items.append(say("next_steps.recording"))
     if w.found("penalty.legal_review"):
         items.append(say("next_steps.review"))
+    if _idle_tasks(figs):
+        items.append(say("next_steps.plan"))
+    if _uncertified(figs):
+        items.append(say("next_steps.certificates"))
     items.append(say("next_steps.training", expected=TRAINING_HOURS_EXPECTED))
+    if _no_reviewers(figs):
+        items.append(say("next_steps.capacity"))
     if figs["inspection.enterprise"]:
         items.append(say("next_steps.enterprise"))
-    items.append(say("next_steps.coordination"))
-    if len(items) < 4:
+    items += [say("next_steps.coordination"), say("next_steps.supervision")]
+    if len(items) < 5:
         items.append(say("next_steps.data"))
     w.add("body", say("next_steps.intro", next_year=figs.year + 1), unconfirmed=True)
     w.listed(items, unconfirmed=True)
+    w.add("body", say("next_steps.closing"), unconfirmed=True)
+
+
+def _idle_tasks(figs: AnnualFigures) -> int:
+    """Tasks of the year's 检查计划 with no inspection done under them."""
+    return max((figs.get("plan.tasks") or 0) - (figs.get("plan.tasks_done") or 0), 0)
+
+
+def _uncertified(figs: AnnualFigures) -> int:
+    """在编执法岗位人员 without a valid certificate on 31 December (0 when none is recorded)."""
+    established = figs.get("staff.established") or 0
+    return max(established - (figs.get("staff.established_certified") or 0), 0)
+
+
+def _no_reviewers(figs: AnnualFigures) -> bool:
+    """Ordinary-procedure cases decided in a year whose ledger names no 法制审核人员."""
+    return bool(figs["penalty.procedure.ordinary"]) and not figs.get("staff.legal_reviewers")
