@@ -100,8 +100,14 @@ def id_batches(session: Session, query: ListQuery,
 
     In the list's own order SQLite hands over the first rows after reading a few hundred
     entries of the list index, so the window can paint them while the other 85,000 ids are
-    still to be read (gui.listview reads them right after the paint)."""
-    result = session.connection().execute(query.statement())
+    still to be read (gui.listview reads them right after the paint). A server's driver
+    fetches every row of a plain cursor before the first is handed over (85,000 ids: the
+    first screen 2.1x SQLite's, docs/PERFORMANCE.md); a server-side cursor hands over the
+    first screenful as SQLite does."""
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        conn = conn.execution_options(stream_results=True, max_row_buffer=first)
+    result = conn.execute(query.statement())
     try:
         # Plain tuples off the DBAPI cursor, as core.store.plain_rows, but in two parts.
         cursor = result.cursor

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
 from core.errors import ZhifaError
 from core.parsing import parse_date
 from core.records import profile, set_profile
-from gui.locations import LocationsDialog  # noqa: F401 (moved there; mainwindow imports it here)
 
 
 def _buttons(dialog) -> QDialogButtonBox:

@@ -358,7 +358,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def edit_locations(self):
-        from gui.dialogs import LocationsDialog
+        from gui.locations import LocationsDialog
         dialog = LocationsDialog(self.shared, self)
         dialog.open()
         return dialog

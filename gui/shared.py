@@ -110,10 +110,6 @@ class Shared(QObject):
 
         self.writer.wait()
         self.store_closing.emit()
-        # Here, not at the top: gui.background loads SQLAlchemy, which the window's shell
-        # must not import before its first paint (tests/gui/test_start.py).
-        from gui.background import wait_for_readers
-
         wait_for_readers()      # a count still reading the old file would keep it busy
         try:
             self.store = reopen()
