@@ -42,6 +42,8 @@ class Flag:
         return f"{self.record}：{self.message}"
 
 
+# Each rule as what the ledger or the report must do: a group's title above the entries that
+# fall short of it (never a fact those entries deny, as 「法定节假日安排已知」 over 「尚未收录」 was).
 RULES = {
     "inspection.inspectors": "行政检查执法人员不少于两人",
     "inspection.certificate": "执法人员检查当日持有效执法证",
@@ -57,15 +59,15 @@ RULES = {
     "penalty.closed_before_decided": "结案不早于处罚决定",
     "penalty.ordinary_90_days": "普通程序自立案起90日内作出决定",
     "review.before_decision": "复议诉讼针对已作出的处罚决定",
-    "power.missing": "本年度权责清单已录入",
+    "power.missing": "录入本年度权责清单",
     "power.category": "执法行为有权责清单事项为依据",
-    "plan.missing": "本年度行政检查计划已录入",
-    "narrative.unconfirmed": "报告文字已由经办人确认",
+    "plan.missing": "录入本年度行政检查计划",
+    "narrative.unconfirmed": "报告文字经经办人确认",
     # Notes on the report itself (core.report.readiness), listed with the flags above.
     "report.document_date": "成文日期在次年1月31日前",
-    "report.missing_data": "报告所需数据已录入",
-    "report.carried_numbers": "沿用的上年文字已核实",
-    "calendar.unknown": "法定节假日安排已知",
+    "report.missing_data": "录入报告所需的数据",
+    "report.carried_numbers": "核实沿用的上年文字",
+    "calendar.unknown": "工作日按已公布的节假日安排计算",
 }
 
 

@@ -113,7 +113,8 @@ def draft_value(w: QWidget, f: Field):
     if isinstance(w, QSpinBox):
         return w.value()
     if f.widget == "choice":
-        return w.currentText() if w.currentIndex() >= 0 else ""
+        # None for nothing chosen yet; "" is the blank item an optional choice offers
+        return w.currentText() if w.currentIndex() >= 0 else None
     if isinstance(w, QComboBox):
         return w.currentData()
     return None
@@ -133,6 +134,6 @@ def apply_draft_value(w: QWidget, f: Field, value) -> None:
     elif isinstance(w, QSpinBox):
         w.setValue(int(value))
     elif f.widget == "choice":
-        w.setCurrentIndex(w.findText(value) if value else -1)
+        w.setCurrentIndex(-1 if value is None else w.findText(value))
     elif isinstance(w, QComboBox):
         w.setCurrentIndex(max(0, w.findData(value or 0)))

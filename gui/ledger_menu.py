@@ -219,7 +219,8 @@ class ImportDialog(QDialog):
 
         self.import_button.clicked.connect(self._confirm)
         self.cancel_button.clicked.connect(self.reject)
-        self.save_rejections.clicked.connect(self.write_rejections)
+        # not connected directly: clicked(bool) would arrive as the target file
+        self.save_rejections.clicked.connect(lambda: self.write_rejections())
         self.import_button.setDefault(True)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
 
