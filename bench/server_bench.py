@@ -30,23 +30,13 @@ import time
 from pathlib import Path
 
 from bench.results import Result
+from bench.run import timed
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "PERFORMANCE.md"
 BEGIN, END = "<!-- server-bench:begin -->", "<!-- server-bench:end -->"
 YEAR = 2025
 TARGET_RATIO = 2.0
-
-
-def timed(fn, repeat: int = 5, warmup: int = 1) -> float:
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def figures(store) -> float:
