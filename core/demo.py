@@ -297,9 +297,9 @@ def _custom(session, y, scale):
     save(session, CustomFigure(year=y, name="中小学转学人数", value=int(674 * scale), unit="人",
                                sentence="{year}年中、小学累计转学{value}{unit}。"))
     save(session, CustomFigure(year=y, name="执法记录仪", value=8, unit="台",
-                               sentence="配备执法记录仪{value}{unit}。"))
+                               sentence="全局共配备执法记录仪{value}{unit}，用于现场检查和调查取证的全过程记录。"))
     save(session, CustomFigure(year=y, name="依法治校示范校推选", value=2, unit="所",
-                               sentence="推选示例区第一中学、示例区实验小学参加依法治校示范校评比。"))
+                               sentence="推选示例区第一中学、示例区实验小学{value}{unit}学校参加依法治校示范校评比。"))
 
 
 def _narrative(session, y):

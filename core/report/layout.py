@@ -56,23 +56,29 @@ def write_docx(content: ReportContent, path: Path, *, author: str, year: int) ->
     _font_table(doc)
     _page_numbers(doc)
 
+    last_text = None
     for paragraph in content.paragraphs:
         if paragraph.role == "title":
             _title(doc, paragraph, content.bureau)
-        elif paragraph.role == "attachment":
-            # Only a heading is kept with what follows it: chaining the closing lines to the
-            # text would leave most of a page blank before them. 正文下空一行编排附件说明.
-            _normal(doc)
-            _attachment(doc, paragraph)
-        elif paragraph.role == "signature":
-            _normal(doc)
-            _normal(doc)
-            _signature_lines(doc, paragraph, content)
+        elif paragraph.role in ("attachment", "signature"):
+            # The closing block (附件说明, 署名, 成文日期) never stands on a page of its own
+            # (GB/T 9704 7.3.5): it is kept with the last line of the text above it, and
+            # that is all; chaining whole sections to it left most of a page blank.
+            _keep_with_next(last_text)
+            if paragraph.role == "attachment":
+                _keep_with_next(_normal(doc))                # 正文下空一行编排附件说明
+                last_text = _attachment(doc, paragraph)
+            else:
+                _keep_with_next(_normal(doc))
+                _keep_with_next(_normal(doc))
+                _signature_lines(doc, paragraph, content)
+                last_text = None
         elif paragraph.role != "date":                     # the date is written with the signature
             style = {"h1": "Heading 1", "h2": "Heading 2", "h3": "Heading 3"}.get(
                 paragraph.role)
             p = doc.add_paragraph(style=style) if style else _normal(doc)
             _text(p, paragraph)
+            last_text = p
 
     _clean_package(doc)
     _schema_order(doc)
@@ -176,6 +182,11 @@ def _normal(doc):
     return doc.add_paragraph()
 
 
+def _keep_with_next(p) -> None:
+    if p is not None:
+        p.paragraph_format.keep_with_next = True
+
+
 def _attachment(doc, paragraph: Paragraph):
     p = _normal(doc)
     # "附件：" then the name; a wrapped name aligns under the name (hanging indent).
@@ -201,8 +212,7 @@ def _signature_lines(doc, paragraph: Paragraph, content: ReportContent) -> None:
         fmt.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         fmt.first_line_indent = Pt(0)
         fmt.right_indent = Pt(CHAR * right)
-        # The one keep outside the headings: 署名 and 成文日期 are one block under the seal
-        # (GB/T 9704 7.3.5) and never part on two pages.
+        # 署名 and 成文日期 are one block under the seal (GB/T 9704 7.3.5), never parted.
         fmt.keep_with_next = text_paragraph is paragraph
         _chars(p._p, right=round(right * 100), first_line=0)
         _text(p, text_paragraph)

@@ -159,16 +159,21 @@ def test_the_title_of_a_long_bureau_name_is_two_whole_lines(store, make_report):
     assert len(title._p.findall(".//" + qn("w:br"))) == 1
 
 
-def test_only_headings_are_kept_with_the_next_paragraph(report):
-    """Chaining the closing lines to the text left a page foot blank; only a heading (and the
-    署名 over its 成文日期) keeps with what follows."""
+def test_only_headings_and_the_closing_block_are_kept_with_the_next_paragraph(report):
+    """Chaining the closing lines to whole sections left a page foot blank; only a heading
+    keeps with what follows, and the closing block (附件说明, 署名, 成文日期) with the last
+    line of the text, so that it never stands alone on a page (GB/T 9704 7.3.5)."""
     doc = Document(str(report))
     paragraphs = doc.paragraphs
-    kept = [i for i, p in enumerate(paragraphs)
-            if p.paragraph_format.keep_with_next or p.style.paragraph_format.keep_with_next]
+    kept = {i for i, p in enumerate(paragraphs)
+            if p.paragraph_format.keep_with_next or p.style.paragraph_format.keep_with_next}
+    attachment = next(i for i, p in enumerate(paragraphs) if p.text.startswith("附件："))
     signature = len(paragraphs) - 2
-    assert signature in kept
-    assert {paragraphs[i].style.name for i in kept if i != signature} == {
+    closing = set(range(attachment - 2, signature + 1))     # last text line … 署名
+    assert closing <= kept
+    assert paragraphs[attachment - 2].text and not paragraphs[attachment - 2].style.name.startswith(
+        "Heading")
+    assert {paragraphs[i].style.name for i in kept - closing} == {
         "Heading 1", "Heading 2", "Heading 3"}
     assert not doc.paragraphs[-1].paragraph_format.keep_with_next
 
