@@ -9,6 +9,7 @@ average to one decimal, and a whole one without 「.0」 (95%, 71.4%).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from core.figures import NO_VALUE
@@ -47,3 +48,36 @@ def figure_format(value) -> str | None:
     if "." not in text:
         return "whole"
     return "cents" if isinstance(value, Decimal) else "tenths"
+
+
+# Below this many (last year's count), a change is stated as a number of cases or people,
+# not a percentage: 「较上年减少1人」 for 19 against 20, never 「减少5%」; 「增加2件」 for 4
+# against 2, never 「增长100%」. Fifty is where one case moves the rate by two points or less.
+SMALL_COUNT = 50
+
+
+@dataclass(frozen=True)
+class Change:
+    """A figure against last year's, as the report states it."""
+    direction: str          # "same", "up" or "down"
+    amount: str = ""        # the printed difference, or the printed percentage
+    by_count: bool = False  # True: `amount` is in the figure's own unit; False: per cent
+
+
+def figure_change(fig) -> Change | None:
+    """How a figure changed on last year (the report's sentence and the overview's card);
+    None where nothing can be said: no figure last year, or none to compare with (0)."""
+    if fig.previous is None:
+        return None
+    if fig.value == fig.previous:
+        return Change("same")
+    if not fig.previous:                       # nothing last year: a change means nothing
+        return None
+    if isinstance(fig.previous, (int, Decimal)) and not isinstance(fig.previous, bool) \
+            and abs(fig.previous) < SMALL_COUNT:
+        diff = fig.value - fig.previous
+        return Change("up" if diff > 0 else "down", figure_number(abs(diff)), by_count=True)
+    pct = fig.change_pct
+    if pct is None:
+        return None
+    return Change("up" if pct > 0 else "down", figure_number(abs(pct)))

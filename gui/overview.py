@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.compliance import check_year
-from core.figure_format import figure_number, figure_text
+from core.figure_format import figure_change, figure_text
 from core.figures import annual_figures
 from gui.background import run_task, snapshot_session
 from gui.chart import MonthlyBarChart
@@ -34,16 +34,18 @@ def format_value(value, unit: str) -> str:
 
 
 def change_text(fig) -> str:
-    pct = fig.change_pct
+    """The change on last year in the report's words (core.figure_format.figure_change):
+    「较上年增加 2件」 for a small count, 「较上年增长 28.6%」 otherwise."""
     if fig.previous is None:
         return "上年无数据"
-    if pct is None:
+    change = figure_change(fig)
+    if change is None:
         return f"上年 {format_value(fig.previous, fig.unit)}"
-    if pct > 0:
-        return f"较上年增长 {figure_number(pct)}%"
-    if pct < 0:
-        return f"较上年减少 {figure_number(-pct)}%"
-    return "与上年持平"
+    if change.direction == "same":
+        return "与上年持平"
+    if change.by_count:
+        return f"较上年{'增加' if change.direction == 'up' else '减少'} {change.amount}{fig.unit}"
+    return f"较上年{'增长' if change.direction == 'up' else '减少'} {change.amount}%"
 
 
 class FigureCard(QFrame):

@@ -12,9 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 
-from core.figure_format import figure_number
+from core.figure_format import figure_change, figure_number
 from core.figures import TRAINING_HOURS_EXPECTED, AnnualFigures, Figure
 from core.narrative import GENERATED_WHEN_EMPTY, TEMPLATE, Narrative
 from core.models import split_list
@@ -225,11 +224,6 @@ def clerk_sentence(sentence: str, **fields) -> str:
     return _PLACEHOLDER.sub(lambda m: str(fields[m.group(1)]), sentence)
 
 
-# Below this many (last year's count), a change is stated as a number of cases or people,
-# not a percentage: 「较上年减少1人」 for 19 against 20, never 「减少5%」; 「增加2件」 for 4
-# against 2, never 「增长100%」. Fifty is where one case moves the rate by two points or less.
-SMALL_COUNT = 50
-
 ORDINALS = "一二三四五六七八九十"
 
 # The 成效 paragraph states a compliance rate only from this share up (per cent).
@@ -327,23 +321,18 @@ class _Writer:
                      unconfirmed=unconfirmed)
 
     def change(self, key: str) -> str:
-        """"，较上年增长28.6%" or "，较上年减少1人" where the previous year has the figure."""
+        """"，较上年增长28.6%" or "，较上年减少1人" where the previous year has the figure
+        (core.figure_format.figure_change, which the overview states too)."""
         fig: Figure = self.figs.figure(key)
-        if fig.previous is None:
+        change = figure_change(fig)
+        if change is None:
             return ""
-        if fig.value == fig.previous:
+        if change.direction == "same":
             return self.say("change.same")
-        if not fig.previous:               # nothing last year: a change means nothing
-            return ""
-        if isinstance(fig.previous, (int, Decimal)) and abs(fig.previous) < SMALL_COUNT:
-            diff = fig.value - fig.previous
-            return self.say("change.up_by" if diff > 0 else "change.down_by",
-                            n=number(abs(diff)), unit=fig.unit)
-        pct = fig.change_pct
-        if pct is None:
-            return ""
-        name = "change.up" if pct > 0 else "change.down"
-        return self.say(name, pct=number(abs(pct)))
+        if change.by_count:
+            return self.say("change.up_by" if change.direction == "up" else "change.down_by",
+                            n=change.amount, unit=fig.unit)
+        return self.say("change." + change.direction, pct=change.amount)
 
     def found(self, rule: str) -> int:
         return self.findings.get(rule, 0)
