@@ -165,6 +165,7 @@ class RecordForm(QDialog):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
+        self.scroll = scroll
 
         self.save_button = QPushButton("保存")
         self.save_new_button = QPushButton("保存并新增（Ctrl+Enter）")
@@ -175,7 +176,8 @@ class RecordForm(QDialog):
         self.hint = QLabel("带 * 的为必填项；回车跳到下一项，Shift+回车换行。")
         self.hint.setWordWrap(True)       # a narrow form wraps it rather than cutting it
         self.hint.setObjectName("hint")
-        buttons.addWidget(self.hint)
+        # On a line of its own above the buttons: beside them it wrapped mid-word
+        # (「Shift+回 / 车换行」) on a narrow screen.
         buttons.addStretch(1)
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.save_new_button)
@@ -184,6 +186,7 @@ class RecordForm(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
         layout.addWidget(scroll, 1)
+        layout.addWidget(self.hint)
         layout.addLayout(buttons)
 
         self.save_button.clicked.connect(lambda: self.save(and_new=False))
@@ -384,6 +387,9 @@ class RecordForm(QDialog):
             target.show()
             for f in self.kind.fields:
                 if f.label(self.kind.model) == field:
+                    # A field scrolled out of view: Ctrl+Enter seemed to do nothing.
+                    self.scroll.ensureWidgetVisible(self.widgets[f.attr])
+                    self.scroll.ensureWidgetVisible(target)
                     self.widgets[f.attr].setFocus()
         else:
             self.banner.setText(str(exc))

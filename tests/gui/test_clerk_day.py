@@ -145,6 +145,25 @@ def test_a_wrong_value_is_named_under_its_field_and_nothing_is_saved(qtbot, wind
     form.close()
 
 
+def test_a_refused_save_brings_the_field_it_names_into_view(qtbot, window, demo_store):
+    """On a short screen the form scrolls; a refused Ctrl+Enter seemed to do nothing while
+    the field it named was scrolled away. The field is scrolled to and has the cursor."""
+    form = _form(window)
+    _fill_inspection(qtbot, form, day="2025-13-45")
+    form.resize(form.width(), 320)
+    qtbot.wait(50)
+    bar = form.scroll.verticalScrollBar()
+    assert bar.maximum() > 0                    # the form scrolls at this height
+    bar.setValue(bar.maximum())                 # the clerk is at the last field
+    assert not form.save()
+    date = form.widgets["date"]
+    top = date.mapTo(form.scroll.widget(), date.rect().topLeft()).y()
+    assert bar.value() <= top <= bar.value() + form.scroll.viewport().height()
+    assert date.hasFocus() or form.focusWidget() is date
+    form.dirty = False
+    form.close()
+
+
 def test_new_unit_created_in_place_and_same_day_warning(qtbot, window, demo_store):
     form = _form(window)
     _fill_inspection(qtbot, form, unit="示例区新开培训中心")
