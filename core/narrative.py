@@ -150,24 +150,34 @@ def _any_row(session: Session, year: int, block: str) -> NarrativeText | None:
                                                       NarrativeText.block == block))
 
 
-def _plain_save(session: Session, record, before=None):
-    return save_record(session, record)
+def _plain_save(session: Session, record, before=None, seen_version: int | None = None):
+    return save_record(session, record, seen_version)
+
+
+# save_block's `seen_version` for a block the clerk's page showed without a stored row: a row
+# another user has saved since is then a change the clerk has not seen.
+NO_ROW_SEEN = 0
 
 
 def save_block(session: Session, year: int, block: str, text: str, *, confirm: bool,
-               origin: str, save: Callable | None = None) -> NarrativeText:
+               origin: str, save: Callable | None = None,
+               seen_version: int | None = None) -> NarrativeText:
     """Store the clerk's words for one block. Only confirming marks words that came from
     the template or last year as checked; until then they stay 待确认. `save(session,
-    record, before)` records the change (the GUI passes its undo history's save)."""
+    record, before, seen_version=…)` records the change (the GUI passes its undo history's
+    save). `seen_version`: the version of the block the page showed (NO_ROW_SEEN for none):
+    words another user saved since are never overwritten (RecordChangedError)."""
     save = save or _plain_save
     row = _any_row(session, year, block)
     before = snapshot(row) if row is not None else None
     if row is None:
         row = NarrativeText(year=year, block=block)
+    elif seen_version == NO_ROW_SEEN and row.deleted_at is not None:
+        seen_version = row.version    # only a block in the 回收站: nobody's words to keep
     row.deleted_at = None
     row.text = text
     row.needs_review = not confirm and origin != OWN
-    return save(session, row, before)
+    return save(session, row, before, seen_version=seen_version)
 
 
 def copy_last_year(session: Session, year: int, save: Callable | None = None) -> int:

@@ -24,7 +24,8 @@ from sqlalchemy import select
 from core.errors import ZhifaError
 from core.models import NarrativeText
 from core.narrative import (
-    GENERATED_WHEN_EMPTY, LAST_YEAR, OWN, TEMPLATE, UNCONFIRMED, copy_last_year, load_narratives,
+    GENERATED_WHEN_EMPTY, LAST_YEAR, NO_ROW_SEEN, OWN, TEMPLATE, UNCONFIRMED, copy_last_year,
+    load_narratives,
     save_block,
 )
 from core.records import profile
@@ -136,6 +137,8 @@ class NarrativeView(QWidget):
         self._draft_timer = QTimer(self, singleShot=True, interval=drafts.EVERY_MS)
         self._draft_timer.timeout.connect(self.write_draft)
         self.origins: dict[str, str] = {}
+        self._versions: dict[str, int] = {}    # block -> the version shown (issue 22)
+        self._reloads = 0                      # reload_record calls (a refused save's 重新载入)
         self._texts: dict[str, str] = {}       # what the editor shows for each block
         self._stale = True
         # core.report.generated_text of the year (block value → GeneratedBlock); None until
@@ -224,10 +227,12 @@ class NarrativeView(QWidget):
             bureau = (p.full_name if p else "") or "我局"
             narratives = load_narratives(s, year, templates, bureau)
             stored = self._stored(s, year)
-        self.origins, self._texts = {}, {}
+        self.origins, self._texts, self._versions = {}, {}, {}
         for block, n in narratives.items():
             self.origins[block.value] = n.origin
             own = stored.get(block.value)
+            # The version shown: a save over words another clerk saved since is refused.
+            self._versions[block.value] = own.version if own is not None else NO_ROW_SEEN
             # The clerk's own text as typed; otherwise the words the report would use (for a
             # block generated from the records, those are shown above the box, which is empty).
             self._texts[block.value] = (
@@ -350,20 +355,31 @@ class NarrativeView(QWidget):
         year, block = self.shared.year, self.current
         text = self.editor.toPlainText()
         origin = self.origins.get(block, TEMPLATE)
+        seen = self._versions.get(block)
+
         def change(s):
             save_block(s, year, block, text, confirm=confirm, origin=origin,
-                       save=self.shared.history.save)
+                       save=self.shared.history.save, seen_version=seen)
 
         # Not dirty before the change is announced: the announcement refreshes this view.
         # The draft stays until the save has gone through.
         was_dirty, self._dirty = self.dirty, False
         self._draft_timer.stop()
+        reloads = self._reloads
         if not Operation(self.shared, self, change, touches=models_of(NarrativeText),
                          status=f"已保存「{block}」" + ("并确认。" if confirm else "。")).run():
-            self.dirty = was_dirty
+            if self._reloads == reloads:     # still the clerk's words (not the stored ones)
+                self.dirty = was_dirty
             return False
         drafts.remove(self._draft_path)
         return True
+
+    def reload_record(self) -> None:
+        """Show the words as they now are: another clerk saved this block meanwhile
+        (gui.operations). The clerk's own typing stays in its draft until a save."""
+        self._reloads += 1
+        self.dirty = False
+        self.refresh()
 
     def copy_last_year(self) -> int:
         """Fill this year's empty blocks with last year's words, marked 待确认."""

@@ -68,6 +68,32 @@ def test_the_second_save_of_one_record_is_refused_with_the_first_clerks_name(two
         assert rec.owner_department == "安全科"      # the 科室 of the clerk who entered it
 
 
+def test_report_words_are_never_saved_over_another_clerks(two_clerks):
+    """报告文字: a block stored when the page showed it, and one not stored yet (NO_ROW_SEEN),
+    whose words another clerk saved meanwhile; a block only in the 回收站 is no one's words."""
+    from core.models import NarrativeText
+    from core.narrative import NO_ROW_SEEN, OWN, save_block
+    from core.records import delete
+
+    zhang, li = two_clerks
+    with zhang.session() as s:
+        seen = save_block(s, 2025, "导语", "张三的导语。", confirm=True, origin=OWN).version
+    for block, shown in (("导语", seen), ("存在的问题", NO_ROW_SEEN)):
+        with li.session() as s:
+            save_block(s, 2025, block, "李四的文字。", confirm=True, origin=OWN)
+        with pytest.raises(RecordChangedError, match="李四（li）"), zhang.session() as s:
+            save_block(s, 2025, block, "张三的文字。", confirm=True, origin=OWN, seen_version=shown)
+        with zhang.read_session() as s:
+            assert s.scalars(select(NarrativeText.text).where(
+                NarrativeText.block == block)).one() == "李四的文字。"
+    with li.session() as s:
+        row = s.scalars(select(NarrativeText).where(NarrativeText.block == "存在的问题")).one()
+        delete(s, row)
+    with zhang.session() as s:
+        save_block(s, 2025, "存在的问题", "张三的文字。", confirm=True, origin=OWN,
+                   seen_version=NO_ROW_SEEN)
+
+
 def test_a_delete_of_a_record_edited_since_it_was_listed_is_refused(two_clerks):
     zhang, li = two_clerks
     with zhang.session() as s:

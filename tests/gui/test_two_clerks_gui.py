@@ -115,3 +115,38 @@ def test_the_lists_pick_up_another_clerks_change(qtbot, window, demo_store, answ
     form.widgets["facts"].setPlainText("本窗口的修改")
     assert form.save()
     assert window.change_watch.check() == frozenset()
+
+
+def test_report_words_another_clerk_saved_meanwhile_are_not_written_over(qtbot, window, show,
+                                                                         demo_store, answers):
+    """Two reviewers on one block of 报告文字: the second save is refused naming the first,
+    whether the block was stored when the page showed it or not."""
+    from core.narrative import save_block, OWN
+    from core.models import NarrativeText
+    from sqlalchemy import select
+
+    def stored(year, block):
+        with demo_store.read_session() as s:
+            return s.scalars(select(NarrativeText).where(
+                NarrativeText.year == year, NarrativeText.block == block,
+                NarrativeText.deleted_at.is_(None))).one().text
+
+    view = show("narrative")
+    for year, block in ((2025, "导语"), (2026, "存在的问题")):    # stored / not yet stored
+        window.shared.set_year(year)
+        view.select_block(block)
+        other = _other_clerk(demo_store)
+        try:
+            with other.session() as s:
+                save_block(s, year, block, "李四写的文字。", confirm=True, origin=OWN)
+        finally:
+            other.close()
+        view.editor.setPlainText("我写的文字。")
+        answers.replies = [True]                    # 「重新载入」
+        assert not view.save()
+        assert answers.asked[-1].startswith("记录已被他人修改：") and "李四（li）" in answers.asked[-1]
+        assert stored(year, block) == "李四写的文字。"
+        assert view.editor.toPlainText() == "李四写的文字。" and not view.dirty
+        view.editor.setPlainText("看过后再改。")
+        assert view.save()
+        assert stored(year, block) == "看过后再改。"
