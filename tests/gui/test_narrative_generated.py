@@ -57,7 +57,7 @@ def test_the_plan_shows_its_figures_and_the_clerks_words_follow(qtbot, window, d
     view = window.show_view("narrative")
     view.select_block("年度执法计划完成情况")
     _preview_ready(qtbot, view)
-    assert view.preview.toPlainText().startswith("2025年，我局制定并公示年度行政检查计划，列入检查任务7项")
+    assert view.preview.toPlainText().startswith("2025年，我局制定年度行政检查计划，列入检查任务7项")
     assert "接在其后印出" in view.state.text()
     # The demo's own sentence on the plan is still in the box, confirmed.
     assert view.editor.toPlainText().startswith("计划执行中")

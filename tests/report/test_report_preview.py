@@ -34,7 +34,7 @@ def test_the_preview_is_what_the_report_prints(demo_store):
                                                                "四、下一步工作打算")
     assert preview[NarrativeBlock.PLAN].paragraphs == _report_section(content, "（四）年度执法计划完成情况",
                                                            "（五）行政复议、行政应诉情况")
-    assert preview[NarrativeBlock.PLAN].paragraphs[0].startswith("2025年，我局制定并公示年度行政检查计划，"
+    assert preview[NarrativeBlock.PLAN].paragraphs[0].startswith("2025年，我局制定年度行政检查计划，"
                                                       "列入检查任务7项")
     steps = preview[NarrativeBlock.NEXT_STEPS].paragraphs
     assert steps[0] == "2026年，我局将重点做好以下工作：" and steps[1].startswith("一是")

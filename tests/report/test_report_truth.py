@@ -268,7 +268,7 @@ def test_the_plan_section_states_planned_against_done(demo_store):
     texts = [p.text for p in content.paragraphs]
     start = texts.index("（四）年度执法计划完成情况")
     assert texts[start + 1] == (
-        "2025年，我局制定并公示年度行政检查计划，列入检查任务4项，已实施3项。计划检查对象40家，"
+        "2025年，我局制定年度行政检查计划，列入检查任务4项，已实施3项。计划检查对象40家，"
         "已检查35家，计划完成率87.5%。尚未实施的任务有「校外培训机构抽查」。"
         "全年计划内检查60次、计划外检查12次。计划外检查中，投诉举报9次、转办交办3次。")
 
