@@ -147,6 +147,20 @@ def summarized(session: Session, what: str, action: str = "import"):
         "changes": json.dumps(summary, ensure_ascii=False)}])
 
 
+def stamp_new_rows(session: Session, kind: str, rows: list[dict]) -> None:
+    """New records written without the ORM (the import's bulk INSERT of inspections, a city
+    year's rows): stamped with their 录入人 and 科室 and counted in the import's one log
+    entry, as the flush events below do for every other record."""
+    user = current_user(session)
+    for row in rows:
+        row["created_by"] = row["updated_by"] = user.shown
+        if not row.get("owner_department"):
+            row["owner_department"] = user.department
+    bulk = session.info.get(_BULK)
+    if bulk is not None:
+        bulk["新增", kind] += len(rows)
+
+
 # --- stamps and log rows: the flush events ----------------------------------------------------
 
 def _keep_bookkeeping(record: Record) -> None:

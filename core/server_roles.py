@@ -169,6 +169,19 @@ def add_user(store, login: str, role_name: str, department: str = "", name: str 
     audit.forget_users()
 
 
+def may_write(store) -> bool:
+    """Whether this user may change the ledger at all: False on read-only media, and for a
+    server login whose role grants no writes (只读). The window then offers no change (the
+    server refuses one all the same: this only spares the clerk a refused attempt)."""
+    if store.read_only:
+        return False
+    if store.is_sqlite:
+        return True
+    with store.read_session() as s:
+        return bool(s.execute(text(
+            "SELECT has_table_privilege(current_user, 'inspection', 'INSERT')")).scalar())
+
+
 def refusal(exc, session=None) -> PermissionDeniedError | None:
     """The clerk's words for a change the server refused for the user's role; None for any
     other database error."""

@@ -108,6 +108,7 @@ class RecordListView(QWidget):
             buttons.addWidget(b)
         buttons.addStretch(1)
         buttons.addWidget(self.count_label)
+        self._offer_changes()
 
         self.model = SortingModel(shared.store, kind, self._sort)
         self.table = QTableView()
@@ -338,7 +339,14 @@ class RecordListView(QWidget):
 
     def _store_replaced(self, store) -> None:
         self.model.store = store
+        self._offer_changes()
         self.refresh()
+
+    def _offer_changes(self) -> None:
+        """A user who may not change the ledger (a 只读 login, read-only media) is offered
+        no change; 编辑 still opens a record to read it."""
+        for b in (self.new_button, self.delete_button, self.restore_button):
+            b.setEnabled(self.shared.writable)
 
     def _recycle_toggled(self, on: bool) -> None:
         self.restore_button.setVisible(on)
@@ -351,11 +359,11 @@ class RecordListView(QWidget):
     def _context_menu(self, pos) -> None:
         menu = QMenu(self)
         if self.recycle.isChecked():
-            menu.addAction("恢复", self.restore_selected)
+            menu.addAction("恢复", self.restore_selected).setEnabled(self.shared.writable)
         else:
             menu.addAction("编辑", self.edit_selected)
-            menu.addAction("新增", self.new_record)
-            menu.addAction("删除（移入回收站）", self.delete_selected)
+            for text, slot in (("新增", self.new_record), ("删除（移入回收站）", self.delete_selected)):
+                menu.addAction(text, slot).setEnabled(self.shared.writable)
         menu.addAction("操作记录", self.show_log)       # issue 22: gui.auditview
         menu.addSeparator()
         menu.addAction("复制选中行（可粘贴到Excel）", self.copy_selected)

@@ -278,6 +278,9 @@ class MainWindow(QMainWindow):
     def new_record(self):
         """A new entry of the list shown (Ctrl+N); on a page without one, where to go."""
         view = self.stack.currentWidget()
+        if not self.shared.writable:
+            self.statusBar().showMessage("这本台账对您只读，不能新增记录。", 8000)
+            return None
         if hasattr(view, "new_record") and not getattr(view, "recycle").isChecked():
             return view.new_record()
         self.statusBar().showMessage("在行政检查、行政处罚等列表页中按 Ctrl+N 新增记录。", 8000)
@@ -289,7 +292,8 @@ class MainWindow(QMainWindow):
         with self.shared.store.read_session() as s:
             p = profile(s)
             name = p.full_name if p is not None else ""
-        self.setWindowTitle("教育行政执法台账" + (f" — {name}" if name else ""))
+        self.setWindowTitle("教育行政执法台账" + (f" — {name}" if name else "")
+                            + ("" if self.shared.writable else "（只读）"))
 
     def refresh_years(self) -> None:
         """Count the years with records on the thread pool and list them when done: on a

@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 EVERYTHING: frozenset[str] = frozenset(m.class_.__name__ for m in Base.registry.mappers)
 
 BUSY = "正在{what}，请等它完成后再保存（已填写的内容仍在窗口中）。"
+READ_ONLY = ("这本台账对您只读（服务器上的「只读」角色，或台账在只读的位置）：可以查看、统计、导出和"
+             "生成报告，不能修改。台账未改动。")
 
 Touches = Iterable[str] | Callable[[Any], Iterable[str]]
 
@@ -129,6 +131,9 @@ class Operation:
         """Run now, on the window's thread (a form's save: the clerk waits for the answer).
         True when committed."""
         writer = self.shared.writer
+        if not self.shared.writable:
+            self._refused(ZhifaError(READ_ONLY))
+            return False
         if writer.busy_with is not None:
             self._refused(ZhifaError(BUSY.format(what=writer.busy_with)))
             return False
@@ -151,6 +156,9 @@ class Operation:
         """Run on the writer thread (an import of thousands of rows). False, after saying
         why, if another background change is still running."""
         writer = self.shared.writer
+        if not self.shared.writable:
+            self._refused(ZhifaError(READ_ONLY))
+            return False
         if writer.busy_with is not None:
             self._refused(ZhifaError(BUSY.format(what=writer.busy_with)))
             return False

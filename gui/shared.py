@@ -94,6 +94,20 @@ class Shared(QObject):
         self.history = UndoHistory()
         self.settings = app_settings()
         self.writer = Writer(self)
+        self._writable: bool | None = None
+
+    @property
+    def writable(self) -> bool:
+        """Whether this user may change the ledger (core.server_roles.may_write): a 只读
+        server login or read-only media is offered no change. Asked once per ledger."""
+        if self._writable is None:
+            from core.errors import ZhifaError
+            from core.server_roles import may_write
+            try:
+                self._writable = may_write(self.store)
+            except ZhifaError:
+                self._writable = True      # unknown: the server's grants still refuse
+        return self._writable
 
     def set_year(self, year: int) -> None:
         if year != self.year:
@@ -114,6 +128,7 @@ class Shared(QObject):
         try:
             self.store = reopen()
         finally:
+            self._writable = None
             self.history.clear()
             self.store_replaced.emit(self.store)
             self.records_changed.emit(EVERYTHING)

@@ -53,7 +53,7 @@ from core.records import live, save
 from core.limits import MAX_COUNT, MAX_MONEY_CENTS, MAX_NUMBER
 from core.text import clean_text
 from core.validation import validate
-from core import vocab
+from core import audit, vocab
 from core.years import FIRST_YEAR, LAST_YEAR, is_valid_year
 
 log = logging.getLogger(__name__)
@@ -201,7 +201,6 @@ class ImportPlan:
         """Save exactly what this plan showed, in `session` (the caller commits it)."""
         if _digest(self.source) != self.digest:
             raise ImportFileError(f"「{self.source.name}」在预览后被修改过，请重新预览后再导入。")
-        from core import audit      # one 操作日志 row for the whole import (issue 22)
         with audit.summarized(session, f"导入「{self.source.name}」"):
             done = _run(session, self.source, apply=True, say=say)
         changed = _changed_rows(self, done)
@@ -266,7 +265,8 @@ def import_now(session: Session, path, say: Callable[[str], None] | None = None)
     that holds the ledger's write lock from before the reading until its commit (the
     command line), so that no other writer can change what a preview would have shown,
     and a preview then a commit would read the file twice to the same result."""
-    done = _run(session, Path(path), apply=True, say=say, verb="读取")
+    with audit.summarized(session, f"导入「{Path(path).name}」"):     # one 操作日志 entry
+        done = _run(session, Path(path), apply=True, say=say, verb="读取")
     done.committed = True
     return done
 
@@ -629,6 +629,8 @@ class _Importer:
             row["campaign_id"] = record.campaign.id if record.campaign is not None else None
             row["plan_task_id"] = record.plan_task.id if record.plan_task is not None else None
             groups.setdefault(tuple(row), []).append((record, row))
+        audit.stamp_new_rows(self.s, Inspection.KIND,
+                             [row for pairs in groups.values() for _, row in pairs])
         connection = self.s.connection()
         links, days = [], set()
         for pairs in groups.values():

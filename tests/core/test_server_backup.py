@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import subprocess
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -67,7 +68,7 @@ def test_the_password_reaches_pg_dump_in_its_environment_never_its_command_line(
 
     def fake_run(argv, env, **kw):
         seen.update(argv=argv, env=env)
-        open(argv[argv.index("--file") + 1], "wb").write(b"PGDMP")
+        Path(argv[argv.index("--file") + 1]).write_bytes(b"PGDMP")     # closed at once
         return subprocess.CompletedProcess(argv, 0, "", "")
 
     monkeypatch.setattr(server_backup, "pg_tool", lambda name: f"/usr/bin/{name}")

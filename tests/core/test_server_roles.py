@@ -88,6 +88,15 @@ def test_a_read_only_users_write_is_refused_by_the_server(store, users):
 
 
 @pytest.mark.server_only
+def test_the_window_knows_who_may_write(store, users):
+    """core.server_roles.may_write: the window offers no change to a 只读 login."""
+    _base_data(store)
+    assert server_roles.may_write(store)
+    assert server_roles.may_write(users("zhang")) and server_roles.may_write(users("zhao"))
+    assert not server_roles.may_write(users("wang"))
+
+
+@pytest.mark.server_only
 def test_a_clerk_edits_only_the_records_of_their_own_department(store, users):
     unit_id = _base_data(store)
     zhang, li, zhao = users("zhang"), users("li"), users("zhao")
@@ -205,3 +214,13 @@ def test_on_a_file_a_login_gets_its_name_and_department(tmp_path, capsys):
             assert (unit.created_by, unit.owner_department) == (f"张三（{login}）", "安全科")
     finally:
         local.close()
+
+
+@pytest.mark.sqlite_only("a file's own permission")
+def test_on_a_file_whoever_may_open_it_may_write_unless_it_is_read_only(store):
+    assert server_roles.may_write(store)
+    store.read_only = True          # as open_store marks a ledger on read-only media
+    try:
+        assert not server_roles.may_write(store)
+    finally:
+        store.read_only = False

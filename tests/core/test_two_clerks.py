@@ -280,6 +280,30 @@ def test_an_import_is_one_entry_of_the_log(demo_store, new_ledger, tmp_path):
         other.close()
 
 
+def test_an_import_from_the_command_line_is_one_entry_of_the_log_too(demo_store, new_ledger,
+                                                                      tmp_path):
+    """`zhifa-cli import` plans and saves in one reading (import_now): the same one entry,
+    and every inspection bulk-written carries who entered it."""
+    from core.ledger_io.exporter import export_ledger
+    from core.ledger_io.importer import import_now
+
+    with demo_store.session() as s:
+        path, counted = export_ledger(s, 2025, tmp_path / "台账2025.xlsx")
+    other = open_store(new_ledger("命令行导入.db"))
+    try:
+        audit.act_as(other.engine, "wang", "王五", "法制科")
+        with other.session() as s:
+            import_now(s, path)
+        with other.session() as s:
+            [row] = s.scalars(select(AuditLog)).all()
+            assert (row.action, row.record_label) == ("import", "导入「台账2025.xlsx」")
+            assert json.loads(row.changes)["新增"]["行政检查"] == counted["行政检查"] > 0
+            assert {(i.created_by, i.owner_department) for i in s.query(Inspection)} == {
+                ("王五（wang）", "法制科")}
+    finally:
+        other.close()
+
+
 def test_zhifa_cli_log_writes_the_years_log(ledger_location, tmp_path, capsys):
     from openpyxl import load_workbook
 

@@ -89,16 +89,14 @@ def test_log_find_edit_undo_and_the_number_is_in_the_report(qtbot, window, show,
     assert overview.cards[0].value.text() == "73次"
     assert overview.cards[2].value.text() == "180人次"
 
-    # Year end: 生成年度报告 checks first: the demo year's 3 flags, the 4 a reviewer catches in
-    # it (two 简易程序 cases with a 立案 date, the 复议 received before its decision, 行政确认
-    # with no 权责清单 item), and the new inspection, whose result was never published. The
-    # clerk goes on anyway.
+    # Year end: 生成年度报告 checks first: the demo year's 3 planted flags and the new
+    # inspection, whose result was never published. The clerk goes on anyway.
     report = show("report")
     report.folder.setText(str(tmp_path / "报告"))
     with qtbot.waitSignal(report.checked, timeout=20000) as checked:
         qtbot.mouseClick(report.generate_button, Qt.MouseButton.LeftButton)
     flags = checked.args[0]
-    assert len(flags) == 3 + 4 + 1
+    assert len(flags) == 3 + 1
     assert any(f.record_id == rid and f.rule == "inspection.publication" for f in flags)
     assert report.flags.isVisible() and report.continue_button.isVisible()
     with qtbot.waitSignal(report.finished, timeout=60000) as done:

@@ -79,8 +79,8 @@ def test_a_deleted_case_comes_back_with_undo(qtbot, window, demo_store, answers)
 
 def test_clicking_a_flag_on_the_overview_opens_its_record(qtbot, window, show, demo_store):
     overview = show("overview")
-    # The demo's 3 record flags and the 4 a reviewer catches (issue 21)
-    assert overview.flags_title.text() == "待处理的合规提示：7 条（点击打开记录）"
+    # The demo's 3 planted record flags (core/demo.py)
+    assert overview.flags_title.text() == "待处理的合规提示：3 条（点击打开记录）"
     head = overview.flags.topLevelItem(0)
     assert head.text(0) == "行政检查执法人员不少于两人（1 条）"
     overview.flags.itemClicked.emit(head.child(0), 0)

@@ -150,3 +150,26 @@ def test_report_words_another_clerk_saved_meanwhile_are_not_written_over(qtbot, 
         view.editor.setPlainText("看过后再改。")
         assert view.save()
         assert stored(year, block) == "看过后再改。"
+
+
+def test_a_read_only_user_is_offered_no_change(qtbot, window, demo_store, answers):
+    """A 只读 login (or read-only media): the lists offer no 新增/删除, a save is refused in
+    words before anything reaches the ledger, the title says 只读 (the server's grants
+    refuse all the same: tests/core/test_server_roles.py)."""
+    window.shared._writable = False
+    view = window.show_view("penalty")
+    view._offer_changes()
+    assert not view.new_button.isEnabled() and not view.delete_button.isEnabled()
+    window.update_title()
+    assert window.windowTitle().endswith("（只读）")
+    assert window.new_record() is None
+    view.table.selectRow(0)
+    rid = view.selected_ids()[0]
+    form = view.edit_selected()                  # 编辑 still opens the record to read it
+    form.widgets["facts"].setPlainText("只读用户的修改")
+    assert not form.save()
+    assert "只读" in form.banner.text() or any("只读" in a for a in answers.shown)
+    with demo_store.read_session() as s:
+        assert s.get(PenaltyCase, rid).facts != "只读用户的修改"
+    form.dirty = False
+    form.close()
