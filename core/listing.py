@@ -105,10 +105,17 @@ def id_batches(session: Session, query: ListQuery,
     first screen 2.1x SQLite's, docs/PERFORMANCE.md); a server-side cursor hands over the
     first screenful as SQLite does."""
     conn = session.connection()
-    if conn.dialect.name == "postgresql":
+    on_server = conn.dialect.name == "postgresql"
+    if on_server:
         conn = conn.execution_options(stream_results=True, max_row_buffer=first)
     result = conn.execute(query.statement())
     try:
+        if on_server:
+            # Through SQLAlchemy's result: it has already read the first row(s) of a
+            # server-side cursor into its buffer, which the DBAPI cursor no longer holds.
+            yield [row[0] for row in result.fetchmany(first)]
+            yield [row[0] for row in result.fetchall()]
+            return
         # Plain tuples off the DBAPI cursor, as core.store.plain_rows, but in two parts.
         cursor = result.cursor
         yield [row[0] for row in cursor.fetchmany(first)]

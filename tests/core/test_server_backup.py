@@ -6,6 +6,7 @@ set these run on that server (pg_dump / pg_restore from Debian's postgresql pack
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import subprocess
 from pathlib import Path
@@ -103,7 +104,7 @@ def test_backup_then_restore_asked_twice_gives_the_ledger_back(capsys, new_ledge
     assert _inspections(server) == count - 1
 
     # No terminal to ask at and no --confirm: refused, nothing changed.
-    monkeypatch.setattr("sys.stdin", open("/dev/null"))
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))           # not a terminal
     code, _, err = _said(capsys, "--db", server, "restore", dump)
     assert code == 2 and "须确认两次" in err and f"--confirm {database}" in err
     code, _, err = _said(capsys, "--db", server, "restore", dump, "--confirm", "zhifa_other")

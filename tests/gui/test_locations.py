@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -42,7 +43,7 @@ def _fill(dialog, location: str, password: str) -> None:
 
 def _settings_text(window) -> str:
     window.shared.settings.sync()
-    return open(window.shared.settings.fileName(), encoding="utf-8").read()
+    return Path(window.shared.settings.fileName()).read_text(encoding="utf-8")   # closed at once
 
 
 def test_the_dialog_opens_on_the_local_file_and_fits_the_small_screen(qtbot, window,
