@@ -8,9 +8,6 @@ import sqlite3
 from pathlib import Path, PurePath
 from urllib.parse import quote
 
-SQLITE_HEADER = b"SQLite format 3\x00"
-
-
 def read_only_uri(path: PurePath) -> str:
     """The SQLite URI that opens the file at absolute `path` read-only. Escaped: written as
     f"file:{path}", a folder called 「备份#1」 or 「50%」 cut the path short and every backup

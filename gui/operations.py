@@ -130,12 +130,7 @@ class Operation:
     def run(self) -> bool:
         """Run now, on the window's thread (a form's save: the clerk waits for the answer).
         True when committed."""
-        writer = self.shared.writer
-        if not self.shared.writable:
-            self._refused(ZhifaError(READ_ONLY))
-            return False
-        if writer.busy_with is not None:
-            self._refused(ZhifaError(BUSY.format(what=writer.busy_with)))
+        if not self._may_start():
             return False
         self._mark = self.shared.history.checkpoint()
         try:
@@ -156,11 +151,7 @@ class Operation:
         """Run on the writer thread (an import of thousands of rows). False, after saying
         why, if another background change is still running."""
         writer = self.shared.writer
-        if not self.shared.writable:
-            self._refused(ZhifaError(READ_ONLY))
-            return False
-        if writer.busy_with is not None:
-            self._refused(ZhifaError(BUSY.format(what=writer.busy_with)))
+        if not self._may_start():
             return False
         writer.busy_with = self.what
         self._mark = self.shared.history.checkpoint()
@@ -176,6 +167,17 @@ class Operation:
         signals.done.connect(signals.deleteLater)
         signals.failed.connect(signals.deleteLater)
         writer.pool.start(_Job(self, signals))
+        return True
+
+    def _may_start(self) -> bool:
+        """False, after saying why, when no change may start now: the user may not write
+        (a 只读 login, read-only media), or a background change is still running."""
+        if not self.shared.writable:
+            self._refused(ZhifaError(READ_ONLY))
+            return False
+        if self.shared.writer.busy_with is not None:
+            self._refused(ZhifaError(BUSY.format(what=self.shared.writer.busy_with)))
+            return False
         return True
 
     def _transaction(self, progress):

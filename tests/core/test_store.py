@@ -13,9 +13,9 @@ from core.errors import NotADatabaseError, SchemaTooNewError, StoreError
 from core.models import Unit
 from core.records import save
 from core.schema import CURRENT_VERSION
-from core.sqlite_files import SQLITE_HEADER
 from core.store import _explain, open_store, probe_location
 
+SQLITE_HEADER = b"SQLite format 3\x00"     # the first 16 bytes of every SQLite file
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 
 
