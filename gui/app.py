@@ -176,14 +176,21 @@ def make_shared(store, year: int | None = None):
     return Shared(store, year)
 
 
-def launch(location: str, show_requested=None, fallback: str | None = None):
+def launch(location: str, listen=None, fallback: str | None = None):
     """Show the main window at once and open the ledger once it is painted.
 
     Opening the ledger needs SQLAlchemy and the models (0.3–0.5 s to import) and an
     integrity check of the file; a clerk double-clicking the icon should see the window
     meanwhile, not nothing (docs/PERFORMANCE.md, cold start). If the ledger cannot be
-    opened the clerk is told why and the program ends with exit code 1."""
-    from PySide6.QtCore import Qt, QTimer
+    opened the clerk is told why and the program ends with exit code 1.
+
+    `listen()`, called once the window is painted and before the ledger is opened, starts
+    listening for a second start (gui.single_instance) and returns the signal with which it
+    asks this window to come forward.
+
+    Nothing before the first paint touches Qt's enum namespace (`PySide6.QtCore.Qt`): made
+    the first time any module uses it, it costs ~30 ms (tests/gui/test_start.py)."""
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from gui.mainwindow import MainWindow
@@ -199,6 +206,8 @@ def launch(location: str, show_requested=None, fallback: str | None = None):
         if started:                     # the paint came first, or the fallback timer
             return
         started = True
+        if listen is not None:
+            listen().connect(bring_forward)
         store, lock = open_ledger(location, window, fallback, check=False)
         if store is None:
             QApplication.instance().exit(1)
@@ -230,11 +239,9 @@ def launch(location: str, show_requested=None, fallback: str | None = None):
         window.raise_()
         window.activateWindow()
 
-    if show_requested is not None:
-        show_requested.connect(bring_forward)
-    # Queued: the slot runs after the paint has been delivered to the screen. The timer is
+    # Posted: the slot runs after the paint has been delivered to the screen. The timer is
     # for a window that is never painted (started minimised, say): the ledger opens anyway.
-    window.first_painted.connect(open_into_window, Qt.ConnectionType.QueuedConnection)
+    window.first_painted.connect(lambda: QTimer.singleShot(0, window, open_into_window))
     QTimer.singleShot(2000, window, open_into_window)
     window.show()
     return window
@@ -263,12 +270,16 @@ def main(argv: list[str] | None = None) -> int:
     if hand_over():
         log.info("another instance is running: handed over")
         return 0
-    server = InstanceServer()
+
+    def listen():
+        server = InstanceServer(app)
+        app.aboutToQuit.connect(server.close)     # and its note (gui.single_instance)
+        return server.show_requested
 
     chosen = text_setting(app_settings(), "data/location")
     location = args.db or chosen or default_db_location()
     fallback = default_db_location() if chosen and not args.db else None
-    window = launch(location, server.show_requested, fallback)  # noqa: F841 (kept alive by the name)
+    window = launch(location, listen, fallback)  # noqa: F841 (kept alive by the name)
     return app.exec()
 
 

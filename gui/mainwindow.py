@@ -14,16 +14,15 @@ import datetime as dt
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QByteArray, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox, QHBoxLayout, QLabel, QListWidget, QMainWindow, QSplitter,
     QStackedWidget, QVBoxLayout, QWidget,
 )
 
-from core.errors import ZhifaError
 from core.paths import default_backup_dir, log_dir
-from gui import filedialogs, messages, screen
+from gui import messages, screen
 from gui.shared import app_settings, text_setting
 
 log = logging.getLogger(__name__)
@@ -44,6 +43,7 @@ QLabel#fieldError { color: #c0392b; }
 QLabel#fieldWarning { color: #a05a00; }
 QLabel#formBanner { color: #c0392b; background: #fdecea; padding: 6px; }
 QLabel#hint { color: #666666; }
+QLabel#opening { color: #666666; qproperty-alignment: AlignCenter; }
 QLabel#figureValue { font-size: 20px; font-weight: bold; color: #1f4e79; }
 QLabel#figureChange { color: #666666; }
 QFrame#figureCard { background: #f7f9fc; border: 1px solid #d5dde8; border-radius: 4px; }
@@ -98,8 +98,9 @@ class MainWindow(QMainWindow):
             self.nav.addItem(label)
         self.stack = QStackedWidget()
         self.opening = QLabel("正在打开台账…")
-        self.opening.setObjectName("hint")
-        self.opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # Centred by the style sheet: Qt.AlignmentFlag would make Qt's enum namespace
+        # before the first paint (~30 ms; gui.app.launch).
+        self.opening.setObjectName("opening")
         self.stack.addWidget(self.opening)
         self.views = Views(self._make_view)
         self._years_listed: set[int] = set()
@@ -371,6 +372,7 @@ class MainWindow(QMainWindow):
         """The day's first automatic copy, thinned to daily/weekly/monthly by core.backups.
         A failure goes to the status bar and the log: it is tried again within the hour."""
         from core.backups import auto_backup, daily_backup_due
+        from core.errors import ZhifaError
         if not self.shared.store.is_sqlite:       # a server's: dumped in the background
             from gui.server_backups import daily_backup_in_background
             daily_backup_in_background(self, self.shared, self.backup_folder())
@@ -391,6 +393,7 @@ class MainWindow(QMainWindow):
     def _intact(self) -> bool:
         """Whether the ledger passed its integrity check (run now if it has not yet): a
         damaged file is not copied, it would push a good backup out of the rotation."""
+        from core.errors import ZhifaError
         try:
             self.shared.store.check_integrity()
         except ZhifaError:
@@ -399,6 +402,7 @@ class MainWindow(QMainWindow):
 
     def backup_on_close(self) -> Path | None:
         from core.backups import auto_backup
+        from core.errors import ZhifaError
         if self.shared is None:
             return None
         path = self.shared.store.path
@@ -414,6 +418,7 @@ class MainWindow(QMainWindow):
 
     def backup_now(self) -> Path | None:
         from core.backups import manual_backup
+        from core.errors import ZhifaError
         try:
             target = manual_backup(self.shared.store, self.backup_folder())
         except ZhifaError as exc:
@@ -425,10 +430,12 @@ class MainWindow(QMainWindow):
     def restore_backup(self, backup: Path | None = None) -> bool:
         from core.backups import refuse_the_ledger_itself, restore_sqlite, verify_backup
         from core.store import open_store
+        from core.errors import ZhifaError
         if not self.shared.store.is_sqlite:       # an administrator's action, asked twice
             from gui.server_backups import restore_server_backup
             return restore_server_backup(self, self.shared, self.backup_folder(), backup)
         if backup is None:
+            from gui import filedialogs
             name = filedialogs.open_file(self, "选择备份文件", str(self.backup_folder()),
                                          "台账备份 (*.db)")
             if not name:
@@ -468,6 +475,7 @@ class MainWindow(QMainWindow):
 
     def check_database(self) -> bool:
         from core.backups import verify_backup
+        from core.errors import ZhifaError
         try:
             verify_backup(self.shared.store.path)
         except ZhifaError as exc:
@@ -490,7 +498,9 @@ class MainWindow(QMainWindow):
         if not restored or not (self.isMaximized() or screen.fits(self.frameGeometry(), area)):
             # The first start, or a geometry from a bigger screen (a projector, a second
             # monitor since unplugged): as large as the screen allows, up to 1280×800.
-            self.setWindowState(Qt.WindowState.WindowNoState)
+            if restored:                # not on the first start: enums make Qt's namespace
+                from PySide6.QtCore import Qt
+                self.setWindowState(Qt.WindowState.WindowNoState)
             screen.fit(self, 1280, 800, area)
             self.move(area.left() + max(0, (area.width() - self.width() - screen.FRAME_WIDTH) // 2),
                       area.top() + max(0, (area.height() - self.height() - screen.FRAME_HEIGHT) // 2))

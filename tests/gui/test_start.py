@@ -27,6 +27,65 @@ def test_the_window_shell_needs_only_qt():
     assert out.stdout.strip() == "[]"
 
 
+# Run up to the first paint of the program's own start (gui.app.main), then say what was
+# loaded by then: Qt's enum namespace (PySide6.QtCore.Qt, ~30 ms when first made), the
+# network and logging modules a start does not need before its window is on screen.
+UNTIL_PAINTED = """
+import os, sys
+import PySide6.QtCore as qc
+import gui.app
+program_launch = gui.app.launch
+def launch(*args, **kwargs):
+    window = program_launch(*args, **kwargs)
+    def painted():
+        loaded = [m for m in ('PySide6.QtNetwork', 'logging.handlers', 'socket', 'pickle',
+                              '_hashlib', 'sqlalchemy', 'core.models', 'core.errors')
+                  if m in sys.modules]
+        print('Qt' in qc.__dict__, sorted(loaded), flush=True)
+        os._exit(0)
+    window.first_painted.connect(painted)
+    return window
+gui.app.launch = launch
+gui.app.main(['zhifa', '--db', sys.argv[1]])
+"""
+
+
+def until_painted(tmp_path, data: Path) -> str:
+    return subprocess.run(
+        [sys.executable, "-c", UNTIL_PAINTED, str(tmp_path / "台账.db")], cwd=ROOT,
+        capture_output=True, text=True, check=True, timeout=120,
+        env={"PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen",
+             "ZHIFA_DATA_DIR": str(data)}).stdout.strip()
+
+
+def test_nothing_before_the_first_paint_makes_what_only_later_steps_need(tmp_path):
+    """The shell was 1.6–2.0 × a bare QMainWindow; these were most of the difference."""
+    assert until_painted(tmp_path, tmp_path / "data") == "False []"
+
+
+def test_a_start_asks_for_a_running_instance_only_if_one_left_its_note(tmp_path, qtbot):
+    """The running instance leaves a note while it listens; without one, QtNetwork (10–25 ms)
+    is loaded only after the window is on screen. A note left by a crash costs the load
+    and nothing else."""
+    import os
+
+    from core.paths import data_dir
+    from gui.single_instance import NOTE, InstanceServer, hand_over
+
+    server = InstanceServer()
+    note = data_dir() / NOTE
+    assert note.read_text(encoding="utf-8").startswith(f"{os.getpid()}\n")
+    with qtbot.waitSignal(server.show_requested, timeout=5000):
+        assert hand_over()
+    server.close()
+    assert not note.exists() and not hand_over(timeout_ms=200)
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / NOTE).write_text("12345\nzhifa-taizhang-00000000\n", encoding="utf-8")   # a crash's
+    assert until_painted(tmp_path, data) == "False ['PySide6.QtNetwork']"
+
+
 def test_the_window_shows_first_then_the_ledger_opens_in_it(qtbot, demo_store, answers):
     from gui.app import launch
 
