@@ -34,10 +34,12 @@ def open_ledger(location: str, parent=None, fallback: str | None = None, check: 
     from core.errors import DatabaseInUseError, ZhifaError
     from core.lock import DatabaseLock
     from core.store import open_store, shown_location
+    from core.connection import is_server
     from gui import messages
-    from gui.locations import ask_password
 
-    ask_password(location, parent)      # a server ledger without a kept password (issue 22)
+    if is_server(location):     # gui.locations only then: ~50 ms of every start otherwise
+        from gui.locations import ask_password
+        ask_password(location, parent)  # a server ledger without a kept password (issue 22)
     try:
         store = open_store(location, check=check)
     except ZhifaError as exc:
@@ -157,10 +159,11 @@ def build_window(store, year: int | None = None):
 def follow_ledger_choice(window, shared) -> None:
     """文件 → 数据文件与备份位置 chose another ledger: opened here (lock, messages) and swapped
     under every pane by gui.locations.switch_ledger (issue 22)."""
-    from gui.locations import switch_ledger
+    def chosen(where: str) -> None:
+        from gui.locations import switch_ledger     # not at start: only when one is chosen
+        switch_ledger(window, shared, where, open_ledger, watch_lock)
 
-    shared.ledger_chosen.connect(
-        lambda where: switch_ledger(window, shared, where, open_ledger, watch_lock))
+    shared.ledger_chosen.connect(chosen)
 
 
 def make_shared(store, year: int | None = None):

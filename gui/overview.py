@@ -7,7 +7,7 @@ view fills in when they are done; a hidden overview only notes that it is out of
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget,
 )
@@ -145,8 +145,15 @@ class OverviewView(QWidget):
             with snapshot_session(store) as s:
                 return annual_figures(s, year), check_year(s, year)
 
-        run_task(count, self, lambda result: self._show_results(generation, *result),
-                 lambda message, details: self._show_failure(generation, message, details))
+        def start() -> None:
+            if generation == self._generation:      # not overtaken by a newer refresh
+                run_task(count, self, lambda result: self._show_results(generation, *result),
+                         lambda message, details: self._show_failure(generation, message,
+                                                                     details))
+
+        # After the page (and its 「正在统计…」) is painted: a count started first shares the
+        # interpreter with the paint and delays the page the clerk opened (issue 20: start).
+        QTimer.singleShot(0, self, start)
 
     def _show_results(self, generation: int, figures, flags) -> None:
         if generation != self._generation:      # an older count finished late
