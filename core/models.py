@@ -15,8 +15,9 @@ what a 录入 user may change on a server, core.server_roles). ``AuditLog`` is t
 操作日志 and ``LedgerUser`` the names and 科室 of the ledger's users.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: with it every `Mapped[...]` is a string that
+# SQLAlchemy evaluates again when it maps the class (≈500 evals, 15–20 ms of every start;
+# issue 20). Every class an annotation names is defined above it.
 import datetime as dt
 from decimal import Decimal
 
