@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QThreadPool
+from PySide6.QtCore import QCoreApplication, Qt, QThreadPool
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -98,6 +98,8 @@ def test_the_window_shows_first_then_the_ledger_opens_in_it(qtbot, demo_store, a
     assert window.nav.count() == 15
     assert not window.menus["文件"].isEnabled()
     assert "正在打开台账" in window.statusBar().currentMessage()
+    # Centred by the style sheet, not by a Qt.AlignmentFlag (see UNTIL_PAINTED).
+    assert window.opening.alignment() == Qt.AlignmentFlag.AlignCenter
     with qtbot.waitSignal(window.ready, timeout=30000):
         pass
     assert window.shared is not None and window.menus["文件"].isEnabled()
