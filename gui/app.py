@@ -31,10 +31,10 @@ def open_ledger(location: str, parent=None, fallback: str | None = None, check: 
     `fallback` is the default data file when `location` came from the settings: a data file
     on a drive that is not connected, or mistyped, would otherwise stop every start with no
     window in which to change it. The setting is kept (the drive may be back tomorrow)."""
+    from core.connection import is_server
     from core.errors import DatabaseInUseError, ZhifaError
     from core.lock import DatabaseLock
     from core.store import open_store, shown_location
-    from core.connection import is_server
     from gui import messages
 
     if is_server(location):     # gui.locations only then: ~50 ms of every start otherwise

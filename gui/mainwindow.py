@@ -431,8 +431,8 @@ class MainWindow(QMainWindow):
 
     def restore_backup(self, backup: Path | None = None) -> bool:
         from core.backups import refuse_the_ledger_itself, restore_sqlite, verify_backup
-        from core.store import open_store
         from core.errors import ZhifaError
+        from core.store import open_store
         if not self.shared.store.is_sqlite:       # an administrator's action, asked twice
             from gui.server_backups import restore_server_backup
             return restore_server_backup(self, self.shared, self.backup_folder(), backup)
