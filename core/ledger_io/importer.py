@@ -24,6 +24,7 @@ import hashlib
 from array import array
 import logging
 import math
+import operator
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -474,6 +475,9 @@ class _Importer:
         self.inspections: list[Inspection] = []   # validated, to be written by flush()
         self.memos: dict[int, list] = {}   # per sheet read: _memos
         self.days_taken: set | None = None  # (unit id, date) of live inspections: _mark_first
+        self.numbered = session.get_bind().dialect.name == "sqlite"     # _new_ids
+        self.next_id: dict[str, int] = {}   # table -> the next id _new_ids gives
+        self.now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
         self.joined: dict[tuple, str] = {}  # _joined
         self.remembered = 0                # values held in the memos and joined, all sheets
 
@@ -626,20 +630,51 @@ class _Importer:
             # (unit names, decision numbers) are this importer's own keys, over the ledger and
             # the file. One flush per record was most of a 10,000-row import's time.
             for extra in (*new_staff, *([new_unit] if new_unit is not None else [])):
+                self._number(extra)
                 self.s.add(extra)
             if isinstance(record, Inspection):
                 self.inspections.append(record)
             else:
+                self._number(record)
                 self.s.add(record)
             self.staged += 1
             if self.staged % FLUSH_EVERY == 0:
                 self.flush()
 
+    def _new_ids(self, table, count: int) -> range | None:
+        """`count` ids for new rows of `table`, after the highest it holds, on SQLite (None
+        on a server, whose sequence numbers them). SQLAlchemy can learn the ids of the
+        records it inserts on SQLite only by inserting one record per statement (no INSERT
+        form there ties new rowids to the rows given), a tenth of a city-sized import; a
+        record given its id is inserted with the others in one executemany. The ids are
+        those SQLite itself would give (the tables have no AUTOINCREMENT): it has one writer
+        at a time and the import holds the ledger's write lock. Should another connection
+        still write in between, SQLite refuses this transaction's write (or the id's
+        uniqueness does) and the whole import is rolled back; no id is ever shared."""
+        if not self.numbered:
+            return None
+        start = self.next_id.get(table.name)
+        if start is None:      # before this import's first row of `table`: no autoflush
+            start = (self.s.connection().execute(select(func.max(table.c.id))).scalar() or 0) + 1
+        self.next_id[table.name] = start + count
+        return range(start, start + count)
+
+    def _number(self, record) -> None:
+        ids = self._new_ids(type(record).__table__, 1)
+        if ids is not None:
+            record.id = ids[0]
+            # What the database's defaults would write (SQLite's CURRENT_TIMESTAMP is UTC
+            # to the second; a record's first version is 1): a default left to the
+            # database must be read back, and SQLAlchemy would insert these records one
+            # per statement again to do so.
+            record.created_at = record.updated_at = self.now
+            record.version = 1
+
     def flush(self) -> None:
         """Write what was staged: the records through the session, then the inspections
-        (most of a city's rows) as one INSERT … RETURNING of many rows and one of their
-        inspectors, instead of an ORM object each (most of a 100,000-row import's time),
-        and mark their days' first entries as the session's flush would (core.inspection_days).
+        (most of a city's rows) as one INSERT of many rows and one of their inspectors,
+        instead of an ORM object each (most of a 100,000-row import's time), with their
+        days' first entries marked as the session's flush would (core.inspection_days).
         The staff, units, campaigns and plan tasks they name were flushed first, so their
         ids are known."""
         self.s.flush()
@@ -664,25 +699,30 @@ class _Importer:
         audit.stamp_new_rows(self.s, Inspection.KIND,
                              [row for pairs in groups.values() for _, row in pairs])
         connection = self.s.connection()
-        numbered = connection.dialect.name == "sqlite"     # see _insert_numbered
         links, days = [], set()
         for pairs in groups.values():
             rows = [row for _, row in pairs]
-            if numbered:
+            ids = self._new_ids(table, len(rows))
+            if ids is None:
+                ids = connection.execute(insert(table).returning(
+                    table.c.id, sort_by_parameter_order=True), rows).scalars().all()
+            else:
+                for row, new_id in zip(rows, ids):
+                    row["id"] = new_id
                 self._mark_first(connection, rows)
-            ids = _insert_numbered(connection, table, rows)
+                _insert_rows(connection, table, rows)
             for (record, row), new_id in zip(pairs, ids):
                 links.extend({"inspection_id": new_id, "staff_id": person.id}
                              for person in record.inspectors)
                 days.add((row["unit_id"], row["date"]))
         _insert_rows(connection, inspection_staff, links)
-        if not numbered:
+        if not self.numbered:
             mark_first_of_day(connection, sorted(days))
         self.inspections = []
 
     def _mark_first(self, connection, rows: list[dict]) -> None:
-        """`first_of_day` of new inspections about to be numbered after every id the ledger
-        holds, in the order of `rows`: what mark_first_of_day's UPDATE would then set (the
+        """`first_of_day` of new inspections numbered after every id the ledger holds
+        (_new_ids), in the order of `rows`: what mark_first_of_day's UPDATE would then set (the
         first live entry of a unit and day counts), without an UPDATE per day, a fifth of
         a city-sized import. A new entry is first when no live entry of its unit and day
         is in the ledger or came before it in this import; the earlier entries keep theirs."""
@@ -832,29 +872,6 @@ class _Importer:
         return CustomFigure(**f), (f["year"], f["name"]), [], None
 
 
-def _insert_numbered(connection, table, rows: list[dict]) -> list[int]:
-    """Insert `rows` into `table` and return their new ids in the order of `rows`.
-
-    SQLAlchemy can give ids in parameter order only by inserting one row per statement on
-    SQLite (no INSERT form there ties new rowids to the parameter sets), which was a tenth
-    of a city-sized import. So on SQLite the ids are numbered here as SQLite itself would
-    number them, after the highest (the tables have no AUTOINCREMENT), and inserted in one
-    executemany. SQLite has one writer at a time, and the import holds the ledger's write
-    lock: should another connection still have written since this transaction read the
-    highest id, SQLite refuses this transaction's write (or the id's uniqueness does), and
-    the whole import is rolled back; no id is ever shared. A server batches the ordered
-    RETURNING itself (several clerks insert at once: only its sequence may number them)."""
-    if connection.dialect.name != "sqlite":
-        return connection.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
-                                  rows).scalars().all()
-    highest = connection.execute(select(func.max(table.c.id))).scalar() or 0
-    ids = list(range(highest + 1, highest + 1 + len(rows)))
-    for row, new_id in zip(rows, ids):
-        row["id"] = new_id
-    _insert_rows(connection, table, rows)
-    return ids
-
-
 def _insert_rows(connection, table, rows: list[dict]) -> None:
     """INSERT `rows` (dicts with the same keys) as one executemany. On SQLite the values
     are converted by the columns' own bind processors (dates as SQLAlchemy stores them)
@@ -869,10 +886,21 @@ def _insert_rows(connection, table, rows: list[dict]) -> None:
     statement = insert(table).compile(dialect=connection.dialect, column_keys=keys)
     names = statement.positiontup           # the order of the statement's ? marks
     assert sorted(names) == sorted(keys), (names, keys)
-    convert = [(key, table.c[key].type.bind_processor(connection.dialect)) for key in names]
-    connection.exec_driver_sql(statement.string, [
-        tuple(row[key] if to is None or row[key] is None else to(row[key]) for key, to in convert)
-        for row in rows])
+    pick = operator.itemgetter(*names)
+    values = pick if len(names) > 1 else lambda row: (pick(row),)   # always a tuple
+    convert = [(i, to) for i, key in enumerate(names)
+               if (to := table.c[key].type.bind_processor(connection.dialect)) is not None]
+    given = []
+    for row in rows:
+        cells = values(row)
+        if convert:
+            cells = list(cells)
+            for i, to in convert:
+                if cells[i] is not None:
+                    cells[i] = to(cells[i])
+            cells = tuple(cells)            # the driver's executemany takes tuples
+        given.append(cells)
+    connection.exec_driver_sql(statement.string, given)
 
 
 _STORED: dict[str, tuple[tuple[str, str, bool], ...]] = {}

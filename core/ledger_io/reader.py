@@ -300,11 +300,14 @@ class CalamineSheet:
                 continue
             if max_row is not None and number > max_row:
                 break
-            values = pad + [None if v == "" else _whole(v) if v.__class__ is float else v
-                            for v in row]
+            values = [None if v == "" else _whole(v) if v.__class__ is float else v for v in row]
+            if pad:
+                values = pad + values
             if len(values) < width:
                 values.extend([None] * (width - len(values)))
-            yield tuple(values[:width])
+            elif len(values) > width:
+                del values[width:]
+            yield values        # a list, as data_rows passes it on (openpyxl gives tuples)
 
 
 def _whole(value: float):
@@ -575,7 +578,7 @@ def data_rows(ws, source: SheetSource, file_name: str,
             values = _fill_merged(list(values), number, merged, carried)
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue
-        yield number, list(values)
+        yield number, values if values.__class__ is list else list(values)
 
 
 def _fill_merged(values: list, number: int, merged, carried) -> list:
