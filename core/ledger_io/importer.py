@@ -356,9 +356,14 @@ def _text_of(raw) -> str:
     # and invisible characters (zero-width, bidi controls) are taken out here, once, for
     # every text the import keeps (docs/LEDGER_FORMAT.md).
     text = str(raw)
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = strip_invisible(clean_text(text)).strip()
+    if text.isprintable():
+        # The usual cell: printable text holds no control (Cc), format (Cf: the invisible
+        # characters) or unassigned character, so clean_text and strip_invisible keep it.
+        text = text.strip()
+    else:
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text = strip_invisible(clean_text(text)).strip()
     # The export writes '=… for text starting like a formula (core.text.excel_text); the
     # apostrophe is ours, not the clerk's.
     if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@"):
