@@ -254,17 +254,24 @@ def _describe(record: Record) -> str:
 def _log(session: Session, _context) -> None:
     bulk = session.info.get(_BULK)
     if bulk is not None:
-        for record in (*session.new, *session.dirty):
-            if isinstance(record, Record) and (record in session.new or session.is_modified(record)):
-                bulk["新增" if record in session.new else "修改", record.KIND] += 1
+        # session.new builds a new set on every call: asked once per record, it made an
+        # import's log entry grow with the square of the records it created.
+        new = session.new
+        for record in new:
+            if isinstance(record, Record):
+                bulk["新增", record.KIND] += 1
+        for record in session.dirty:
+            if isinstance(record, Record) and record not in new and session.is_modified(record):
+                bulk["修改", record.KIND] += 1
         return
     rows = []
     user = None
     override = session.info.get(_ACTION)
-    for record in (*session.new, *session.dirty):
+    created = session.new
+    for record in (*created, *session.dirty):
         if not isinstance(record, Record):
             continue
-        new = record in session.new
+        new = record in created
         changes = _changes(record, new)
         if not new and not changes:
             continue

@@ -7,6 +7,7 @@ figure keys such as ``inspection.category.daily``.
 
 from __future__ import annotations
 
+import functools
 from enum import StrEnum
 
 
@@ -17,7 +18,13 @@ class Vocab(StrEnum):
 
     @classmethod
     def values(cls) -> list[str]:
-        return [m.value for m in cls]
+        return list(_values(cls))
+
+    @classmethod
+    def allows(cls, value) -> bool:
+        """Whether `value` is one of the stored terms: asked for every choice of every
+        record a city-sized import validates, so the terms are gathered once per vocabulary."""
+        return value in _value_set(cls)
 
     @classmethod
     def parse(cls, text: str) -> "Vocab":
@@ -30,6 +37,16 @@ class Vocab(StrEnum):
             if t == synonym:
                 return member
         raise ValueError(t)
+
+
+@functools.cache
+def _values(cls) -> tuple[str, ...]:
+    return tuple(m.value for m in cls)
+
+
+@functools.cache
+def _value_set(cls) -> frozenset[str]:
+    return frozenset(_values(cls))
 
 
 def _synonyms(cls) -> dict[str, Vocab]:

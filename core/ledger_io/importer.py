@@ -24,6 +24,7 @@ import hashlib
 from array import array
 import logging
 import math
+import operator
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -31,7 +32,7 @@ from pathlib import Path
 from typing import Callable
 
 from openpyxl.utils import get_column_letter
-from sqlalchemy import insert, inspect as inspect_mapper, select
+from sqlalchemy import func, insert, inspect as inspect_mapper, select
 from sqlalchemy.orm import Session
 
 from core.errors import ImportFileError, ValidationError, os_reason
@@ -83,6 +84,14 @@ _NOT_PLAIN_NUMBER = re.compile(r"[eEiInN]|^.{40,}$")
 # file limit) held 3.4 million rejections in 1.5 GB and wrote them all back out.
 MAX_LISTED_REJECTIONS = 10_000
 FLUSH_EVERY = 2000                 # records written to SQLite at a time by the commit
+# A cell's text is parsed once per column: the same units, dates, choices, counts and staff
+# come back row after row (a city year's 100,000 inspections name a few thousand units and
+# fewer dates). parse_cell depends on the cell and the workbook's epoch only, and a cell
+# it refuses is parsed (and refused, naming its cell) each time. Long texts (违法事实,
+# 备注) are mostly unique and are not kept; the count bounds the memory for any workbook.
+MEMO_CELLS = 100_000
+MEMO_TEXT = 80
+_UNSEEN = object()
 # The inspection's mapped columns (first_of_day is the database's, kept by mark_first_of_day).
 _INSPECTION_ATTRS = {c.key for c in inspect_mapper(Inspection).columns}
 assert not inspect_mapper(Inspection).validators, "_unwatched would skip an @validates hook"
@@ -347,9 +356,14 @@ def _text_of(raw) -> str:
     # and invisible characters (zero-width, bidi controls) are taken out here, once, for
     # every text the import keeps (docs/LEDGER_FORMAT.md).
     text = str(raw)
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = strip_invisible(clean_text(text)).strip()
+    if text.isprintable():
+        # The usual cell: printable text holds no control (Cc), format (Cf: the invisible
+        # characters) or unassigned character, so clean_text and strip_invisible keep it.
+        text = text.strip()
+    else:
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text = strip_invisible(clean_text(text)).strip()
     # The export writes '=… for text starting like a formula (core.text.excel_text); the
     # apostrophe is ours, not the clerk's.
     if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@"):
@@ -464,6 +478,13 @@ class _Importer:
         self.staged = 0                 # records added to the session (apply only)
         self.completed: set[str] = set()
         self.inspections: list[Inspection] = []   # validated, to be written by flush()
+        self.memos: dict[int, list] = {}   # per sheet read: _memos
+        self.days_taken: set | None = None  # (unit id, date) of live inspections: _mark_first
+        self.numbered = session.get_bind().dialect.name == "sqlite"     # _new_ids
+        self.next_id: dict[str, int] = {}   # table -> the next id _new_ids gives
+        self.now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+        self.joined: dict[tuple, str] = {}  # _joined
+        self.remembered = 0                # values held in the memos and joined, all sheets
 
     # keys that make a row a duplicate of a record already there
     def _existing_keys(self, kind: str):
@@ -504,13 +525,23 @@ class _Importer:
         sheet = source.ledger
         try:
             cells = {}
-            for i, column in source.columns.items():
-                raw = values[i] if i < len(values) else None
-                try:
-                    cells[column.header] = parse_cell(sheet, column, raw, self.epoch)
-                except ValidationError as exc:
-                    exc.cell = f"{get_column_letter(i + 1)}{number}"
-                    raise
+            width = len(values)
+            for i, column, memo in self._memos(source):
+                raw = values[i] if i < width else None
+                # 1, 1.0 and True are equal, but not alike: only a text is its own key
+                key = raw if raw.__class__ is str else (raw.__class__, raw)
+                value = memo.get(key, _UNSEEN)
+                if value is _UNSEEN:
+                    try:
+                        value = parse_cell(sheet, column, raw, self.epoch)
+                    except ValidationError as exc:
+                        exc.cell = f"{get_column_letter(i + 1)}{number}"
+                        raise
+                    if self.remembered < MEMO_CELLS and (raw.__class__ is not str
+                                                         or len(raw) <= MEMO_TEXT):
+                        memo[key] = value
+                        self.remembered += 1
+                cells[column.header] = list(value) if value.__class__ is list else value
             for column in sheet.columns:   # a required column absent from this file
                 if column.required and column.header not in cells:
                     raise ValidationError(column.header, "不能为空。")
@@ -554,6 +585,14 @@ class _Importer:
         result.fates.append(IMPORTED)
         result.rows.append(number)
 
+    def _memos(self, source: SheetSource) -> list[tuple[int, Column, dict]]:
+        """(position, column, its parsed values by cell) of each column of `source`."""
+        found = self.memos.get(id(source))
+        if found is None:
+            found = self.memos[id(source)] = [(i, column, {}) for i, column in
+                                              source.columns.items()]
+        return found
+
     def _completes(self, row: Staff) -> bool:
         """A staff row naming someone the ledger holds only by name (created when an earlier
         import met the name in an inspection) fills in that record instead of being skipped:
@@ -596,35 +635,68 @@ class _Importer:
             # (unit names, decision numbers) are this importer's own keys, over the ledger and
             # the file. One flush per record was most of a 10,000-row import's time.
             for extra in (*new_staff, *([new_unit] if new_unit is not None else [])):
+                self._number(extra)
                 self.s.add(extra)
             if isinstance(record, Inspection):
                 self.inspections.append(record)
             else:
+                self._number(record)
                 self.s.add(record)
             self.staged += 1
             if self.staged % FLUSH_EVERY == 0:
                 self.flush()
 
+    def _new_ids(self, table, count: int) -> range | None:
+        """`count` ids for new rows of `table`, after the highest it holds, on SQLite (None
+        on a server, whose sequence numbers them). SQLAlchemy can learn the ids of the
+        records it inserts on SQLite only by inserting one record per statement (no INSERT
+        form there ties new rowids to the rows given), a tenth of a city-sized import; a
+        record given its id is inserted with the others in one executemany. The ids are
+        those SQLite itself would give (the tables have no AUTOINCREMENT): it has one writer
+        at a time and the import holds the ledger's write lock. Should another connection
+        still write in between, SQLite refuses this transaction's write (or the id's
+        uniqueness does) and the whole import is rolled back; no id is ever shared."""
+        if not self.numbered:
+            return None
+        start = self.next_id.get(table.name)
+        if start is None:      # before this import's first row of `table`: no autoflush
+            start = (self.s.connection().execute(select(func.max(table.c.id))).scalar() or 0) + 1
+        self.next_id[table.name] = start + count
+        return range(start, start + count)
+
+    def _number(self, record) -> None:
+        ids = self._new_ids(type(record).__table__, 1)
+        if ids is not None:
+            record.id = ids[0]
+            # What the database's defaults would write (SQLite's CURRENT_TIMESTAMP is UTC
+            # to the second; a record's first version is 1): a default left to the
+            # database must be read back, and SQLAlchemy would insert these records one
+            # per statement again to do so.
+            record.created_at = record.updated_at = self.now
+            record.version = 1
+
     def flush(self) -> None:
         """Write what was staged: the records through the session, then the inspections
-        (most of a city's rows) as one INSERT … RETURNING of many rows and one of their
-        inspectors, instead of an ORM object each (most of a 100,000-row import's time),
-        and mark their days' first entries as the session's flush would (core.inspection_days).
+        (most of a city's rows) as one INSERT of many rows and one of their inspectors,
+        instead of an ORM object each (most of a 100,000-row import's time), with their
+        days' first entries marked as the session's flush would (core.inspection_days).
         The staff, units, campaigns and plan tasks they name were flushed first, so their
         ids are known."""
         self.s.flush()
         if not self.inspections:
             return
         table = Inspection.__table__
-        columns = [c for c in table.columns if c.key != "id" and c.key in _INSPECTION_ATTRS]
+        columns = [(c.key, c.server_default is not None) for c in table.columns
+                   if c.key != "id" and c.key in _INSPECTION_ATTRS]
         groups: dict[tuple, list[tuple[Inspection, dict]]] = {}
         for record in self.inspections:
             row = {}
-            for c in columns:
-                value = getattr(record, c.key)
-                if value is None and c.server_default is not None:
+            held = record.__dict__          # _unwatched put every attribute there
+            for key, server_default in columns:
+                value = held[key]
+                if value is None and server_default:
                     continue        # created_at, updated_at…: the database's default
-                row[c.key] = value
+                row[key] = value
             row["unit_id"] = record.unit.id
             row["campaign_id"] = record.campaign.id if record.campaign is not None else None
             row["plan_task_id"] = record.plan_task.id if record.plan_task is not None else None
@@ -634,28 +706,60 @@ class _Importer:
         connection = self.s.connection()
         links, days = [], set()
         for pairs in groups.values():
-            ids = connection.execute(
-                insert(table).returning(table.c.id, sort_by_parameter_order=True),
-                [row for _, row in pairs]).scalars().all()
+            rows = [row for _, row in pairs]
+            ids = self._new_ids(table, len(rows))
+            if ids is None:
+                ids = connection.execute(insert(table).returning(
+                    table.c.id, sort_by_parameter_order=True), rows).scalars().all()
+            else:
+                for row, new_id in zip(rows, ids):
+                    row["id"] = new_id
+                self._mark_first(connection, rows)
+                _insert_rows(connection, table, rows)
             for (record, row), new_id in zip(pairs, ids):
                 links.extend({"inspection_id": new_id, "staff_id": person.id}
                              for person in record.inspectors)
                 days.add((row["unit_id"], row["date"]))
-        if links:
-            connection.execute(insert(inspection_staff), links)
-        mark_first_of_day(connection, sorted(days))
+        _insert_rows(connection, inspection_staff, links)
+        if not self.numbered:
+            mark_first_of_day(connection, sorted(days))
         self.inspections = []
 
+    def _mark_first(self, connection, rows: list[dict]) -> None:
+        """`first_of_day` of new inspections numbered after every id the ledger holds
+        (_new_ids), in the order of `rows`: what mark_first_of_day's UPDATE would then set (the
+        first live entry of a unit and day counts), without an UPDATE per day, a fifth of
+        a city-sized import. A new entry is first when no live entry of its unit and day
+        is in the ledger or came before it in this import; the earlier entries keep theirs."""
+        if self.days_taken is None:
+            t = Inspection.__table__
+            self.days_taken = {tuple(day) for day in connection.execute(
+                select(t.c.unit_id, t.c.date).where(t.c.deleted_at.is_(None)).distinct())}
+        taken = self.days_taken
+        for row in rows:
+            day = (row["unit_id"], row["date"])
+            row["first_of_day"] = day not in taken
+            taken.add(day)
+
     # --- helpers for names in cells ---
-    @staticmethod
-    def _fields(sheet: LedgerSheet, cells: dict) -> dict:
+    def _fields(self, sheet: LedgerSheet, cells: dict) -> dict:
         out = {}
-        for column in sheet.columns:
-            if column.attr is None or cells.get(column.header) is None:
-                continue
-            value = cells[column.header]
-            out[column.attr] = join_list(value) if column.kind == "list" else value
+        for attr, header, is_list in _stored(sheet):
+            value = cells.get(header)
+            if value is not None:
+                out[attr] = self._joined(value) if is_list else value
         return out
+
+    def _joined(self, items: list[str]) -> str:
+        """join_list, remembered: a few hundred lists of 检查事项 fill 100,000 rows."""
+        key = tuple(items)
+        text = self.joined.get(key)
+        if text is None:
+            text = join_list(items)
+            if self.remembered < MEMO_CELLS:
+                self.joined[key] = text
+                self.remembered += 1
+        return text
 
     def _people(self, names: list[str], header: str) -> tuple[list[Staff], list[Staff]]:
         people, new = [], []
@@ -773,6 +877,49 @@ class _Importer:
         return CustomFigure(**f), (f["year"], f["name"]), [], None
 
 
+def _insert_rows(connection, table, rows: list[dict]) -> None:
+    """INSERT `rows` (dicts with the same keys) as one executemany. On SQLite the values
+    are converted by the columns' own bind processors (dates as SQLAlchemy stores them)
+    and handed to the driver as tuples: SQLAlchemy's per-row parameter processing was as
+    slow as the writing itself for a city year's inspections and their inspectors."""
+    if not rows:
+        return
+    if connection.dialect.name != "sqlite":
+        connection.execute(insert(table), rows)
+        return
+    keys = list(rows[0])
+    statement = insert(table).compile(dialect=connection.dialect, column_keys=keys)
+    names = statement.positiontup           # the order of the statement's ? marks
+    assert sorted(names) == sorted(keys), (names, keys)
+    pick = operator.itemgetter(*names)
+    values = pick if len(names) > 1 else lambda row: (pick(row),)   # always a tuple
+    convert = [(i, to) for i, key in enumerate(names)
+               if (to := table.c[key].type.bind_processor(connection.dialect)) is not None]
+    given = []
+    for row in rows:
+        cells = values(row)
+        if convert:
+            cells = list(cells)
+            for i, to in convert:
+                if cells[i] is not None:
+                    cells[i] = to(cells[i])
+            cells = tuple(cells)            # the driver's executemany takes tuples
+        given.append(cells)
+    connection.exec_driver_sql(statement.string, given)
+
+
+_STORED: dict[str, tuple[tuple[str, str, bool], ...]] = {}
+
+
+def _stored(sheet: LedgerSheet) -> tuple[tuple[str, str, bool], ...]:
+    """(attribute, header, is a list) of each column of `sheet` stored as a record's field."""
+    found = _STORED.get(sheet.title)      # by title: a LedgerSheet hashes all its columns
+    if found is None:
+        found = _STORED[sheet.title] = tuple((c.attr, c.header, c.kind == "list")
+                                             for c in sheet.columns if c.attr is not None)
+    return found
+
+
 def _plan_ratio(text: str | None) -> float | None:
     """检查比例 in percent: "20%" and 20 are 20%; a fraction up to 1 (0.2, what Excel keeps
     for a cell formatted as 20%) is 20% too."""
@@ -801,6 +948,13 @@ def _attrs(model) -> tuple[str, ...]:
     return tuple(a.key for a in inspect_mapper(model).column_attrs)
 
 
+@functools.cache
+def _blank(model) -> dict:
+    """Every attribute of a new `model` record: None when unset, so that each is read fast,
+    except the column defaults."""
+    return {**dict.fromkeys(_attrs(model)), **_defaults(model)}
+
+
 def _unwatched(model, fields: dict, **relations):
     """A record as model(**fields) builds it (the column defaults set, as core.models.Base
     does), with its values put in place directly instead of through the ORM's attribute
@@ -808,8 +962,7 @@ def _unwatched(model, fields: dict, **relations):
     _Importer.flush's INSERT, never added to the session, so the events (a third of an
     import's time) had nothing to do. Only for a model without @validates hooks."""
     record = model.__mapper__.class_manager.new_instance()
-    values = dict.fromkeys(_attrs(model))     # every attribute read fast: None when unset
-    values.update(_defaults(model))
+    values = _blank(model).copy()
     values.update(fields)
     values.update(relations)
     record.__dict__.update(values)

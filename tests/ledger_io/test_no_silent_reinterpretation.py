@@ -113,3 +113,15 @@ def test_excel_escapes_and_invisible_characters_do_not_reach_the_ledger(store, w
         assert s.query(Unit).count() == 1
         assert s.query(Inspection).filter_by(date=D(2025, 3, 7)).one().personnel == 3
     assert notes == ["第一行\n第二行", "编号_x000D_照录", "无异常"]
+
+
+def test_every_character_the_import_takes_out_is_one_it_cannot_print():
+    """The import reads a printable cell as it is (core.ledger_io.importer._text_of's fast
+    path): that holds only while every character that clean_text or strip_invisible would
+    remove (control, zero-width, bidi…) is one str.isprintable() refuses. Checked over all
+    of Unicode, so that a character added to either list cannot slip past the fast path."""
+    from core.parsing import strip_invisible
+    from core.text import clean_text
+    kept_though_removed = [f"U+{ord(c):04X}" for c in map(chr, range(0x110000))
+                           if c.isprintable() and strip_invisible(clean_text(c)) != c]
+    assert kept_though_removed == []

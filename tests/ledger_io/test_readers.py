@@ -14,6 +14,7 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from core.ledger_io import reader
 
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 
 def _rows(path, monkeypatch=None):
@@ -106,6 +107,15 @@ def _cell(ref, text):
     f'<row r="1">{_cell("A1", "姓名")}</row><row r="2"><c r="A2" t="e"><v>#N/A</v></c></row>',
     # trailing empty rows past the limit: openpyxl counts them and refuses the sheet
     f'<row r="1">{_cell("A1", "姓名")}</row><row r="300000"/>',
+    # a self-closing cell without a reference, and one whose reference is not its first
+    # attribute: each is a position calamine would count for itself
+    f'<row r="1">{_cell("A1", "姓名")}<c/></row>',
+    f'<row r="1">{_cell("A1", "姓名")}<c s="0" r="B1"><v>1</v></c></row>',
+    # attributes apart by a tab or a line end instead of a space
+    f'<row r="1">{_cell("A1", "姓名")}<c\tr="B1"><v>1</v></c></row>',
+    f'<row r="1">{_cell("A1", "姓名")}</row><row\nr="2">{_cell("A2", "x")}</row>',
+    # a cell with a namespace prefix
+    f'<row r="1">{_cell("A1", "姓名")}<x:c xmlns:x="{MAIN}" r="B1"><x:v>1</x:v></x:c></row>',
 ])
 def test_a_sheet_calamine_would_build_too_big_or_read_otherwise_goes_to_openpyxl(tmp_path,
                                                                                 sheet_data):
@@ -119,11 +129,22 @@ def test_a_sheet_calamine_would_build_too_big_or_read_otherwise_goes_to_openpyxl
 
 
 def test_a_regular_sheet_is_read_by_calamine(tmp_path):
+    # Columns, a conditional format and Excel's x14 extension (x14:conditionalFormatting,
+    # x14:cfRule) hold "<c" and ":c" too, but no cell: still regular.
     path = _with_sheet(tmp_path, "好.xlsx", f'<?xml version="1.0"?><worksheet {NS}><dimension '
-                                           f'ref="A1:XFD1048576"/><sheetData><row r="1">'
+                                           f'ref="A1:XFD1048576"/><cols><col min="1" max="1" '
+                                           f'width="12"/></cols><sheetData><row r="1">'
                                            f'{_cell("A1", "姓名")}{_cell("AF1", "x")}</row>'
                                            f'<row r="200010">{_cell("B200010", "y")}</row>'
-                                           f'</sheetData></worksheet>')
+                                           f'</sheetData><conditionalFormatting sqref="A1">'
+                                           f'<cfRule type="expression" priority="1"><formula>'
+                                           f'TRUE</formula></cfRule></conditionalFormatting>'
+                                           f'<extLst><ext uri="{{78C0D931}}"><x14:conditionalFormattings '
+                                           f'xmlns:x14="http://schemas.microsoft.com/office/'
+                                           f'spreadsheetml/2009/9/main"><x14:conditionalFormatting>'
+                                           f'<x14:cfRule type="expression" priority="2"/>'
+                                           f'</x14:conditionalFormatting></x14:conditionalFormattings>'
+                                           f'</ext></extLst></worksheet>')
     book = reader.open_workbook(path)
     try:
         assert isinstance(book, reader.CalamineBook)
