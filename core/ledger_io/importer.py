@@ -478,7 +478,7 @@ class _Importer:
         self.staged = 0                 # records added to the session (apply only)
         self.completed: set[str] = set()
         self.inspections: list[Inspection] = []   # validated, to be written by flush()
-        self.memos: dict[int, list] = {}   # per sheet read: _memos
+        self.readings: dict[int, tuple] = {}   # per sheet read: _reading
         self.days_taken: set | None = None  # (unit id, date) of live inspections: _mark_first
         self.numbered = session.get_bind().dialect.name == "sqlite"     # _new_ids
         self.next_id: dict[str, int] = {}   # table -> the next id _new_ids gives
@@ -526,10 +526,11 @@ class _Importer:
         try:
             cells = {}
             width = len(values)
-            for i, column, memo in self._memos(source):
+            columns, missing, build = self._reading(source)
+            for i, header, column, memo in columns:
                 raw = values[i] if i < width else None
-                # 1, 1.0 and True are equal, but not alike: only a text is its own key
-                key = raw if raw.__class__ is str else (raw.__class__, raw)
+                # 1, 1.0 and True are equal, but not alike: only a text (or None) is its own key
+                key = raw if raw is None or raw.__class__ is str else (raw.__class__, raw)
                 value = memo.get(key, _UNSEEN)
                 if value is _UNSEEN:
                     try:
@@ -541,11 +542,9 @@ class _Importer:
                                                          or len(raw) <= MEMO_TEXT):
                         memo[key] = value
                         self.remembered += 1
-                cells[column.header] = list(value) if value.__class__ is list else value
-            for column in sheet.columns:   # a required column absent from this file
-                if column.required and column.header not in cells:
-                    raise ValidationError(column.header, "不能为空。")
-            build = getattr(self, "_" + _BUILDERS[sheet.title])
+                cells[header] = list(value) if value.__class__ is list else value
+            if missing is not None:         # a required column absent from this file
+                raise ValidationError(missing, "不能为空。")
             record, key, new_staff, new_unit = build(sheet, cells)
             if isinstance(record, Staff) and self._completes(record):
                 result.imported += 1
@@ -585,12 +584,19 @@ class _Importer:
         result.fates.append(IMPORTED)
         result.rows.append(number)
 
-    def _memos(self, source: SheetSource) -> list[tuple[int, Column, dict]]:
-        """(position, column, its parsed values by cell) of each column of `source`."""
-        found = self.memos.get(id(source))
+    def _reading(self, source: SheetSource) -> tuple[list, str | None, Callable]:
+        """What reading a row of `source` needs, worked out at its first row: (position,
+        header, column, its parsed values by cell) of each column it has, the first
+        required column it lacks (None: none), and the sheet's record builder."""
+        found = self.readings.get(id(source))
         if found is None:
-            found = self.memos[id(source)] = [(i, column, {}) for i, column in
-                                              source.columns.items()]
+            sheet = source.ledger
+            held = {column.header for column in source.columns.values()}
+            missing = next((c.header for c in sheet.columns if c.required and c.header not in held),
+                           None)
+            found = self.readings[id(source)] = (
+                [(i, column.header, column, {}) for i, column in source.columns.items()],
+                missing, getattr(self, "_" + _BUILDERS[sheet.title]))
         return found
 
     def _completes(self, row: Staff) -> bool:
@@ -686,20 +692,21 @@ class _Importer:
         if not self.inspections:
             return
         table = Inspection.__table__
-        columns = [(c.key, c.server_default is not None) for c in table.columns
-                   if c.key != "id" and c.key in _INSPECTION_ATTRS]
+        given = [c.key for c in table.columns if c.key != "id" and c.key in _INSPECTION_ATTRS
+                 and c.server_default is None]
+        defaulted = [c.key for c in table.columns if c.key != "id" and c.key in _INSPECTION_ATTRS
+                     and c.server_default is not None]
         groups: dict[tuple, list[tuple[Inspection, dict]]] = {}
         for record in self.inspections:
-            row = {}
             held = record.__dict__          # _unwatched put every attribute there
-            for key, server_default in columns:
-                value = held[key]
-                if value is None and server_default:
-                    continue        # created_at, updated_at…: the database's default
-                row[key] = value
-            row["unit_id"] = record.unit.id
-            row["campaign_id"] = record.campaign.id if record.campaign is not None else None
-            row["plan_task_id"] = record.plan_task.id if record.plan_task is not None else None
+            row = {key: held[key] for key in given}
+            for key in defaulted:           # created_at, updated_at…: unless set, the
+                if held[key] is not None:   # database's default
+                    row[key] = held[key]
+            campaign, task = held["campaign"], held["plan_task"]
+            row["unit_id"] = held["unit"].id
+            row["campaign_id"] = campaign.id if campaign is not None else None
+            row["plan_task_id"] = task.id if task is not None else None
             groups.setdefault(tuple(row), []).append((record, row))
         audit.stamp_new_rows(self.s, Inspection.KIND,
                              [row for pairs in groups.values() for _, row in pairs])
@@ -718,7 +725,7 @@ class _Importer:
                 _insert_rows(connection, table, rows)
             for (record, row), new_id in zip(pairs, ids):
                 links.extend({"inspection_id": new_id, "staff_id": person.id}
-                             for person in record.inspectors)
+                             for person in record.__dict__["inspectors"])
                 days.add((row["unit_id"], row["date"]))
         _insert_rows(connection, inspection_staff, links)
         if not self.numbered:

@@ -114,6 +114,9 @@ def _cell(ref, text):
     # attributes apart by a tab or a line end instead of a space
     f'<row r="1">{_cell("A1", "姓名")}<c\tr="B1"><v>1</v></c></row>',
     f'<row r="1">{_cell("A1", "姓名")}</row><row\nr="2">{_cell("A2", "x")}</row>',
+    # a reference in lower case, or with a leading zero: read otherwise by the two readers
+    f'<row r="1">{_cell("A1", "姓名")}</row><row r="2">{_cell("a2", "x")}</row>',
+    f'<row r="1">{_cell("A1", "姓名")}</row><row r="2">{_cell("A02", "x")}</row>',
     # a cell with a namespace prefix
     f'<row r="1">{_cell("A1", "姓名")}<x:c xmlns:x="{MAIN}" r="B1"><x:v>1</x:v></x:c></row>',
 ])
