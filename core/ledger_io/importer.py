@@ -506,7 +506,12 @@ class _Importer:
                 InspectionCap.deleted_at.is_(None))).all())
         else:
             sheet = SHEET_BY_TITLE[kind]
-            keys = Counter(_whole_row(sheet, values) for values in ledger_rows(self.s, None, sheet))
+            model = sheet.model
+            # The usual first import finds none: asked first, as building the sheet's query
+            # (its joins) is most of a small import's time.
+            held = self.s.scalar(select(model.id).where(model.deleted_at.is_(None)).limit(1))
+            keys = Counter(_whole_row(sheet, values) for values in ledger_rows(self.s, None, sheet)) \
+                if held is not None else Counter()
         self.keys[kind] = keys
         return keys
 

@@ -336,13 +336,22 @@ class SheetSource:
     ignored: list[str] = field(default_factory=list)   # headers not recognised
 
 
+_LOOKUPS: dict[str, dict[str, tuple[Column, bool]]] = {}
+
+
 def _lookup(ledger: LedgerSheet) -> dict[str, tuple[Column, bool]]:
-    table: dict[str, tuple[Column, bool]] = {}
+    """{a header as compared: (its column, whether it is the real header, not a synonym)},
+    made once per ledger sheet: every sheet of a file is tried against each of them."""
+    table = _LOOKUPS.get(ledger.title)
+    if table is not None:
+        return table
+    table = {}
     for column in ledger.columns:
         for name in column.synonyms:
             table.setdefault(normalise_header(name), (column, False))
     for column in ledger.columns:   # the real header wins over any synonym
         table[normalise_header(column.header)] = (column, True)
+    _LOOKUPS[ledger.title] = table
     return table
 
 
