@@ -7,11 +7,14 @@ ones, instead of running for ten minutes and writing 3.4 million rows back out."
 
 from __future__ import annotations
 
+import gc
 import io
 
+import pytest
 from openpyxl import load_workbook
 
 from core.cli import main
+from core.errors import ImportFileError
 from core.ledger_io import importer
 from core.ledger_io.importer import plan_import
 
@@ -61,3 +64,20 @@ def test_the_command_line_shows_its_progress_on_a_terminal_only(store, workbook,
     monkeypatch.undo()                     # not a terminal (a log, a pipe): no progress lines
     assert main(["--db", store.location, "import", "--dry-run", str(path)]) == 0
     assert "正在读取" not in capsys.readouterr().err
+
+
+def test_the_import_puts_the_cycle_collector_back_as_it_found_it(store, workbook, tmp_path):
+    """The collector runs less often while a file is read (importer._fewer_collections),
+    and as before once the import ends, however it ends."""
+    before = gc.get_threshold()
+    seen = []
+    good = workbook({"行政检查": [HEADER, *_bad_rows(1001)]})
+    with store.session() as s:
+        plan_import(s, good, say=lambda _text: seen.append(gc.get_threshold()))
+    assert seen and seen[0][0] == importer.IMPORT_COLLECT_EVERY
+    assert gc.get_threshold() == before
+    broken = tmp_path / "坏.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not a workbook")
+    with store.session() as s, pytest.raises(ImportFileError):
+        plan_import(s, broken)
+    assert gc.get_threshold() == before
