@@ -262,6 +262,8 @@ def main(argv: list[str]) -> None:
 
 
 if __name__ == "__main__":
+    if len(sys.argv) < 3 and sys.argv[1:] != ["compare"]:
+        raise SystemExit(__doc__)
     if sys.argv[1] == "compare":
         main(sys.argv[2:])
     else:
