@@ -5,16 +5,24 @@ did what to one record."""
 
 from __future__ import annotations
 
+import contextlib
+
 from core import audit
 from core.models import PenaltyCase
 from core.records import save
 from core.store import open_store
 
 
+@contextlib.contextmanager
 def _other_clerk(demo_store):
+    """A session of 李四 (民办教育科) on the same ledger, from a store of his own."""
     other = open_store(demo_store.location)
-    audit.act_as(other.engine, "li", "李四", "民办教育科")
-    return other
+    try:
+        audit.act_as(other.engine, "li", "李四", "民办教育科")
+        with other.session() as s:
+            yield s
+    finally:
+        other.close()
 
 
 def test_a_save_over_another_clerks_change_is_refused_and_reloads(qtbot, window, demo_store,
@@ -23,14 +31,10 @@ def test_a_save_over_another_clerks_change_is_refused_and_reloads(qtbot, window,
     view.table.selectRow(0)
     rid = view.selected_ids()[0]
     form = view.edit_selected()
-    other = _other_clerk(demo_store)
-    try:
-        with other.session() as s:
-            case = s.get(PenaltyCase, rid)
-            case.facts = "李四补充的违法事实"
-            save(s, case)
-    finally:
-        other.close()
+    with _other_clerk(demo_store) as s:
+        case = s.get(PenaltyCase, rid)
+        case.facts = "李四补充的违法事实"
+        save(s, case)
     form.widgets["facts"].setPlainText("我的修改")
     answers.replies = [True]                    # 「重新载入」
     assert not form.save()
@@ -53,14 +57,10 @@ def test_a_delete_of_a_row_changed_since_it_was_listed_is_refused(qtbot, window,
     view.table.selectRow(1)
     rid = view.selected_ids()[0]
     assert view.model.versions[rid] == 1
-    other = _other_clerk(demo_store)
-    try:
-        with other.session() as s:
-            case = s.get(PenaltyCase, rid)
-            case.legal_basis = "《教育法》"
-            save(s, case)
-    finally:
-        other.close()
+    with _other_clerk(demo_store) as s:
+        case = s.get(PenaltyCase, rid)
+        case.legal_basis = "《教育法》"
+        save(s, case)
     answers.replies = [True, False]              # yes, delete; then 「取消」 (no reload)
     view.delete_selected()
     assert "李四" in answers.asked[-1] and "删除" in answers.asked[-1]
@@ -72,14 +72,10 @@ def test_the_record_log_shows_who_did_what(qtbot, window, demo_store, answers):
     view = window.show_view("penalty")
     view.table.selectRow(0)
     rid = view.selected_ids()[0]
-    other = _other_clerk(demo_store)
-    try:
-        with other.session() as s:
-            case = s.get(PenaltyCase, rid)
-            case.fine_cents = (case.fine_cents or 0) + 10000
-            save(s, case)
-    finally:
-        other.close()
+    with _other_clerk(demo_store) as s:
+        case = s.get(PenaltyCase, rid)
+        case.fine_cents = (case.fine_cents or 0) + 10000
+        save(s, case)
     dialog = view.show_log()
     qtbot.addWidget(dialog)
     rows = dialog.rows()
@@ -96,15 +92,11 @@ def test_the_lists_pick_up_another_clerks_change(qtbot, window, demo_store, answ
     heard: list[frozenset] = []
     window.shared.records_changed.connect(heard.append)
     assert window.change_watch.check() == frozenset()          # nothing new yet
-    other = _other_clerk(demo_store)
-    try:
-        with other.session() as s:
-            first = s.get(PenaltyCase, view.model.id_at(0))
-            save(s, PenaltyCase(decision_no="李四罚〔2025〕1号", party="某培训学校",
-                                party_type="法人或其他组织", procedure="简易程序", kinds="警告",
-                                decided_on=first.decided_on))
-    finally:
-        other.close()
+    with _other_clerk(demo_store) as s:
+        first = s.get(PenaltyCase, view.model.id_at(0))
+        save(s, PenaltyCase(decision_no="李四罚〔2025〕1号", party="某培训学校",
+                            party_type="法人或其他组织", procedure="简易程序", kinds="警告",
+                            decided_on=first.decided_on))
     assert window.change_watch.check() == frozenset({"PenaltyCase"})
     assert heard == [frozenset({"PenaltyCase"})]
     assert view.model.rowCount() == shown + 1
@@ -135,12 +127,8 @@ def test_report_words_another_clerk_saved_meanwhile_are_not_written_over(qtbot, 
     for year, block in ((2025, "导语"), (2026, "存在的问题")):    # stored / not yet stored
         window.shared.set_year(year)
         view.select_block(block)
-        other = _other_clerk(demo_store)
-        try:
-            with other.session() as s:
-                save_block(s, year, block, "李四写的文字。", confirm=True, origin=OWN)
-        finally:
-            other.close()
+        with _other_clerk(demo_store) as s:
+            save_block(s, year, block, "李四写的文字。", confirm=True, origin=OWN)
         view.editor.setPlainText("我写的文字。")
         answers.replies = [True]                    # 「重新载入」
         assert not view.save()
