@@ -40,7 +40,7 @@ class _Checker:
         self.kind = type(record).KIND
 
     def get(self, attr: str):
-        """The record's value of `attr`, from its loaded values when there (see _TYPED)."""
+        """The record's value of `attr`, from its loaded values when there (see _loaded)."""
         held = vars(self.record)
         return held[attr] if attr in held else getattr(self.record, attr)
 
@@ -273,8 +273,7 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 def check_storable_text(record) -> None:
     """Every text column of a ledger record or the bureau profile can be stored."""
     texts, _dates = _typed_columns(type(record))
-    held = vars(record)
-    values = [held[key] if key in held else getattr(record, key, None) for key, _label in texts]
+    values = _loaded(record, texts)
     # One search over all the texts: a surrogate stays one whatever stands beside it.
     if not _LONE_SURROGATE.search("".join(v for v in values if isinstance(v, str))):
         return
@@ -288,18 +287,21 @@ def check_dates_in_range(record) -> None:
     """Every date of a record lies in the years the program counts (core.years): a form's
     year box, the figures and the report know no other."""
     _texts, dates = _typed_columns(type(record))
-    held = vars(record)
-    for key, label in dates:
-        value = held[key] if key in held else getattr(record, key, None)
+    for (_key, label), value in zip(dates, _loaded(record, dates)):
         if isinstance(value, dt.date) and not is_valid_year(value.year):
             raise ValidationError(label, f"「{value:%Y-%m-%d}」不在 {FIRST_YEAR}—{LAST_YEAR} 年之间。",
                                   record=type(record).KIND)
 
 
-# The three checks above read a record's loaded values from its __dict__, where the ORM
-# keeps them (its attribute descriptor returns the same value, at ten times the cost for
-# the 30 columns of each of a city-sized import's rows), and ask the attribute only for a
-# value not loaded yet.
+def _loaded(record, columns) -> list:
+    """The values of `columns` ((attribute, …) each) of `record`, read from its __dict__,
+    where the ORM keeps what is loaded (its attribute descriptor returns the same value, at
+    ten times the cost for the 30 columns of each of a city-sized import's rows); the
+    attribute is asked only for a value not loaded yet."""
+    held = vars(record)
+    return [held[key] if key in held else getattr(record, key, None) for key, *_ in columns]
+
+
 _TYPED: dict[type, tuple[list[tuple[str, str]], list[tuple[str, str]]]] = {}
 
 
@@ -327,9 +329,8 @@ def _typed_columns(model) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]
 def check_numbers_in_range(record) -> None:
     """Every count, amount and figure of a record is within core.limits, whichever path it
     came by (form, import, demo, CLI): one limit, not 10⁹ in the import and 10¹⁵ in forms."""
-    held = vars(record)
-    for key, limit, label, money in _number_columns(type(record)):
-        value = held[key] if key in held else getattr(record, key, None)
+    columns = _number_columns(type(record))
+    for (_key, limit, label, money), value in zip(columns, _loaded(record, columns)):
         if value is None or isinstance(value, bool) or not isinstance(value, (int, float)) \
                 or -limit <= value <= limit:
             continue
