@@ -213,6 +213,26 @@ class Store:
     def read_session(self) -> Session:
         return self._snapshots()
 
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read-only session over one snapshot (read_session), rolled back at the end; a
+        database error while reading arrives as the clerk's sentence, as in `session()`.
+
+        A count on the thread pool that meets a damaged page, a disk gone or a server
+        connection lost is a fact about the ledger, not a bug: it was shown as 「程序出错」
+        with a traceback, beside the integrity check's own 「台账已损坏」."""
+        session = self.read_session()
+        try:
+            yield session
+        except (OperationalError, DatabaseError) as exc:
+            explained = _explain_read(exc, self.location)
+            if explained is None:
+                raise       # a bug in the query (SQLite's 「no such column」…), not the file
+            raise explained from exc
+        finally:
+            session.rollback()
+            session.close()
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -227,6 +247,24 @@ def plain_rows(session: Session, statement) -> list[tuple]:
         return result.cursor.fetchall()
     finally:
         result.close()
+
+
+def _explain_read(exc: Exception, location: str) -> StoreError | None:
+    """The clerk's words for what a read can meet that is the ledger's state: the file
+    damaged or busy, its disk or its server gone. None for anything else (a bug)."""
+    on_server = _explain_server(exc, location)
+    if on_server is not None:
+        return on_server
+    msg = str(exc).lower()
+    shown = shown_location(location)
+    if "malformed" in msg or "not a database" in msg:
+        return NotADatabaseError(f"数据库文件「{shown}」已损坏，请从备份恢复。")
+    if "disk i/o error" in msg or "unable to open database file" in msg:
+        return StoreError(f"读取数据库「{shown}」时出错（移动硬盘或网络盘断开，或磁盘故障）。"
+                          f"台账中已保存的数据不受影响，请检查磁盘后重试。")
+    if "locked" in msg or "busy" in msg:
+        return StoreError(f"数据库「{shown}」正被其他程序占用，请稍后再试。")
+    return None
 
 
 def _explain(exc: Exception, location: str) -> StoreError:

@@ -31,12 +31,8 @@ def snapshot_session(store) -> Iterator[Session]:
     KeyError in core.figures). core.store begins a real SQLite transaction with every
     session, so all its queries read one snapshot; nothing is written, so it is rolled back.
     """
-    session = store.read_session()
-    try:
+    with store.reading() as session:      # a damaged page: its message, not a bug
         yield session
-    finally:
-        session.rollback()
-        session.close()
 
 
 class TaskSignals(QObject):

@@ -62,6 +62,27 @@ def test_opened_unchecked_a_damaged_ledger_refuses_every_write(tmp_path):
     assert not wal.exists() or wal.stat().st_size == 0
 
 
+def test_a_read_that_meets_the_damage_says_so_in_the_clerks_words(tmp_path):
+    """A count over a damaged file (the overview's, on the thread pool) reads the bad pages:
+    the clerk's sentence naming the file, not SQLite's 「database disk image is malformed」."""
+    from core.figures import annual_figures
+
+    path = damaged_ledger(tmp_path)
+    store = open_store(str(path), check=False)
+    try:
+        with pytest.raises(NotADatabaseError, match="台账.db」已损坏，请从备份恢复"):
+            with store.reading() as s:
+                annual_figures(s, 2025)
+        # A bug in a query stays a bug.
+        from sqlalchemy import text
+        from sqlalchemy.exc import OperationalError
+        with pytest.raises(OperationalError):
+            with store.reading() as s:
+                s.execute(text("SELECT no_such_column FROM inspection"))
+    finally:
+        store.close()
+
+
 def test_opened_unchecked_an_intact_ledger_is_checked_once_then_writes(tmp_path, monkeypatch):
     path = tmp_path / "台账.db"
     open_store(str(path)).close()                   # made (and so checked) at open
