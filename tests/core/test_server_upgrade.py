@@ -61,6 +61,21 @@ def _shape(location: str) -> dict:
     return shape
 
 
+def _list_index_definition(location: str) -> str:
+    """How the database itself states the inspection list's index (its condition included:
+    core.dialects.partial)."""
+    engine = sa.create_engine(database_url(location))
+    with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            found = conn.execute(sa.text("SELECT indexdef FROM pg_indexes WHERE indexname = "
+                                         "'ix_inspection_list_server'")).scalar()
+        else:
+            found = conn.execute(sa.text("SELECT sql FROM sqlite_master WHERE name = "
+                                         "'ix_inspection_list'")).scalar()
+    engine.dispose()
+    return found or ""
+
+
 def test_a_first_schema_ledger_upgrades_to_the_current_tables_and_counts_as_the_file(
         new_ledger, tmp_path):
     old = new_ledger("第一版台账.db")
@@ -87,3 +102,8 @@ def test_a_first_schema_ledger_upgrades_to_the_current_tables_and_counts_as_the_
     fresh = new_ledger("新台账.db")
     open_store(fresh).close()
     assert _shape(old) == _shape(fresh)
+    # Partial on a server too, made new or by the upgrade (the condition is written for the
+    # server by core.dialects, not by SQLAlchemy's postgresql_where).
+    for location in (old, fresh):
+        assert "WHERE (items IS NOT NULL)" in _list_index_definition(location) or \
+            "WHERE items IS NOT NULL" in _list_index_definition(location)
