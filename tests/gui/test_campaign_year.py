@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from openpyxl import load_workbook
-
 from core.figures import annual_figures
 from core.ledger_io.exporter import export_ledger
 from core.models import Campaign
 from core.records import save
+from tests.workbooks import sheet_rows
 
 NAME = "校外培训机构寒假专项治理"
 
@@ -30,8 +29,8 @@ def test_a_campaign_across_new_year_is_counted_listed_and_exported_in_its_end_ye
         for y in (2024, 2025):
             _path, counts = export_ledger(s, y, tmp_path / f"台账{y}.xlsx")
             exported[y] = counts["专项行动"]
-        sheet = load_workbook(tmp_path / "台账2025.xlsx", read_only=True)["专项行动"]
-        names = [r[0] for r in sheet.iter_rows(values_only=True) if r and r[0] == NAME]
+        names = [r[0] for r in sheet_rows(tmp_path / "台账2025.xlsx", "专项行动")
+                 if r and r[0] == NAME]
     assert figures[2025]["campaign.total"] == 1 and figures[2025]["campaign.personnel"] == 40
     assert figures[2024]["campaign.total"] == 0 and figures[2024]["campaign.personnel"] == 0
     assert exported == {2024: 0, 2025: 1} and names == [NAME]

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from core.figures import annual_figures
 from core.ledger_io.exporter import export_ledger
 from core.models import Inspection
+from tests.workbooks import sheet_names
 
 
 def _workbook_with_one_new_and_one_wrong_inspection(store, tmp_path):
@@ -86,7 +87,6 @@ def test_a_file_that_is_not_a_ledger_is_refused_in_words(qtbot, window, tmp_path
 def test_export_and_blank_template(qtbot, window, tmp_path):
     with qtbot.waitSignal(window.exported, timeout=30000) as done:
         window.ledger.export(tmp_path / "台账2025.xlsx", 2025)
-    wb = load_workbook(done.args[0], read_only=True)
-    assert "行政检查" in wb.sheetnames
+    assert "行政检查" in sheet_names(done.args[0])
     template = window.ledger.template(tmp_path / "模板.xlsx")
-    assert "行政处罚" in load_workbook(template, read_only=True).sheetnames
+    assert "行政处罚" in sheet_names(template)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from sqlalchemy import func, insert, select
 
 from core.models import Inspection, Unit
 from gui.tablemodel import PAGE
+from tests.workbooks import sheet_rows
 
 
 def test_filter_sort_and_export_what_is_shown(qtbot, window, demo_store, tmp_path):
@@ -30,8 +30,7 @@ def test_filter_sort_and_export_what_is_shown(qtbot, window, demo_store, tmp_pat
         assert view.export(tmp_path / "责令整改")
     target = done.args[0]
     assert target == tmp_path / "责令整改.xlsx"
-    ws = load_workbook(target, read_only=True).active
-    rows = list(ws.iter_rows(values_only=True))
+    rows = sheet_rows(target)
     assert rows[0][0] == "检查日期" and rows[0][8] == "检查结果"
     assert len(rows) == rectify + 1
     assert {r[8] for r in rows[1:]} == {"责令整改"}
@@ -148,5 +147,5 @@ def test_the_export_button_asks_where_and_writes_the_list(qtbot, window, tmp_pat
     with qtbot.waitSignal(view.exported, timeout=20000) as done:
         qtbot.mouseClick(view.export_button, _Qt.MouseButton.LeftButton)
     assert asked and asked[0].endswith(".xlsx") and "行政检查" in asked[0]
-    rows = list(load_workbook(done.args[0], read_only=True).active.iter_rows(values_only=True))
+    rows = sheet_rows(done.args[0])
     assert len(rows) == view.model.rowCount() + 1

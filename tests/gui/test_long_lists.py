@@ -7,11 +7,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from sqlalchemy import insert, select, update
 
 from core.models import Inspection, Unit
+from tests.workbooks import sheet_rows
 
 THIS_YEAR, LAST_YEAR = 1_200, 1_050         # added to the demo year's 73 and 2024's own
 BINNED = 150
@@ -119,8 +119,7 @@ def test_export_after_a_sort_writes_exactly_the_rows_listed(qtbot, window, long_
     _whole(qtbot, view, rows)
     with qtbot.waitSignal(view.exported, timeout=60000) as done:
         assert view.export(tmp_path / "行政检查")
-    ws = load_workbook(done.args[0], read_only=True).active
-    written = list(ws.iter_rows(values_only=True))[1:]
+    written = sheet_rows(done.args[0])[1:]
     assert len(written) == rows
     assert [r[0] for r in written] == sorted(r[0] for r in written)
 
@@ -131,6 +130,5 @@ def test_export_after_a_sort_writes_exactly_the_rows_listed(qtbot, window, long_
     assert shown > 100
     with qtbot.waitSignal(view.exported, timeout=60000) as done:
         assert view.export(tmp_path / "责令整改")
-    written = list(load_workbook(done.args[0], read_only=True).active.iter_rows(
-        values_only=True))[1:]
+    written = sheet_rows(done.args[0])[1:]
     assert len(written) == shown and {r[8] for r in written} == {"责令整改"}
