@@ -252,19 +252,16 @@ def plain_rows(session: Session, statement) -> list[tuple]:
 def _explain_read(exc: Exception, location: str) -> StoreError | None:
     """The clerk's words for what a read can meet that is the ledger's state: the file
     damaged or busy, its disk or its server gone. None for anything else (a bug)."""
-    on_server = _explain_server(exc, location)
-    if on_server is not None:
-        return on_server
     msg = str(exc).lower()
-    shown = shown_location(location)
-    if "malformed" in msg or "not a database" in msg:
-        return NotADatabaseError(f"数据库文件「{shown}」已损坏，请从备份恢复。")
     if "disk i/o error" in msg or "unable to open database file" in msg:
-        return StoreError(f"读取数据库「{shown}」时出错（移动硬盘或网络盘断开，或磁盘故障）。"
-                          f"台账中已保存的数据不受影响，请检查磁盘后重试。")
-    if "locked" in msg or "busy" in msg:
-        return StoreError(f"数据库「{shown}」正被其他程序占用，请稍后再试。")
+        return StoreError(f"读取数据库「{shown_location(location)}」时出错（移动硬盘或网络盘断开，"
+                          f"或磁盘故障）。台账中已保存的数据不受影响，请检查磁盘后重试。")
+    if any(words in msg for words in _READ_FAULTS) or _explain_server(exc, location):
+        return _explain(exc, location)      # its sentences for these hold for a read too
     return None
+
+
+_READ_FAULTS = ("malformed", "not a database", "locked", "busy")
 
 
 def _explain(exc: Exception, location: str) -> StoreError:
