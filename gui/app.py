@@ -180,7 +180,7 @@ def make_shared(store, year: int | None = None):
     return Shared(store, year)
 
 
-def launch(location: str, listen=None, fallback: str | None = None):
+def launch(location: str, listen=None, fallback: str | None = None, hand_over=None):
     """Show the main window at once and open the ledger once it is painted.
 
     Opening the ledger needs SQLAlchemy and the models (0.3–0.5 s to import) and an
@@ -190,7 +190,8 @@ def launch(location: str, listen=None, fallback: str | None = None):
 
     `listen()`, called once the window is painted and before the ledger is opened, starts
     listening for a second start (gui.single_instance) and returns the signal with which it
-    asks this window to come forward.
+    asks this window to come forward. `hand_over()` is asked once more just before: True
+    (another instance came forward) ends this start with exit code 0.
 
     Nothing before the first paint touches Qt's enum namespace (`PySide6.QtCore.Qt`): made
     the first time any module uses it, it costs ~30 ms (tests/gui/test_start.py)."""
@@ -210,6 +211,14 @@ def launch(location: str, listen=None, fallback: str | None = None):
         if started:                     # the paint came first, or the fallback timer
             return
         started = True
+        if hand_over is not None and hand_over():
+            # Asked again now that this window is painted: a start made just after another
+            # (the icon double-clicked twice) looked for the other's note before it was left,
+            # and would have opened a second window to be told 「台账被占用」.
+            log.info("another instance is running: handed over after the paint")
+            QApplication.instance().exit(0)
+            window.close()
+            return
         if listen is not None:
             listen().connect(bring_forward)
         store, lock = open_ledger(location, window, fallback, check=False)
@@ -298,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
     chosen = text_setting(app_settings(), "data/location")
     location = args.db or chosen or default_db_location()
     fallback = default_db_location() if chosen and not args.db else None
-    window = launch(location, listen, fallback)  # noqa: F841 (kept alive by the name)
+    window = launch(location, listen, fallback, hand_over)  # noqa: F841 (kept alive)
     window.ready.connect(collect_after_start)
     # And if the ledger never opens in this window (a question the clerk leaves open, a
     # start that is refused): the collector is on again after a while all the same.

@@ -155,6 +155,34 @@ def test_the_window_shows_first_then_the_ledger_opens_in_it(qtbot, demo_store, a
     assert not window.lock_watch.isActive()
 
 
+def test_a_start_just_after_another_hands_over_once_its_window_is_painted(
+        qtbot, demo_store, answers, monkeypatch):
+    """Two starts in quick succession (the icon double-clicked twice): the second looked for
+    the first's note before the first had left it. Asked again after its own paint, it
+    brings the first window forward and ends, instead of opening the ledger to be told
+    「台账被占用」."""
+    from core.lock import lock_path
+    from gui.app import launch
+    from gui.single_instance import InstanceServer, hand_over
+
+    location = str(demo_store.path)
+    demo_store.close()
+    codes = []
+    monkeypatch.setattr(QCoreApplication, "exit", staticmethod(lambda code=0: codes.append(code)))
+    listened = []
+    window = launch(location, listen=lambda: listened.append(1), hand_over=hand_over)
+    qtbot.addWidget(window)
+    first = InstanceServer()         # the first start, listening by the time this one painted
+    try:
+        with qtbot.waitSignal(first.show_requested, timeout=10000):
+            pass
+        qtbot.waitUntil(lambda: codes == [0], timeout=10000)
+    finally:
+        first.close()
+    assert not window.isVisible() and window.shared is None and listened == []
+    assert not lock_path(location).exists() and answers.shown == []
+
+
 def test_a_damaged_ledger_ends_the_start_with_a_message(qtbot, tmp_path, answers, monkeypatch):
     from gui.app import launch
 
