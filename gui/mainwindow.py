@@ -119,6 +119,10 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
         self.setCentralWidget(splitter)
+        # The keyboard starts in the navigation, where the arrows go from page to page. Qt
+        # gave the focus to the year box, first in the tab order: an arrow key pressed at
+        # start switched the statistical year, with nothing on screen showing the focus.
+        self.nav.setFocus()
         self.statusBar().showMessage("正在打开台账…")
 
         # The menus are there from the first paint (no jump when they fill in); their

@@ -18,6 +18,16 @@ def _focus(qtbot, widget) -> None:
     qtbot.waitUntil(widget.hasFocus)
 
 
+def test_the_arrow_keys_at_start_go_from_page_to_page_not_to_another_year(qtbot, window):
+    """The focus starts in the navigation; it was in the year box, where the first arrow
+    key switched the statistical year."""
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.nav)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)
+    assert window.stack.currentWidget() is window.views["inspection"]
+    assert window.shared.year == 2025 and window.year_box.currentData() == 2025
+
+
 def test_ctrl_n_right_after_clicking_a_page_opens_a_form_ready_to_type(qtbot, window):
     window.activateWindow()
     _focus(qtbot, window.nav)
