@@ -155,7 +155,10 @@ class RecordForm(QDialog):
             box.addWidget(error)
             holder = QWidget()
             holder.setLayout(box)
-            label = f.label(self.kind.model) + ("*" if f.required else "")
+            # A choice with no blank option is refused unchosen (form_values): starred too,
+            # or 「带 * 的为必填项」 said 检查结果 could stay empty and then refused it.
+            must = f.required or (f.widget == "choice" and form_widgets.must_choose(f))
+            label = f.label(self.kind.model) + ("*" if must else "")
             form.addRow(label + "：", holder)
 
         inner = QWidget()
@@ -420,6 +423,12 @@ class RecordForm(QDialog):
             return False
         saved_id = saved[0]
         self.saved_count += 1
+        elsewhere = self._year_elsewhere(values)
+        if elsewhere is not None:
+            # Saved, but not in the list on screen: without a word the clerk took it for lost.
+            self.shared.status.emit(
+                f"已保存{self.kind.title}。它属于{elsewhere}年度，列表现在显示的是"
+                f"{self.shared.year}年度：在左上角「年度」中选{elsewhere}年即可看到。")
         for f in self.kind.fields:        # show carried dates the way they were understood
             if f.widget == "date" and values.get(f.attr):
                 self.widgets[f.attr].setText(f"{values[f.attr]:%Y-%m-%d}")
@@ -430,6 +439,13 @@ class RecordForm(QDialog):
             self.record_id = saved_id
             self.accept()
         return True
+
+    def _year_elsewhere(self, values: dict) -> int | None:
+        """The year the saved record belongs to, if it is not the year shown (the list's
+        own year column: gui.kinds, core.years)."""
+        value = values.get(getattr(self.kind.year_column, "key", None))
+        year = value if isinstance(value, int) else getattr(value, "year", None)
+        return year if year is not None and year != self.shared.year else None
 
     def _start_new(self) -> None:
         """A new entry keeping what the next one most likely shares (date, staff, units…)."""

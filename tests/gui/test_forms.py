@@ -226,3 +226,49 @@ def _first(store, model, where) -> tuple:
 def _count(store, model) -> int:
     with store.read_session() as s:
         return s.scalar(select(func.count()).select_from(model))
+
+
+def test_every_choice_the_form_refuses_unchosen_is_starred(qtbot, window):
+    """「带 * 的为必填项」: 检查结果 was refused with 「请选择」 without its star."""
+    from PySide6.QtWidgets import QComboBox, QFormLayout
+
+    from gui.kinds import KINDS
+    from gui.mainwindow import NAVIGATION
+
+    checked = 0
+    for _label, key in NAVIGATION:
+        if key not in KINDS:
+            continue
+        form = window.show_view(key).new_record()
+        qtbot.waitExposed(form)
+        layout = form.findChild(QFormLayout)
+        for f in KINDS[key].fields:
+            w = form.widgets[f.attr]
+            if isinstance(w, QComboBox) and f.widget == "choice" and w.currentIndex() < 0:
+                label = layout.labelForField(w.parentWidget()).text()
+                assert label == f"{f.label(KINDS[key].model)}*：", (key, label)
+                checked += 1
+        form.dirty = False
+        form.close()
+    assert checked >= 8          # 检查类别、方式、结果, 当事人类型、程序 …
+
+
+def test_a_record_saved_into_another_year_says_where_it_is(qtbot, window, demo_store):
+    """The list shows 2025; an entry dated 2024 is saved but not in it: the status bar says
+    which year to choose, instead of only 「已保存」."""
+    view = window.show_view("training")
+    form = view.new_record()
+    form.widgets["date"].setText("2024-12-20")
+    form.widgets["topic"].setText("补录的上年培训")
+    form.widgets["hours"].setText("2")
+    form.widgets["form"].setCurrentText("集中培训")
+    assert form.save()
+    message = window.statusBar().currentMessage()
+    assert message.startswith("已保存学法培训。它属于2024年度") and "选2024年" in message
+    form = view.new_record()
+    form.widgets["date"].setText("2025-12-20")
+    form.widgets["topic"].setText("本年培训")
+    form.widgets["hours"].setText("2")
+    form.widgets["form"].setCurrentText("集中培训")
+    assert form.save()
+    assert window.statusBar().currentMessage() == "已保存学法培训。"
