@@ -43,6 +43,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from core.errors import DatabaseInUseError, StoreError, os_reason
+from core.processes import pid_alive
 
 log = logging.getLogger(__name__)
 
@@ -120,33 +121,6 @@ def read_lock(db_path: Path | str) -> LockInfo | None:
         epoch = dt.datetime(1970, 1, 1).isoformat()
         return LockInfo(host="未知", user="未知", pid=0, started=epoch, heartbeat=epoch,
                         token="")
-
-
-def pid_alive(pid: int) -> bool:
-    """Whether a process with this id runs on this PC."""
-    if pid <= 0:
-        return False
-    if os.name == "nt":
-        # os.kill(pid, 0) would TerminateProcess on Windows: ask the kernel instead.
-        import ctypes
-
-        kernel32 = ctypes.windll.kernel32
-        handle = kernel32.OpenProcess(0x1000, False, pid)   # PROCESS_QUERY_LIMITED_INFORMATION
-        if not handle:
-            return ctypes.GetLastError() == 5                # access denied: it exists
-        code = ctypes.c_ulong()
-        try:
-            kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
-        finally:
-            kernel32.CloseHandle(handle)
-        return code.value == 259                            # STILL_ACTIVE
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def is_stale(info: LockInfo, now: dt.datetime | None = None) -> bool:

@@ -180,7 +180,7 @@ def make_shared(store, year: int | None = None):
     return Shared(store, year)
 
 
-def launch(location: str, listen=None, fallback: str | None = None, hand_over=None):
+def launch(location: str, listen=None, fallback: str | None = None):
     """Show the main window at once and open the ledger once it is painted.
 
     Opening the ledger needs SQLAlchemy and the models (0.3–0.5 s to import) and an
@@ -190,8 +190,7 @@ def launch(location: str, listen=None, fallback: str | None = None, hand_over=No
 
     `listen()`, called once the window is painted and before the ledger is opened, starts
     listening for a second start (gui.single_instance) and returns the signal with which it
-    asks this window to come forward. `hand_over()` is asked once more just before: True
-    (another instance came forward) ends this start with exit code 0.
+    asks this window to come forward.
 
     Nothing before the first paint touches Qt's enum namespace (`PySide6.QtCore.Qt`): made
     the first time any module uses it, it costs ~30 ms (tests/gui/test_start.py)."""
@@ -211,14 +210,6 @@ def launch(location: str, listen=None, fallback: str | None = None, hand_over=No
         if started:                     # the paint came first, or the fallback timer
             return
         started = True
-        if hand_over is not None and hand_over():
-            # Asked again now that this window is painted: a start made just after another
-            # (the icon double-clicked twice) looked for the other's note before it was left,
-            # and would have opened a second window to be told 「台账被占用」.
-            log.info("another instance is running: handed over after the paint")
-            QApplication.instance().exit(0)
-            window.close()
-            return
         if listen is not None:
             listen().connect(bring_forward)
         store, lock = open_ledger(location, window, fallback, check=False)
@@ -260,6 +251,11 @@ def launch(location: str, listen=None, fallback: str | None = None, hand_over=No
     return window
 
 
+# How long a second start waits for the first window to listen: the first's window is on
+# screen in under a second here (installer/BUDGETS.md), and in its 5 s budget on a slow PC.
+HAND_OVER_PATIENCE_MS = 10_000
+
+
 def collect_after_start() -> None:
     """Python's cycle collector back on, once the ledger and its page are up (`main`).
 
@@ -286,28 +282,32 @@ def main(argv: list[str] | None = None) -> int:
 
     from core.logs import setup_logging
     from core.paths import default_db_location
-    from gui import crash
+    from gui import crash, single_instance
     from gui.shared import app_settings, text_setting
-    from gui.single_instance import InstanceServer, hand_over
 
     app = QApplication.instance() or QApplication(argv)
     app.setApplicationName("教育行政执法台账")
     dress(app)
     setup_logging()
     crash.install()
-    if hand_over():
-        log.info("another instance is running: handed over")
-        return 0
+    if not single_instance.claim():
+        # Another window runs, maybe not on screen yet (it listens once painted).
+        if single_instance.hand_over(patience_ms=HAND_OVER_PATIENCE_MS):
+            log.info("another instance is running: handed over")
+            return 0
+        log.warning("another instance's note, but it did not answer: starting anyway")
+        single_instance.claim()         # it may have ended meanwhile
+    app.aboutToQuit.connect(single_instance.release)
 
     def listen():
-        server = InstanceServer(app)
+        server = single_instance.InstanceServer(app)
         app.aboutToQuit.connect(server.close)     # and its note (gui.single_instance)
         return server.show_requested
 
     chosen = text_setting(app_settings(), "data/location")
     location = args.db or chosen or default_db_location()
     fallback = default_db_location() if chosen and not args.db else None
-    window = launch(location, listen, fallback, hand_over)  # noqa: F841 (kept alive)
+    window = launch(location, listen, fallback)  # noqa: F841 (kept alive by the name)
     window.ready.connect(collect_after_start)
     # And if the ledger never opens in this window (a question the clerk leaves open, a
     # start that is refused): the collector is on again after a while all the same.

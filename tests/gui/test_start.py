@@ -4,8 +4,10 @@ with a message and exit code 1."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -46,6 +48,7 @@ def launch(*args, **kwargs):
     window.first_painted.connect(painted)
     return window
 gui.app.launch = launch
+gui.app.HAND_OVER_PATIENCE_MS = 300        # a note whose program never answers (below)
 gui.app.main(['zhifa', '--db', sys.argv[1]])
 """
 
@@ -63,12 +66,18 @@ def test_nothing_before_the_first_paint_makes_what_only_later_steps_need(tmp_pat
     assert until_painted(tmp_path, tmp_path / "data") == "False []"
 
 
-def test_a_start_asks_for_a_running_instance_only_if_one_left_its_note(tmp_path, qtbot):
-    """The running instance leaves a note while it listens; without one, QtNetwork (10–25 ms)
-    is loaded only after the window is on screen. A note left by a crash costs the load
-    and nothing else."""
-    import os
+def _ended_process_id() -> int:
+    """The id of a process that has run and ended (as a crashed program's is)."""
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    return int(done.stdout)
 
+
+def test_a_start_asks_for_a_running_instance_only_if_one_left_its_note(tmp_path, qtbot):
+    """The running instance's note says who it is; a start that finds none, or one left by
+    a program that no longer runs, is the first and loads QtNetwork (10–25 ms) only after
+    its window is on screen. A note of a program that runs but does not answer costs the
+    wait and the load, and the start goes on."""
     from core.paths import data_dir
     from gui.single_instance import NOTE, InstanceServer, hand_over
 
@@ -82,8 +91,45 @@ def test_a_start_asks_for_a_running_instance_only_if_one_left_its_note(tmp_path,
 
     data = tmp_path / "data"
     data.mkdir()
-    (data / NOTE).write_text("12345\nzhifa-taizhang-00000000\n", encoding="utf-8")   # a crash's
-    assert until_painted(tmp_path, data) == "False ['PySide6.QtNetwork']"
+    crashed = _ended_process_id()
+    (data / NOTE).write_text(f"{crashed}\nzhifa-taizhang-00000000\n", encoding="utf-8")
+    assert until_painted(tmp_path, data) == "False []"
+    assert (data / NOTE).read_text(encoding="utf-8").split("\n")[0] != str(crashed)
+
+    silent = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        (data / NOTE).write_text(f"{silent.pid}\nzhifa-taizhang-00000000\n", encoding="utf-8")
+        assert until_painted(tmp_path, data) == "False ['PySide6.QtNetwork']"
+    finally:
+        silent.kill()
+        silent.wait()
+
+
+def test_two_starts_at_the_same_moment_end_with_one_window(tmp_path, demo_store):
+    """The icon double-clicked twice: both starts looked for a note before either had left
+    one, and the second window was told 「台账被占用」. The note is now created exclusively
+    at once: one start is the first, the other waits for it to listen and hands over."""
+    location = str(demo_store.path)
+    demo_store.close()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen",
+           "ZHIFA_DATA_DIR": str(tmp_path / "data")}
+    starts = [subprocess.Popen([sys.executable, "-m", "gui.app", "--db", location], cwd=ROOT,
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+              for _ in range(2)]
+    try:
+        ended = []
+        for _ in range(300):                    # up to 30 s on a loaded machine
+            ended = [p for p in starts if p.poll() is not None]
+            if ended:
+                break
+            time.sleep(0.1)
+        time.sleep(2)                           # the other has had time to end too, if it would
+        assert len(ended) == 1 and ended[0].returncode == 0
+        assert [p.poll() for p in starts].count(None) == 1
+    finally:
+        for p in starts:
+            p.terminate()
+            p.wait()
 
 
 # The cycle collector during a start (gui.app.collect_after_start): off until the ledger and
@@ -153,34 +199,6 @@ def test_the_window_shows_first_then_the_ledger_opens_in_it(qtbot, demo_store, a
     # The watch stops with the ledger: a minute later it would take the program's own
     # release for another PC taking the ledger over, and say so.
     assert not window.lock_watch.isActive()
-
-
-def test_a_start_just_after_another_hands_over_once_its_window_is_painted(
-        qtbot, demo_store, answers, monkeypatch):
-    """Two starts in quick succession (the icon double-clicked twice): the second looked for
-    the first's note before the first had left it. Asked again after its own paint, it
-    brings the first window forward and ends, instead of opening the ledger to be told
-    「台账被占用」."""
-    from core.lock import lock_path
-    from gui.app import launch
-    from gui.single_instance import InstanceServer, hand_over
-
-    location = str(demo_store.path)
-    demo_store.close()
-    codes = []
-    monkeypatch.setattr(QCoreApplication, "exit", staticmethod(lambda code=0: codes.append(code)))
-    listened = []
-    window = launch(location, listen=lambda: listened.append(1), hand_over=hand_over)
-    qtbot.addWidget(window)
-    first = InstanceServer()         # the first start, listening by the time this one painted
-    try:
-        with qtbot.waitSignal(first.show_requested, timeout=10000):
-            pass
-        qtbot.waitUntil(lambda: codes == [0], timeout=10000)
-    finally:
-        first.close()
-    assert not window.isVisible() and window.shared is None and listened == []
-    assert not lock_path(location).exists() and answers.shown == []
 
 
 def test_a_damaged_ledger_ends_the_start_with_a_message(qtbot, tmp_path, answers, monkeypatch):
