@@ -77,13 +77,15 @@ def _holder(note, tries: int = 10) -> int | None:
 
 def hand_over(timeout_ms: int = 500, patience_ms: int = 0) -> bool:
     """True if a running instance took the request (the caller should exit). With
-    `patience_ms`, asks again while the other's note is there: it listens only once its
-    window is on screen."""
-    if not _note().exists():
+    `patience_ms`, asks again until the other's note is that old: it listens only once its
+    window is on screen, and a note older than that whose program does not answer is a
+    crash's, its process id since taken by another program (Windows reuses them soon)."""
+    try:
+        deadline = _note().stat().st_mtime + patience_ms / 1000
+    except OSError:
         return False                    # no instance is listening
     from PySide6.QtNetwork import QLocalSocket
 
-    deadline = time.monotonic() + patience_ms / 1000
     while True:
         socket = QLocalSocket()
         socket.connectToServer(server_name())
@@ -92,7 +94,7 @@ def hand_over(timeout_ms: int = 500, patience_ms: int = 0) -> bool:
             socket.waitForBytesWritten(timeout_ms)
             socket.disconnectFromServer()
             return True
-        if time.monotonic() >= deadline or not _note().exists():
+        if time.time() >= deadline or not _note().exists():
             return False
         time.sleep(0.1)
 

@@ -100,6 +100,15 @@ def test_a_start_asks_for_a_running_instance_only_if_one_left_its_note(tmp_path,
     try:
         (data / NOTE).write_text(f"{silent.pid}\nzhifa-taizhang-00000000\n", encoding="utf-8")
         assert until_painted(tmp_path, data) == "False ['PySide6.QtNetwork']"
+        # A crash's note whose process id another program has since taken: older than a
+        # start takes to listen, it is not waited for (a power cut, then a start: Windows
+        # reuses process ids).
+        note.write_text(f"{silent.pid}\nzhifa-taizhang-00000000\n", encoding="utf-8")
+        an_hour_ago = time.time() - 3600
+        os.utime(note, (an_hour_ago, an_hour_ago))
+        asked = time.monotonic()
+        assert not hand_over(patience_ms=60_000)
+        assert time.monotonic() - asked < 5
     finally:
         silent.kill()
         silent.wait()
