@@ -257,18 +257,16 @@ def test_a_record_saved_into_another_year_says_where_it_is(qtbot, window, demo_s
     """The list shows 2025; an entry dated 2024 is saved but not in it: the status bar says
     which year to choose, instead of only 「已保存」."""
     view = window.show_view("training")
-    form = view.new_record()
-    form.widgets["date"].setText("2024-12-20")
-    form.widgets["topic"].setText("补录的上年培训")
-    form.widgets["hours"].setText("2")
-    form.widgets["form"].setCurrentText("集中培训")
-    assert form.save()
-    message = window.statusBar().currentMessage()
+
+    def save_training(day: str, topic: str) -> str:
+        form = view.new_record()
+        form.widgets["date"].setText(day)
+        form.widgets["topic"].setText(topic)
+        form.widgets["hours"].setText("2")
+        form.widgets["form"].setCurrentText("集中培训")
+        assert form.save()
+        return window.statusBar().currentMessage()
+
+    message = save_training("2024-12-20", "补录的上年培训")
     assert message.startswith("已保存学法培训。它属于2024年度") and "选2024年" in message
-    form = view.new_record()
-    form.widgets["date"].setText("2025-12-20")
-    form.widgets["topic"].setText("本年培训")
-    form.widgets["hours"].setText("2")
-    form.widgets["form"].setCurrentText("集中培训")
-    assert form.save()
-    assert window.statusBar().currentMessage() == "已保存学法培训。"
+    assert save_training("2025-12-20", "本年培训") == "已保存学法培训。"
