@@ -17,7 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
-    QComboBox, QHBoxLayout, QLabel, QListWidget, QMainWindow, QSplitter,
+    QComboBox, QHBoxLayout, QLabel, QListWidget, QMainWindow, QPushButton, QSplitter,
     QStackedWidget, QVBoxLayout, QWidget,
 )
 
@@ -28,6 +28,10 @@ from gui.shared import app_settings, text_setting
 log = logging.getLogger(__name__)
 
 # Navigation order as the clerk thinks of the year (issue 5).
+# Qt.Key.Key_Return and Key_Enter (the keypad's) as plain ints: Qt's enum namespace is not
+# made before the first paint (gui.app.launch).
+_ENTER_KEYS = (0x01000004, 0x01000005)
+
 NAVIGATION = (
     ("概览", "overview"), ("行政检查", "inspection"), ("行政处罚", "penalty"),
     ("其他执法行为", "other_act"), ("执法人员", "staff"), ("检查对象", "unit"),
@@ -133,6 +137,18 @@ class MainWindow(QMainWindow):
         for menu in self.menus.values():
             menu.setEnabled(False)
         self._restore_geometry()
+
+    def keyPressEvent(self, event) -> None:
+        # Enter presses the focused button, as the space bar does. Qt does that only in a
+        # dialog (QPushButton.autoDefault): a clerk who tabbed to 「检查并生成报告」 and
+        # pressed Enter, as Windows programs let them, saw nothing happen. A button passes
+        # Enter on to its parents, so it arrives here.
+        focused = self.focusWidget()
+        if int(event.key()) in _ENTER_KEYS and isinstance(focused, QPushButton) \
+                and focused.isEnabled():
+            focused.animateClick()
+            return
+        super().keyPressEvent(event)
 
     def paintEvent(self, event) -> None:
         super().paintEvent(event)

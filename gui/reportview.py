@@ -183,6 +183,10 @@ class ReportView(QWidget):
         self.flags.set_flags(flags)
         for w in (self.flags_label, self.flags, self.continue_button, self.fix_button):
             w.show()
+        # The keyboard goes on where the clerk's eyes do (the button it was on was disabled
+        # while checking, and Qt had put the focus on whatever came next): the flags, where
+        # the arrows and Enter open a record, and Tab leads to 先去修改 and 忽略提示.
+        self.flags.setFocus()
 
     # --- step 2: writing ---------------------------------------------------------------
     def start(self) -> None:
@@ -225,6 +229,7 @@ class ReportView(QWidget):
         self.open_annex.show()
         self.open_working.show()
         self.open_folder.show()
+        self.open_docx.setFocus()           # Enter opens the report just written
         self.shared.status.emit("年度报告已生成。")
         self.finished.emit(files)
 
@@ -232,6 +237,7 @@ class ReportView(QWidget):
         self.busy = False
         self.progress.hide()
         self.generate_button.setEnabled(True)
+        self.generate_button.setFocus()     # to try again once the cause is put right
         self.status.setText(f"未能生成报告：{message}")
         self.status.setStyleSheet("color: #c0392b;")
         if details:

@@ -142,3 +142,17 @@ def test_every_menu_opens_with_alt_and_its_letter(qtbot, window):
     assert titles == ["文件(&F)", "编辑(&E)", "数据(&D)", "帮助(&H)"]
     keys = {QKeySequence.mnemonic(t).toString() for t in titles}
     assert keys == {"Alt+F", "Alt+E", "Alt+D", "Alt+H"}
+
+
+def test_enter_presses_the_focused_button_in_the_main_window(qtbot, window):
+    """Only the space bar did: Qt presses a focused button on Enter only in a dialog."""
+    overview = window.show_view("overview")
+    button = overview.penalty_chart_button
+    assert not button.isChecked()
+    _focus(qtbot, button)
+    qtbot.keyClick(button, Qt.Key.Key_Return)
+    qtbot.waitUntil(button.isChecked)
+    qtbot.keyClick(button, Qt.Key.Key_Enter)            # the keypad's
+    qtbot.waitUntil(lambda: not button.isChecked())
+    qtbot.keyClick(button, Qt.Key.Key_Space)            # as before
+    qtbot.waitUntil(button.isChecked)

@@ -102,3 +102,32 @@ def test_the_date_typed_for_this_report_is_checked_and_printed(qtbot, window, sh
     files = _generate(qtbot, report, tmp_path)
     assert Document(str(files.docx)).paragraphs[-1].text == "2026年2月10日"
     assert any("晚于2026年1月31日" in w for w in files.warnings)
+
+
+def test_the_report_is_checked_generated_and_opened_with_the_keyboard(qtbot, window, show,
+                                                                      tmp_path, answers):
+    """Enter on 检查并生成报告, the flags to read, Tab to 忽略提示，继续生成, Enter, and Enter
+    again opens the report: the focus follows each step (it was left on whatever Qt chose
+    when the button was disabled during the check)."""
+    from PySide6.QtWidgets import QApplication
+
+    report = show("report")
+    report.folder.setText(str(tmp_path / "报告"))
+    window.activateWindow()
+    report.generate_button.setFocus()
+    qtbot.waitUntil(report.generate_button.hasFocus)
+    with qtbot.waitSignal(report.checked, timeout=20000):
+        qtbot.keyClick(report.generate_button, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is report.flags)
+    focused = report.flags
+    while focused is not report.continue_button:        # Tab along, as the clerk would
+        qtbot.keyClick(focused, Qt.Key.Key_Tab)
+        assert QApplication.focusWidget() is not focused
+        focused = QApplication.focusWidget()
+        assert focused in (report.fix_button, report.continue_button)
+    with qtbot.waitSignal(report.finished, timeout=60000):
+        qtbot.keyClick(focused, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is report.open_docx)
+    qtbot.keyClick(report.open_docx, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: answers.opened != [])
+    assert answers.opened[-1].toLocalFile().endswith(".docx")
