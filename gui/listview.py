@@ -22,6 +22,9 @@ from gui.shared import suggested_path
 from gui.tablemodel import PAGE, RecordTableModel, load_records
 
 ALL = "全部"
+# The keys that take the search box's words to the list below it (as ints: compared at
+# every key pressed in the box).
+_TO_RESULTS = {int(k) for k in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter)}
 
 
 def search_hint(kind: Kind) -> str:
@@ -132,6 +135,7 @@ class RecordListView(QWidget):
         self._fitting = self._widened = False
         self.table.horizontalHeader().sectionResized.connect(self._column_resized)
         self.table.installEventFilter(self)
+        self.search.installEventFilter(self)        # Down or Enter: on to the results
 
         layout = QVBoxLayout(self)
         title = QLabel(kind.title)
@@ -295,7 +299,22 @@ class RecordListView(QWidget):
     def eventFilter(self, watched, event) -> bool:
         if watched is self.table and event.type() == QEvent.Type.Resize:
             self.fit_columns()          # the window resized: the columns follow
+        elif watched is self.search and event.type() == QEvent.Type.KeyPress \
+                and int(event.key()) in _TO_RESULTS:
+            self.to_results()
+            return True
         return super().eventFilter(watched, event)
+
+    def to_results(self) -> None:
+        """From the search box to the first row found: with the keyboard alone the list was
+        a dozen Tabs away from the words just typed."""
+        if self._search_timer.isActive():       # typed a moment ago: search now
+            self._search_timer.stop()
+            self.requery()
+        self.table.setFocus()
+        if self.model.rowCount() and not self.table.currentIndex().isValid():
+            self.table.setCurrentIndex(self.model.index(0, 0))
+            self.table.selectRow(0)
 
     def read_all(self) -> None:
         """Read the rest of the list now (before exporting it, for instance)."""

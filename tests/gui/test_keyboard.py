@@ -156,3 +156,18 @@ def test_enter_presses_the_focused_button_in_the_main_window(qtbot, window):
     qtbot.waitUntil(lambda: not button.isChecked())
     qtbot.keyClick(button, Qt.Key.Key_Space)            # as before
     qtbot.waitUntil(button.isChecked)
+
+
+def test_from_the_search_box_down_or_enter_goes_to_the_rows_found(qtbot, window):
+    """Type words, press Enter (or Down): the first row found is selected (where Enter opens
+    it). The list was a dozen Tabs away from the search box."""
+    view = window.show_view("penalty")
+    _focus(qtbot, view.search)
+    everything = view.model.rowCount()
+    view.search.insert("〔2025〕1号")     # as an input method commits it (QTest types Latin only)
+    qtbot.keyClick(view.search, Qt.Key.Key_Return)      # at once, not after the pause
+    assert view.table.hasFocus() and view.table.currentIndex().row() == 0
+    assert view.model.rowCount() == 1 < everything
+    _focus(qtbot, view.search)
+    qtbot.keyClick(view.search, Qt.Key.Key_Down)
+    assert view.table.hasFocus() and view.table.currentIndex().row() == 0
