@@ -27,11 +27,11 @@ from gui.shared import app_settings, text_setting
 
 log = logging.getLogger(__name__)
 
-# Navigation order as the clerk thinks of the year (issue 5).
 # Qt.Key.Key_Return and Key_Enter (the keypad's) as plain ints: Qt's enum namespace is not
 # made before the first paint (gui.app.launch).
 _ENTER_KEYS = (0x01000004, 0x01000005)
 
+# Navigation order as the clerk thinks of the year (issue 5).
 NAVIGATION = (
     ("概览", "overview"), ("行政检查", "inspection"), ("行政处罚", "penalty"),
     ("其他执法行为", "other_act"), ("执法人员", "staff"), ("检查对象", "unit"),
