@@ -215,12 +215,18 @@ class Store:
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[Session]:
-        """A read-only session over one snapshot (read_session), rolled back at the end; a
-        database error while reading arrives as the clerk's sentence, as in `session()`.
+        """A read-only session that sees the ledger as it was when it started, rolled back
+        at the end; a database error while reading arrives as the clerk's sentence, as in
+        `session()`.
 
-        A count on the thread pool that meets a damaged page, a disk gone or a server
-        connection lost is a fact about the ledger, not a bug: it was shown as 「程序出错」
-        with a traceback, beside the integrity check's own 「台账已损坏」."""
+        A background count runs while the clerk keeps saving; figures counted in two queries
+        must not see an inspection whose new unit the first query had not (once seen as a
+        KeyError in core.figures). Every session begins a real SQLite transaction (a server's
+        reading session is REPEATABLE READ), so all its queries read one snapshot.
+
+        A count that meets a damaged page, a disk gone or a server connection lost is a fact
+        about the ledger, not a bug: it was shown as 「程序出错」 with a traceback, beside
+        the integrity check's own 「台账已损坏」."""
         session = self.read_session()
         try:
             yield session

@@ -2,37 +2,22 @@
 writing the report takes seconds, and the window must never freeze meanwhile.
 
 `run_task(fn, owner, on_done, on_failed, on_progress)` calls `fn(progress)` on Qt's thread
-pool (reading through `snapshot_session`); the callbacks run on the window's thread. A ZhifaError is something the clerk can act
-on and arrives as its message alone; any other exception is a bug and arrives with its
-traceback (and is logged).
+pool (reading through `Store.reading`); the callbacks run on the window's thread. A
+ZhifaError is something the clerk can act on and arrives as its message alone; any other
+exception is a bug and arrives with its traceback (and is logged).
 """
 
 from __future__ import annotations
 
 import logging
 import traceback
-from contextlib import contextmanager
-from typing import Callable, Iterator
+from typing import Callable
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
-from sqlalchemy.orm import Session
 
 from core.errors import ZhifaError
 
 log = logging.getLogger(__name__)
-
-
-@contextmanager
-def snapshot_session(store) -> Iterator[Session]:
-    """A read-only session that sees the ledger as it was when it started.
-
-    A background count runs while the clerk keeps saving; figures counted in two queries
-    must not see an inspection whose new unit the first query had not (once seen as a
-    KeyError in core.figures). core.store begins a real SQLite transaction with every
-    session, so all its queries read one snapshot; nothing is written, so it is rolled back.
-    """
-    with store.reading() as session:      # a damaged page: its message, not a bug
-        yield session
 
 
 class TaskSignals(QObject):

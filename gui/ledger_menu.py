@@ -22,7 +22,7 @@ from core.errors import OutputError
 from core.outfiles import safe_filename
 from core.paths import data_dir
 from gui import filedialogs, messages, screen
-from gui.background import run_task, snapshot_session
+from gui.background import run_task
 from gui.operations import EVERYTHING, Operation
 from gui.shared import suggested_path
 
@@ -76,7 +76,7 @@ class LedgerActions:
         def plan(say):
             # A read-only snapshot, rolled back: planning writes nothing, and a save made
             # meanwhile is not half-seen.
-            with snapshot_session(store) as s:
+            with store.reading() as s:
                 from core.ledger_io.importer import plan_import  # openpyxl: loaded when used
                 return plan_import(s, path, say=say)
 
@@ -130,7 +130,7 @@ class LedgerActions:
         self._say("正在导出台账…")
 
         def run(_say):
-            with snapshot_session(store) as s:
+            with store.reading() as s:
                 from core.ledger_io.exporter import export_ledger
                 return export_ledger(s, year, target)
 

@@ -15,7 +15,7 @@ from core.listing import FIRST_SCREEN, ListQuery, id_batches
 from core.outfiles import atomic_write, safe_filename
 from core.text import excel_text
 from gui import filedialogs, messages
-from gui.background import run_task, snapshot_session
+from gui.background import run_task
 from gui.kinds import KINDS, Kind
 from gui.operations import Operation, models_of
 from gui.shared import suggested_path
@@ -496,7 +496,7 @@ def write_xlsx(store, kind: Kind, ids: list[int], tmp: Path, progress=None) -> N
     for i, _col in enumerate(kind.columns, 1):
         ws.column_dimensions[get_column_letter(i)].width = 16
     ws.append([c.header for c in kind.columns])
-    with snapshot_session(store) as s:
+    with store.reading() as s:
         for start in range(0, len(ids), PAGE * 5):
             chunk = ids[start:start + PAGE * 5]
             found = load_records(s, kind, chunk)

@@ -322,12 +322,12 @@ class MainWindow(QMainWindow):
         """Count the years with records on the thread pool and list them when done: on a
         city year the count would stall the window after every save."""
         from core.records import years_with_data
-        from gui.background import run_task, snapshot_session
+        from gui.background import run_task
 
         store = self.shared.store
 
         def count(_progress):
-            with snapshot_session(store) as s:
+            with store.reading() as s:
                 return years_with_data(s)
 
         def counted(years) -> None:

@@ -31,7 +31,7 @@ from core.narrative import (
 from core.records import profile
 from core.vocab import NarrativeBlock
 from gui import drafts, messages
-from gui.background import run_task, snapshot_session
+from gui.background import run_task
 from gui.operations import Operation, models_of
 
 log = logging.getLogger(__name__)
@@ -318,7 +318,7 @@ class NarrativeView(QWidget):
 
         def run(_progress):
             from core.report import generated_text
-            with snapshot_session(store) as s:
+            with store.reading() as s:
                 return token, {b.value: g for b, g in generated_text(s, year).items()}
 
         run_task(run, self, self._counted, self._count_failed)

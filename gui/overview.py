@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 from core.compliance import check_year
 from core.figure_format import figure_change, figure_text
 from core.figures import annual_figures
-from gui.background import run_task, snapshot_session
+from gui.background import run_task
 from gui.chart import MonthlyBarChart
 from gui.flaglist import FlagTree, open_flag
 
@@ -142,7 +142,7 @@ class OverviewView(QWidget):
         self.title.setText(f"{year}年度概览（与年度报告所用数字一致）")
 
         def count(_progress):
-            with snapshot_session(store) as s:
+            with store.reading() as s:
                 return annual_figures(s, year), check_year(s, year)
 
         def start() -> None:

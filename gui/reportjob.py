@@ -7,12 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gui.background import snapshot_session
-
 
 def generate(store, year: int, folder: Path, progress=None, document_date=None):
     # One snapshot: the clerk may go on saving while the report is written.
-    with snapshot_session(store) as session:
+    with store.reading() as session:
         # python-docx and openpyxl load here, not while the window starts (~0.25 s).
         from core.report import write_report
 

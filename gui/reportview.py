@@ -21,7 +21,7 @@ from core.compliance import check_year
 from core.errors import ZhifaError
 from core.parsing import parse_date
 from core.report.readiness import readiness_flags
-from gui.background import run_task, snapshot_session
+from gui.background import run_task
 from gui.flaglist import FlagTree, open_flag
 from gui.reportjob import generate
 from gui import filedialogs
@@ -163,7 +163,7 @@ class ReportView(QWidget):
         store, year = self.shared.store, self.shared.year
 
         def run(_progress):
-            with snapshot_session(store) as s:
+            with store.reading() as s:
                 flags = check_year(s, year)
                 return flags + readiness_flags(s, year, chosen_date=day, flags_found=flags)
 

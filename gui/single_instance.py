@@ -39,6 +39,11 @@ def _note():
     return data_dir() / NOTE
 
 
+def _note_text() -> str:
+    """This program's note: its process id (read by `_holder`), and the name it listens on."""
+    return f"{os.getpid()}\n{server_name()}\n"
+
+
 def claim() -> bool:
     """Leave this start's note, created exclusively: True if this start is the first, False
     if the note is another instance's and that program still runs."""
@@ -56,7 +61,7 @@ def claim() -> bool:
         except OSError:
             return True     # no note can be left (a read-only data folder): go on as the first
         with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(f"{os.getpid()}\n{server_name()}\n")
+            out.write(_note_text())
         return True
     return True
 
@@ -118,7 +123,7 @@ class InstanceServer(QObject):
         self.server.listen(server_name())
         self.server.newConnection.connect(self._connection)
         try:
-            _note().write_text(f"{os.getpid()}\n{server_name()}\n", encoding="utf-8")
+            _note().write_text(_note_text(), encoding="utf-8")
         except OSError:
             pass        # no note: a second start would open its own window and be told the
                         # ledger is in use (core.lock) instead of bringing this one forward

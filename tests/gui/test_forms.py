@@ -146,15 +146,14 @@ def test_a_working_session_keeps_none_true_and_false_alive(qtbot, window, show):
 def test_a_background_count_reads_one_moment_while_the_clerk_saves(demo_store):
     from core.models import Unit
     from core.records import save
-    from gui.background import snapshot_session
 
     count = select(func.count()).select_from(Unit)
-    with snapshot_session(demo_store) as s:
+    with demo_store.reading() as s:
         before = s.scalar(count)
         with demo_store.session() as w:           # the clerk saves meanwhile
             save(w, Unit(name="示例区新开幼儿园", unit_type="民办幼儿园"))
         assert s.scalar(count) == before
-    with snapshot_session(demo_store) as s:
+    with demo_store.reading() as s:
         assert s.scalar(count) == before + 1
 
 
